@@ -1,0 +1,27 @@
+// melgrad info: what this binary was built with and what it can use here.
+#include <cstdio>
+
+#include "experiments/cli/args.h"
+#include "experiments/cli/command.h"
+#include "framework/backend.h"
+#include "framework/tensor.h"
+
+namespace melgrad::cli {
+namespace {
+
+int cmd_info(const std::vector<std::string>& args) {
+    Args a(args, "melgrad info");
+    a.finish();
+    std::printf("CUDA backend : %s\n", cuda_compiled() ? "compiled in" : "not compiled (CPU-only build)");
+    std::printf("GPU present  : %s\n", cuda_available() ? "yes" : "no");
+    std::printf("CPU path     : %s (OpenBLAS + OpenMP), %d threads\n", cpu_path_name(cpu_path()), num_threads());
+    return 0;
+}
+
+MELGRAD_COMMAND("info", "what this build can do here (backends, GPU, threads)",
+                "usage: melgrad info\n\nPrints whether the CUDA backend is compiled in, whether a GPU is present,\n"
+                "and the CPU path and thread count.",
+                cmd_info);
+
+}  // namespace
+}  // namespace melgrad::cli

@@ -1,0 +1,32 @@
+#include "framework/backend.h"
+
+#include <cblas.h>
+#include <omp.h>
+
+#include <atomic>
+
+namespace melgrad {
+
+namespace {
+std::atomic<CpuPath> g_cpu_path{CpuPath::Fast};
+std::atomic<int> g_threads{0};
+}  // namespace
+
+void set_cpu_path(CpuPath p) { g_cpu_path = p; }
+CpuPath cpu_path() { return g_cpu_path; }
+const char* cpu_path_name(CpuPath p) { return p == CpuPath::Reference ? "reference" : "fast"; }
+
+void set_num_threads(int n) {
+    int all = omp_get_num_procs();
+    int use = (n <= 0 || n > all) ? all : n;
+    g_threads = use;
+    omp_set_num_threads(use);
+    openblas_set_num_threads(use);
+}
+
+int num_threads() {
+    int n = g_threads;
+    return n > 0 ? n : omp_get_num_procs();
+}
+
+}  // namespace melgrad

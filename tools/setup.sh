@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages melgrad's build and tests need (idempotent: only what is missing).
+# Optional extras (benchmarks against PyTorch/librosa) are listed by `tools/setup.sh --bench`.
+set -euo pipefail
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+PACKAGES="g++ make pkg-config python3 doctest-dev libopenblas-dev libstb-dev libsndfile1-dev libsoxr-dev"
+if [ "${1:-}" = "--bench" ]; then PACKAGES="$PACKAGES python3-torch python3-numpy python3-scipy"; fi
+missing=""
+for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+    echo "setup: installing$missing"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+else
+    echo "setup: all build packages present"
+fi
