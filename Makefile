@@ -10,14 +10,19 @@
 BUILD      ?= build
 MAKEFLAGS  += -j$(shell nproc 2>/dev/null || echo 2)
 CXX        ?= g++
-PKGS       := openblas sndfile soxr
+PKGS       := sndfile soxr
+# OpenBLAS, OpenMP build: it shares OpenMP's thread pool with our loops, and a GEMM called from inside an
+# OpenMP parallel region runs single-threaded instead of oversubscribing the cores.
+BLAS_DIR   ?= $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/openblas-openmp /usr/lib/aarch64-linux-gnu/openblas-openmp))
+BLAS_INC   ?= $(subst /lib/,/include/,$(BLAS_DIR))
 # -ffp-contract=off: no silent a*b+c -> fma fusion, so results do not depend on the CPU's instruction set
 # (synthetic data is byte-identical across machines, CPU losses are reproducible).
 ARCH_FLAGS ?= -march=native
 CXXFLAGS   ?= -O2 -g1
 CXXFLAGS   += -std=c++17 $(ARCH_FLAGS) -ffp-contract=off -fopenmp -Wall -Wextra -Wno-unused-parameter \
-              -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
-LDLIBS     += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lopenblas -lsndfile -lsoxr) -fopenmp -lpthread
+              -I. -I$(BLAS_INC) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+LDLIBS     += -L$(BLAS_DIR) -Wl,-rpath,$(BLAS_DIR) -lopenblas \
+              $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsndfile -lsoxr) -fopenmp -lpthread
 
 # ---- CUDA detection: probe, don't guess (CUDA_HOME / CUDNN_HOME may be overridden) -------------------
 CUDA_HOME  ?= $(firstword $(wildcard /usr/local/cuda) $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null)))
@@ -55,7 +60,7 @@ all: config $(BUILD)/melgrad
 config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
 	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),$(CUDNN_HOME),not found: CPU-only build)"
-	@printf '%s BLAS  %s\n' "$(if $(shell pkg-config --exists openblas && echo y),✓,✗)" "OpenBLAS (fast CPU path)"
+	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
 	@echo "  backends: $(BACKENDS)"
 
 $(BUILD)/obj/%.o: %.cpp

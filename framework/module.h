@@ -5,6 +5,7 @@
 // when gradients are being recorded, appends a TapeNode whose backward() is written by hand in the
 // layer's own file. Names follow PyTorch's state_dict: "0.weight", "4.running_mean", ...
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ public:
     size_t parameter_count();
 
     virtual void set_training(bool on) { training_ = on; }
+    // Seeds the module's random draws (dropout masks) for the next forward passes. Trainers call it once
+    // per step with a value derived from (run seed, step), so a resumed run repeats the same masks.
+    virtual void set_random_stream(uint64_t seed) {}
     void train() { set_training(true); }
     void eval() { set_training(false); }
     bool training() const { return training_; }

@@ -26,9 +26,16 @@ bool should_record(std::initializer_list<const Tensor*> inputs) {
 void Tape::backward(Tensor& loss) {
     if (loss.numel() != 1)
         throw std::logic_error("backward() needs a scalar loss, got shape " + shape_str(loss.shape()));
-    if (!loss.requires_grad())
-        throw std::logic_error("backward(): the loss does not depend on anything that requires a gradient");
-    loss.grad().fill(1.0f);  // d loss / d loss = 1
+    backward(loss, Tensor::full(loss.shape(), 1.0f, loss.device()));  // d loss / d loss = 1
+}
+
+void Tape::backward(Tensor& output, const Tensor& output_grad) {
+    if (!output.requires_grad())
+        throw std::logic_error("backward(): the output does not depend on anything that requires a gradient");
+    if (output_grad.numel() != output.numel())
+        throw std::logic_error("backward(): output_grad " + shape_str(output_grad.shape()) + " for output " +
+                               shape_str(output.shape()));
+    output.grad().copy_from(output_grad);
     for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) (*it)->backward();
     nodes_.clear();
 }

@@ -29,6 +29,9 @@ public:
     // Seeds loss.grad = 1 (loss must hold one element), runs every node's backward in reverse order,
     // then clears the tape (the saved activations are released).
     void backward(Tensor& loss);
+    // The general form: seeds output.grad = output_grad (same shape), then runs the tape in reverse.
+    // Gradient checks use it with a random output_grad, i.e. the gradient of sum(output * output_grad).
+    void backward(Tensor& output, const Tensor& output_grad);
     void clear() { nodes_.clear(); }
     size_t size() const { return nodes_.size(); }
     const std::vector<std::unique_ptr<TapeNode>>& nodes() const { return nodes_; }

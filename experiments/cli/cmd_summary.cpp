@@ -1,0 +1,42 @@
+// melgrad summary / model-text: look at a model before training it.
+#include <cstdio>
+
+#include "experiments/cli/args.h"
+#include "experiments/cli/command.h"
+#include "framework/model_text.h"
+
+namespace melgrad::cli {
+namespace {
+
+int cmd_summary(const std::vector<std::string>& args) {
+    Args a(args, "melgrad summary");
+    std::string model = a.option("--model", "paper-cnn");
+    int batch = a.int_option("--batch", 1);
+    a.finish();
+    BuiltModel built = build_model(resolve_model_text(model), model);
+    Shape input = built.input_shape;
+    input.insert(input.begin(), batch);
+    std::printf("Model: %s\n%s", model.c_str(), model_summary(*built.model, input).c_str());
+    return 0;
+}
+
+int cmd_model_text(const std::vector<std::string>& args) {
+    Args a(args, "melgrad model-text");
+    const auto& rest = a.finish();
+    if (rest.size() != 1) throw UsageError("give one model name, e.g. melgrad model-text paper-cnn");
+    std::fputs(resolve_model_text(rest[0]).c_str(), stdout);
+    return 0;
+}
+
+MELGRAD_COMMAND("summary", "print a model's layers, output shapes and parameter counts",
+                "usage: melgrad summary [--model paper-cnn|tiny-cnn|FILE] [--batch N]\n\n"
+                "Builds the model from its text description and prints each layer, its output shape and\n"
+                "its parameter count, and the total (like Keras' summary()).",
+                cmd_summary);
+MELGRAD_COMMAND("model-text", "print a builtin model's text description (to copy and edit)",
+                "usage: melgrad model-text NAME\n\nPrints the model text; save it to a file, edit it and pass the\n"
+                "file to --model.",
+                cmd_model_text);
+
+}  // namespace
+}  // namespace melgrad::cli

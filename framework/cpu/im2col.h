@@ -1,0 +1,15 @@
+// im2col / col2im: the reshuffle that turns a convolution into one matrix product.
+//
+// For one image x (C, H, W), im2col builds the matrix col with C*R*S rows and P*Q columns:
+//   col[(c*R + r)*S + s][p*Q + q] = x[c, p*stride_h - pad_h + r, q*stride_w - pad_w + s]   (0 outside)
+// Column (p, q) is the receptive field of output pixel (p, q), unrolled. Then, with the weights seen as a
+// K x (C*R*S) matrix,   y (K x P*Q) = W · col   — which is exactly the convolution sum.
+// col2im is its transpose: it *adds* each column entry back to the input pixel it came from (overlapping
+// windows sum up), which is what the backward pass needs for dx.
+#pragma once
+#include "framework/layers/conv2d.h"
+
+namespace melgrad {
+void im2col(const float* x_image, float* col, const Conv2dGeometry& g);
+void col2im_add(const float* col, float* dx_image, const Conv2dGeometry& g);
+}  // namespace melgrad

@@ -1,0 +1,49 @@
+// BatchNorm2d (Ioffe & Szegedy 2015), PyTorch semantics. x: (N, C, H, W); statistics per channel c over
+// the m = N*H*W values of that channel.
+//
+// Training:   mu = mean(x),  var = mean((x - mu)^2)  (biased),  invstd = 1 / sqrt(var + eps)
+//             xhat = (x - mu) * invstd,   y = gamma * xhat + beta
+//             running_mean = (1 - momentum) * running_mean + momentum * mu
+//             running_var  = (1 - momentum) * running_var  + momentum * var * m / (m - 1)   (unbiased!)
+// Evaluation: xhat = (x - running_mean) / sqrt(running_var + eps)
+//
+// Backward (training), with dy = dL/dy, sums over the m values of a channel:
+//   dbeta  = sum dy
+//   dgamma = sum dy * xhat
+//   dx     = gamma * invstd / m * (m * dy - sum(dy) - xhat * sum(dy * xhat))
+// The last line comes from mu and var depending on every x of the channel: differentiate
+// xhat_i = (x_i - mu) * invstd through mu (d mu/d x_i = 1/m) and invstd (d var / d x_i = 2 (x_i - mu)/m).
+// In evaluation mode mu and invstd are constants, so dx = gamma * invstd * dy.
+#pragma once
+#include "framework/module.h"
+
+namespace melgrad {
+
+void batchnorm2d_forward_train_cpu(const float* x, const float* gamma, const float* beta, float* y, float* save_mean,
+                                   float* save_invstd, float* running_mean, float* running_var, int N, int C, int HW,
+                                   float eps, float momentum);
+void batchnorm2d_forward_eval_cpu(const float* x, const float* gamma, const float* beta, const float* running_mean,
+                                  const float* running_var, float* y, float* save_mean, float* save_invstd, int N,
+                                  int C, int HW, float eps);
+// training=false gives the evaluation-mode gradient. dx may be null.
+void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
+                              const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW,
+                              bool training);
+
+class BatchNorm2d : public Module {
+public:
+    explicit BatchNorm2d(int num_features, float eps = 1e-5f, float momentum = 0.1f);
+    std::string type() const override { return "BatchNorm2d"; }
+    std::string describe() const override;
+    Tensor forward(const Tensor& x) override;
+    Shape output_shape(const Shape& input) const override;
+    void collect_parameters(const std::string& prefix, std::vector<NamedTensor>& out) override;
+    void collect_buffers(const std::string& prefix, std::vector<NamedTensor>& out) override;
+
+    int num_features;
+    float eps, momentum;
+    Tensor weight, bias;                 // gamma = 1, beta = 0 at start (PyTorch)
+    Tensor running_mean, running_var;    // 0 and 1 at start
+};
+
+}  // namespace melgrad

@@ -1,0 +1,56 @@
+// Conv2d: 2-D convolution (really cross-correlation, as in every DL framework), NCHW.
+//
+//   x: (N, C, H, W)   weight: (K, C, R, S)   bias: (K)   y: (N, K, P, Q)
+//   P = (H + 2*pad_h - R) / stride_h + 1,  Q = (W + 2*pad_w - S) / stride_w + 1
+//   y[n,k,p,q] = bias[k] + sum_{c,r,s} weight[k,c,r,s] * x[n, c, p*stride_h - pad_h + r, q*stride_w - pad_w + s]
+//   (x outside the image reads as 0: zero padding)
+//
+// Backward, given dy = dL/dy (each follows from differentiating the sum above term by term):
+//   dbias[k]       = sum_{n,p,q} dy[n,k,p,q]
+//   dweight[k,c,r,s] = sum_{n,p,q} dy[n,k,p,q] * x[n, c, p*stride_h - pad_h + r, q*stride_w - pad_w + s]
+//   dx[n,c,h,w]    = sum over every (k,p,q,r,s) whose window put x[n,c,h,w] at kernel tap (r,s)
+//                    of dy[n,k,p,q] * weight[k,c,r,s]       ("scatter the gradient back through the window")
+#pragma once
+#include <random>
+
+#include "framework/module.h"
+
+namespace melgrad {
+
+struct Conv2dGeometry {
+    int N, C, H, W;   // input
+    int K, R, S;      // output channels, kernel height, kernel width
+    int stride_h, stride_w, pad_h, pad_w;
+    int P, Q;         // output height, width
+};
+Conv2dGeometry conv2d_geometry(const Shape& input, int out_channels, int kh, int kw, int sh, int sw, int ph, int pw);
+
+// The reference path: the formulas above as plain loops. Gradients are accumulated (+=).
+// dx and dbias may be null (not needed).
+void conv2d_forward_reference(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
+void conv2d_backward_reference(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                               const Conv2dGeometry& g);
+// The fast path (framework/cpu/conv2d_im2col.cpp): im2col + SGEMM, same contract.
+void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
+void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                          const Conv2dGeometry& g);
+
+class Rng;
+
+class Conv2d : public Module {
+public:
+    Conv2d(int in_channels, int out_channels, int kernel_size, int stride = 1, int padding = 0, bool bias = true);
+    std::string type() const override { return "Conv2d"; }
+    std::string describe() const override;
+    Tensor forward(const Tensor& x) override;
+    Shape output_shape(const Shape& input) const override;
+    void collect_parameters(const std::string& prefix, std::vector<NamedTensor>& out) override;
+    // PyTorch's default: kaiming_uniform(a=sqrt(5)) for the weight, which works out to
+    // U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias; fan_in = C*R*S.
+    void reset_parameters(Rng& rng);
+
+    int in_channels, out_channels, kernel_size, stride, padding;
+    Tensor weight, bias;  // bias is undefined when bias=false
+};
+
+}  // namespace melgrad

@@ -1,0 +1,33 @@
+// One place decides which implementation of an op runs, from where the tensor lives:
+//   CUDA tensor                -> cuda::NAME(...)            (framework/cuda/, when compiled in)
+//   CPU tensor, CpuPath::Fast  -> NAME_fast(...)             (framework/cpu/: im2col + SGEMM)
+//   CPU tensor, Reference      -> NAME_reference(...)        (plain loops, next to the layer)
+// Ops whose CPU code has a single version (elementwise, pooling, BatchNorm) use MELGRAD_DISPATCH_CPU1,
+// which calls NAME_cpu(...) for CPU tensors.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+#include "framework/backend.h"
+#include "framework/tensor.h"
+
+namespace melgrad {
+[[noreturn]] inline void cuda_op_missing(const char* op) {
+    throw std::runtime_error(std::string("op '") + op + "' has no CUDA implementation in this build");
+}
+}  // namespace melgrad
+
+#define MELGRAD_CUDA_CALL(fn, ...) ::melgrad::cuda_op_missing(#fn)
+
+#define MELGRAD_DISPATCH(t, fn, ...)                                            \
+    do {                                                                        \
+        if ((t).device() == ::melgrad::Device::CUDA) MELGRAD_CUDA_CALL(fn, __VA_ARGS__); \
+        else if (::melgrad::cpu_path() == ::melgrad::CpuPath::Fast) fn##_fast(__VA_ARGS__); \
+        else fn##_reference(__VA_ARGS__);                                       \
+    } while (0)
+
+#define MELGRAD_DISPATCH_CPU1(t, fn, ...)                                       \
+    do {                                                                        \
+        if ((t).device() == ::melgrad::Device::CUDA) MELGRAD_CUDA_CALL(fn, __VA_ARGS__); \
+        else fn##_cpu(__VA_ARGS__);                                             \
+    } while (0)

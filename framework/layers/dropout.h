@@ -1,0 +1,35 @@
+// Dropout(p) — "inverted" dropout as in PyTorch:
+//   training:   keep_i ~ Bernoulli(1 - p),  y_i = x_i * keep_i / (1 - p)     (expected value unchanged)
+//   evaluation: y = x
+// Backward: dx_i = dy_i * keep_i / (1 - p)  — the same mask, saved by the forward pass.
+//
+// The mask is drawn with counter_uniform(stream, i) (framework/rng.h): element i of the call's stream is
+// kept when u >= p. The stream is derived from the layer's seed and a call counter, so a seed reproduces
+// every mask, on the CPU or (same formula) on a GPU. Trainers set the seed per step with
+// Module::set_random_stream() so that a resumed run draws the same masks as an uninterrupted one.
+#pragma once
+#include <cstdint>
+
+#include "framework/module.h"
+
+namespace melgrad {
+
+void dropout_forward_cpu(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
+void dropout_backward_cpu(const float* dy, const float* mask, float* dx, size_t n);
+
+class Dropout : public Module {
+public:
+    explicit Dropout(float p = 0.5f);
+    std::string type() const override { return "Dropout"; }
+    std::string describe() const override;
+    Tensor forward(const Tensor& x) override;
+    Shape output_shape(const Shape& input) const override { return input; }
+    void set_random_stream(uint64_t seed) override { seed_ = seed; calls_ = 0; }
+
+    float p;
+
+private:
+    uint64_t seed_ = 0, calls_ = 0;
+};
+
+}  // namespace melgrad

@@ -1,0 +1,159 @@
+#include "framework/layers/pool2d.h"
+
+#include <stdexcept>
+
+#include "framework/layers/dispatch.h"
+#include "framework/tape.h"
+
+namespace melgrad {
+
+static Pool2dGeometry pool_geometry(const Shape& in, int kh, int kw, int sh, int sw, const std::string& layer) {
+    if (in.size() != 4) throw std::invalid_argument(layer + " expects a 4-D (N, C, H, W) input, got " + shape_str(in));
+    if (in[2] < kh || in[3] < kw)
+        throw std::invalid_argument(layer + ": input " + shape_str(in) + " is smaller than the window");
+    return {in[0], in[1], in[2], in[3], kh, kw, sh, sw, (in[2] - kh) / sh + 1, (in[3] - kw) / sw + 1};
+}
+
+void maxpool2d_forward_cpu(const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g) {
+#pragma omp parallel for schedule(static)
+    for (int nc = 0; nc < g.N * g.C; nc++) {
+        const float* xp = x + (size_t)nc * g.H * g.W;
+        for (int p = 0; p < g.P; p++)
+            for (int q = 0; q < g.Q; q++) {
+                int best = (p * g.sh) * g.W + q * g.sw;
+                float best_value = xp[best];
+                for (int i = 0; i < g.kh; i++)
+                    for (int j = 0; j < g.kw; j++) {
+                        int idx = (p * g.sh + i) * g.W + q * g.sw + j;
+                        if (xp[idx] > best_value) { best_value = xp[idx]; best = idx; }  // strict: first max wins
+                    }
+                size_t o = ((size_t)nc * g.P + p) * g.Q + q;
+                y[o] = best_value;
+                argmax[o] = best;  // index within the (n, c) plane
+            }
+    }
+}
+
+void maxpool2d_backward_cpu(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g) {
+#pragma omp parallel for schedule(static)
+    for (int nc = 0; nc < g.N * g.C; nc++)
+        for (int pq = 0; pq < g.P * g.Q; pq++) {
+            size_t o = (size_t)nc * g.P * g.Q + pq;
+            dx[(size_t)nc * g.H * g.W + argmax[o]] += dy[o];
+        }
+}
+
+void avgpool2d_forward_cpu(const float* x, float* y, const Pool2dGeometry& g) {
+    const float inv = 1.0f / (float)(g.kh * g.kw);
+#pragma omp parallel for schedule(static)
+    for (int nc = 0; nc < g.N * g.C; nc++) {
+        const float* xp = x + (size_t)nc * g.H * g.W;
+        for (int p = 0; p < g.P; p++)
+            for (int q = 0; q < g.Q; q++) {
+                float sum = 0;
+                for (int i = 0; i < g.kh; i++)
+                    for (int j = 0; j < g.kw; j++) sum += xp[(p * g.sh + i) * g.W + q * g.sw + j];
+                y[((size_t)nc * g.P + p) * g.Q + q] = sum * inv;
+            }
+    }
+}
+
+void avgpool2d_backward_cpu(const float* dy, float* dx, const Pool2dGeometry& g) {
+    const float inv = 1.0f / (float)(g.kh * g.kw);
+#pragma omp parallel for schedule(static)
+    for (int nc = 0; nc < g.N * g.C; nc++) {
+        float* dxp = dx + (size_t)nc * g.H * g.W;
+        for (int p = 0; p < g.P; p++)
+            for (int q = 0; q < g.Q; q++) {
+                float d = dy[((size_t)nc * g.P + p) * g.Q + q] * inv;
+                for (int i = 0; i < g.kh; i++)
+                    for (int j = 0; j < g.kw; j++) dxp[(p * g.sh + i) * g.W + q * g.sw + j] += d;
+            }
+    }
+}
+
+// ---- MaxPool2d --------------------------------------------------------------------------------------
+MaxPool2d::MaxPool2d(int k, int s) : kernel_size(k), stride(s > 0 ? s : k) {
+    if (k <= 0) throw std::invalid_argument("MaxPool2d: kernel_size must be positive");
+}
+std::string MaxPool2d::describe() const {
+    return "MaxPool2d(kernel_size=" + std::to_string(kernel_size) + ", stride=" + std::to_string(stride) + ")";
+}
+Shape MaxPool2d::output_shape(const Shape& in) const {
+    Pool2dGeometry g = pool_geometry(in, kernel_size, kernel_size, stride, stride, describe());
+    return {g.N, g.C, g.P, g.Q};
+}
+
+namespace {
+struct MaxPool2dNode : TapeNode {
+    Tensor x, y;
+    std::vector<int32_t> argmax;  // CPU tensors only; the CUDA backend keeps its own indices
+    Pool2dGeometry g;
+    const char* name() const override { return "MaxPool2d"; }
+    void backward() override {
+        if (!x.requires_grad()) return;
+        MELGRAD_DISPATCH_CPU1(y, maxpool2d_backward, y.grad().data(), argmax.data(), x.grad().data(), g);
+    }
+};
+struct AvgPool2dNode : TapeNode {
+    Tensor x, y;
+    Pool2dGeometry g;
+    const char* name() const override { return "AvgPool2d"; }
+    void backward() override {
+        if (!x.requires_grad()) return;
+        MELGRAD_DISPATCH_CPU1(y, avgpool2d_backward, y.grad().data(), x.grad().data(), g);
+    }
+};
+}  // namespace
+
+Tensor MaxPool2d::forward(const Tensor& x) {
+    Pool2dGeometry g = pool_geometry(x.shape(), kernel_size, kernel_size, stride, stride, describe());
+    Tensor y({g.N, g.C, g.P, g.Q}, x.device());
+    std::vector<int32_t> argmax(y.numel());
+    MELGRAD_DISPATCH_CPU1(x, maxpool2d_forward, x.data(), y.data(), argmax.data(), g);
+    if (should_record({&x})) {
+        auto node = std::make_unique<MaxPool2dNode>();
+        node->x = x; node->y = y; node->argmax = std::move(argmax); node->g = g;
+        y.set_requires_grad(true);
+        current_tape().record(std::move(node));
+    }
+    return y;
+}
+
+// ---- AvgPool2d and GlobalAvgPool2d (a window as large as the image) ---------------------------------
+AvgPool2d::AvgPool2d(int k, int s) : kernel_size(k), stride(s > 0 ? s : k) {
+    if (k <= 0) throw std::invalid_argument("AvgPool2d: kernel_size must be positive");
+}
+std::string AvgPool2d::describe() const {
+    return "AvgPool2d(kernel_size=" + std::to_string(kernel_size) + ", stride=" + std::to_string(stride) + ")";
+}
+Shape AvgPool2d::output_shape(const Shape& in) const {
+    Pool2dGeometry g = pool_geometry(in, kernel_size, kernel_size, stride, stride, describe());
+    return {g.N, g.C, g.P, g.Q};
+}
+
+static Tensor avgpool(const Tensor& x, const Pool2dGeometry& g) {
+    Tensor y({g.N, g.C, g.P, g.Q}, x.device());
+    MELGRAD_DISPATCH_CPU1(x, avgpool2d_forward, x.data(), y.data(), g);
+    if (should_record({&x})) {
+        auto node = std::make_unique<AvgPool2dNode>();
+        node->x = x; node->y = y; node->g = g;
+        y.set_requires_grad(true);
+        current_tape().record(std::move(node));
+    }
+    return y;
+}
+
+Tensor AvgPool2d::forward(const Tensor& x) { return avgpool(x, pool_geometry(x.shape(), kernel_size, kernel_size, stride, stride, describe())); }
+
+Shape GlobalAvgPool2d::output_shape(const Shape& in) const {
+    if (in.size() != 4) throw std::invalid_argument("GlobalAvgPool2d expects (N, C, H, W), got " + shape_str(in));
+    return {in[0], in[1], 1, 1};
+}
+
+Tensor GlobalAvgPool2d::forward(const Tensor& x) {
+    output_shape(x.shape());
+    return avgpool(x, pool_geometry(x.shape(), x.dim(2), x.dim(3), 1, 1, describe()));
+}
+
+}  // namespace melgrad

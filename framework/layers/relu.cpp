@@ -1,0 +1,41 @@
+#include "framework/layers/relu.h"
+
+#include "framework/layers/dispatch.h"
+#include "framework/tape.h"
+
+namespace melgrad {
+
+void relu_forward_cpu(const float* x, float* y, size_t n) {
+#pragma omp parallel for schedule(static) if (n > 65536)
+    for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void relu_backward_cpu(const float* y, const float* dy, float* dx, size_t n) {
+#pragma omp parallel for schedule(static) if (n > 65536)
+    for (size_t i = 0; i < n; i++) dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+namespace {
+struct ReLUNode : TapeNode {
+    Tensor x, y;  // the output suffices: y > 0 exactly where x > 0
+    const char* name() const override { return "ReLU"; }
+    void backward() override {
+        if (!x.requires_grad()) return;
+        MELGRAD_DISPATCH_CPU1(y, relu_backward, y.data(), y.grad().data(), x.grad().data(), y.numel());
+    }
+};
+}  // namespace
+
+Tensor ReLU::forward(const Tensor& x) {
+    Tensor y(x.shape(), x.device());
+    MELGRAD_DISPATCH_CPU1(x, relu_forward, x.data(), y.data(), x.numel());
+    if (should_record({&x})) {
+        auto node = std::make_unique<ReLUNode>();
+        node->x = x; node->y = y;
+        y.set_requires_grad(true);
+        current_tape().record(std::move(node));
+    }
+    return y;
+}
+
+}  // namespace melgrad

@@ -1,0 +1,75 @@
+#include "framework/layers/softmax_cross_entropy.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "framework/layers/dispatch.h"
+#include "framework/tape.h"
+
+namespace melgrad {
+
+void softmax_cross_entropy_forward_cpu(const float* logits, const int* labels, float* probs, float* loss, int N, int C) {
+    double total = 0;
+    for (int n = 0; n < N; n++) {
+        const float* z = logits + (size_t)n * C;
+        float* p = probs + (size_t)n * C;
+        float m = z[0];
+        for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
+        double sum = 0;
+        for (int c = 0; c < C; c++) sum += std::exp((double)z[c] - m);
+        double log_sum = std::log(sum) + m;  // log sum_j exp(z_j)
+        for (int c = 0; c < C; c++) p[c] = (float)std::exp((double)z[c] - log_sum);
+        total += log_sum - z[labels[n]];
+    }
+    *loss = (float)(total / N);
+}
+
+void softmax_cross_entropy_backward_cpu(const float* probs, const int* labels, float dloss, float* dlogits, int N,
+                                        int C) {
+    const float scale = dloss / (float)N;
+    for (int n = 0; n < N; n++)
+        for (int c = 0; c < C; c++)
+            dlogits[(size_t)n * C + c] += scale * (probs[(size_t)n * C + c] - (c == labels[n] ? 1.0f : 0.0f));
+}
+
+namespace {
+struct SoftmaxCrossEntropyNode : TapeNode {
+    Tensor logits, probs, loss;
+    std::vector<int> labels;
+    const char* name() const override { return "SoftmaxCrossEntropy"; }
+    void backward() override {
+        if (!logits.requires_grad()) return;
+        int N = logits.dim(0), C = logits.dim(1);
+        float dloss = loss.grad().item();
+        MELGRAD_DISPATCH_CPU1(logits, softmax_cross_entropy_backward, probs.data(), labels.data(), dloss,
+                              logits.grad().data(), N, C);
+    }
+};
+}  // namespace
+
+Tensor softmax_cross_entropy(const Tensor& logits, const std::vector<int>& labels, Tensor* probs_out) {
+    if (logits.ndim() != 2)
+        throw std::invalid_argument("softmax_cross_entropy expects logits (N, C), got " + shape_str(logits.shape()));
+    int N = logits.dim(0), C = logits.dim(1);
+    if ((int)labels.size() != N)
+        throw std::invalid_argument("softmax_cross_entropy: " + std::to_string(labels.size()) + " labels for " +
+                                    std::to_string(N) + " rows of logits");
+    for (int n = 0; n < N; n++)
+        if (labels[n] < 0 || labels[n] >= C)
+            throw std::invalid_argument("softmax_cross_entropy: label " + std::to_string(labels[n]) + " at row " +
+                                        std::to_string(n) + " is outside [0, " + std::to_string(C) + ")");
+    Tensor probs({N, C}, logits.device()), loss({1}, logits.device());
+    MELGRAD_DISPATCH_CPU1(logits, softmax_cross_entropy_forward, logits.data(), labels.data(), probs.data(),
+                          loss.data(), N, C);
+    if (should_record({&logits})) {
+        auto node = std::make_unique<SoftmaxCrossEntropyNode>();
+        node->logits = logits; node->probs = probs; node->loss = loss; node->labels = labels;
+        loss.set_requires_grad(true);
+        current_tape().record(std::move(node));
+    }
+    if (probs_out) *probs_out = probs;
+    return loss;
+}
+
+}  // namespace melgrad

@@ -1,0 +1,173 @@
+#include "framework/model_text.h"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "framework/layers/batchnorm2d.h"
+#include "framework/layers/conv2d.h"
+#include "framework/layers/dropout.h"
+#include "framework/layers/flatten.h"
+#include "framework/layers/linear.h"
+#include "framework/layers/pool2d.h"
+#include "framework/layers/relu.h"
+#include "framework/rng.h"
+
+namespace melgrad {
+
+const char* builtin_model_text(const std::string& name);  // experiments/models/builtin_models.cpp
+
+namespace {
+
+struct Line {
+    std::string layer;
+    std::map<std::string, std::string> options;
+    std::vector<std::string> words;  // positional words (used by `input`)
+};
+
+class Options {
+public:
+    Options(const Line& l, const std::string& where) : line_(l), where_(where) {}
+    double number(const std::string& key, double fallback, bool required = false) {
+        used_.insert(key);
+        auto it = line_.options.find(key);
+        if (it == line_.options.end()) {
+            if (required) throw std::invalid_argument(where_ + ": " + line_.layer + " needs " + key + "=");
+            return fallback;
+        }
+        std::istringstream is(it->second);
+        double v;
+        if (!(is >> v) || !is.eof())
+            throw std::invalid_argument(where_ + ": " + key + "=" + it->second + " is not a number");
+        return v;
+    }
+    int integer(const std::string& key, int fallback, bool required = false) {
+        double v = number(key, fallback, required);
+        if (v != (int)v) throw std::invalid_argument(where_ + ": " + key + " must be an integer");
+        return (int)v;
+    }
+    void finish() {
+        for (auto& kv : line_.options)
+            if (!used_.count(kv.first))
+                throw std::invalid_argument(where_ + ": unknown option '" + kv.first + "' for " + line_.layer);
+    }
+
+private:
+    const Line& line_;
+    std::string where_;
+    std::set<std::string> used_;
+};
+
+}  // namespace
+
+BuiltModel build_model(const std::string& text, const std::string& source, uint64_t seed) {
+    BuiltModel built;
+    built.model = std::make_unique<Sequential>();
+    Rng rng(seed);
+    Shape shape;  // (1, C, H, W) or (1, F) as it flows through the layers
+    std::istringstream in(text);
+    std::string raw;
+    int line_no = 0;
+    while (std::getline(in, raw)) {
+        line_no++;
+        std::string where = source + ":" + std::to_string(line_no);
+        auto hash = raw.find('#');
+        if (hash != std::string::npos) raw = raw.substr(0, hash);
+        std::istringstream words(raw);
+        Line l;
+        if (!(words >> l.layer)) continue;  // blank line
+        std::string w;
+        while (words >> w) {
+            auto eq = w.find('=');
+            if (eq == std::string::npos) l.words.push_back(w);
+            else l.options[w.substr(0, eq)] = w.substr(eq + 1);
+        }
+        if (l.layer == "input") {
+            if (!shape.empty()) throw std::invalid_argument(where + ": a second 'input' line");
+            if (l.words.empty() || !l.options.empty())
+                throw std::invalid_argument(where + ": 'input' takes the example's shape, e.g. input 1 128 128");
+            shape.push_back(1);
+            for (auto& d : l.words) {
+                int v = std::atoi(d.c_str());
+                if (v <= 0) throw std::invalid_argument(where + ": input dimension '" + d + "' is not a positive integer");
+                shape.push_back(v);
+            }
+            built.input_shape = Shape(shape.begin() + 1, shape.end());
+            continue;
+        }
+        if (shape.empty()) throw std::invalid_argument(where + ": the first line must be 'input C H W'");
+        if (!l.words.empty()) throw std::invalid_argument(where + ": '" + l.words[0] + "' is not key=value");
+        Options o(l, where);
+        std::unique_ptr<Module> layer;
+        auto need_4d = [&](const char* name) {
+            if (shape.size() != 4)
+                throw std::invalid_argument(where + ": " + name + " needs an image input (C, H, W), the input here is " +
+                                            shape_str(Shape(shape.begin() + 1, shape.end())));
+        };
+        if (l.layer == "conv2d") {
+            need_4d("conv2d");
+            int out = o.integer("out", 0, true), k = o.integer("kernel", 0, true);
+            auto conv = std::make_unique<Conv2d>(shape[1], out, k, o.integer("stride", 1), o.integer("padding", 0),
+                                                 o.integer("bias", 1) != 0);
+            conv->reset_parameters(rng);
+            layer = std::move(conv);
+        } else if (l.layer == "batchnorm2d") {
+            need_4d("batchnorm2d");
+            layer = std::make_unique<BatchNorm2d>(shape[1], (float)o.number("eps", 1e-5), (float)o.number("momentum", 0.1));
+        } else if (l.layer == "relu") {
+            layer = std::make_unique<ReLU>();
+        } else if (l.layer == "maxpool2d") {
+            int k = o.integer("kernel", 0, true);
+            layer = std::make_unique<MaxPool2d>(k, o.integer("stride", k));
+        } else if (l.layer == "avgpool2d") {
+            int k = o.integer("kernel", 0, true);
+            layer = std::make_unique<AvgPool2d>(k, o.integer("stride", k));
+        } else if (l.layer == "globalavgpool2d") {
+            layer = std::make_unique<GlobalAvgPool2d>();
+        } else if (l.layer == "flatten") {
+            layer = std::make_unique<Flatten>();
+        } else if (l.layer == "dropout") {
+            layer = std::make_unique<Dropout>((float)o.number("p", 0.5));
+        } else if (l.layer == "linear") {
+            if (shape.size() != 2)
+                throw std::invalid_argument(where + ": linear needs a flat input (add 'flatten' before it), the input here is " +
+                                            shape_str(Shape(shape.begin() + 1, shape.end())));
+            auto lin = std::make_unique<Linear>(shape[1], o.integer("out", 0, true), o.integer("bias", 1) != 0);
+            lin->reset_parameters(rng);
+            layer = std::move(lin);
+        } else {
+            throw std::invalid_argument(where + ": unknown layer '" + l.layer +
+                                        "' (known: conv2d batchnorm2d relu maxpool2d avgpool2d globalavgpool2d flatten "
+                                        "dropout linear)");
+        }
+        o.finish();
+        try {
+            shape = layer->output_shape(shape);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(where + ": " + e.what());
+        }
+        built.model->add(std::move(layer));
+    }
+    if (shape.empty()) throw std::invalid_argument(source + ": no 'input' line: not a model description");
+    if (built.model->size() == 0) throw std::invalid_argument(source + ": the model has no layers");
+    built.output_shape = Shape(shape.begin() + 1, shape.end());
+    return built;
+}
+
+std::string resolve_model_text(const std::string& name_or_path) {
+    if (const char* text = builtin_model_text(name_or_path)) return text;
+    std::ifstream f(name_or_path);
+    if (!f) {
+        std::string names;
+        for (auto& n : builtin_model_names()) names += " " + n;
+        throw std::runtime_error("model '" + name_or_path + "' is neither a builtin model (" + names.substr(1) +
+                                 ") nor a readable file");
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+}  // namespace melgrad

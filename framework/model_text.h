@@ -1,0 +1,44 @@
+// Models as a few lines of text, so users can change a network without recompiling.
+//
+//   # the paper CNN                     comments start with '#'
+//   input 1 128 128                     the shape of one example: channels height width
+//   conv2d out=16 kernel=3 padding=1    one layer per line: a name, then key=value options
+//   batchnorm2d
+//   relu
+//   maxpool2d kernel=2
+//   flatten
+//   dropout p=0.5
+//   linear out=10
+//
+// Input sizes (Conv2d's in_channels, Linear's in_features, BatchNorm2d's num_features) are inferred by
+// running the shapes through the layers, so they are never written. Layers and options:
+//   conv2d out= kernel= [stride=1] [padding=0] [bias=1]   batchnorm2d [eps=1e-5] [momentum=0.1]
+//   relu   maxpool2d kernel= [stride=kernel]   avgpool2d kernel= [stride=kernel]   globalavgpool2d
+//   flatten   dropout [p=0.5]   linear out= [bias=1]
+// Every error names the source, the line and the problem.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/layers/sequential.h"
+
+namespace melgrad {
+
+struct BuiltModel {
+    std::unique_ptr<Sequential> model;
+    Shape input_shape;   // one example, without the batch dimension: (C, H, W)
+    Shape output_shape;  // one example's output, e.g. (10,)
+};
+
+// Parses `text` (named `source` in errors, e.g. a file path) and builds the model; weights are drawn
+// from Rng(seed) layer by layer with PyTorch's default initialisation.
+BuiltModel build_model(const std::string& text, const std::string& source, uint64_t seed = 0);
+
+// The models that ship with melgrad (experiments/models/builtin_models.cpp).
+std::vector<std::string> builtin_model_names();
+// A builtin name ("paper-cnn") or a path to a model text file -> the text. Throws when it is neither.
+std::string resolve_model_text(const std::string& name_or_path);
+
+}  // namespace melgrad
