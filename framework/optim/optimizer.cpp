@@ -77,6 +77,12 @@ void Optimizer::check_device(size_t i) {
                                  ", but this optimizer has only a CPU kernel so far");
     if (p.grad().device() != p.device() || p.grad().numel() != p.numel())
         throw std::runtime_error(type() + ": gradient of '" + params_[i].name + "' does not match the parameter");
+    for (const StateSlot& slot : state_) {
+        if (slot.tensors[i].device() != p.device() || slot.tensors[i].numel() != p.numel())
+            throw std::runtime_error(type() + ": state '" + slot.name + "' of '" + params_[i].name + "' is on " +
+                                     device_name(slot.tensors[i].device()) + " but the parameter is on " +
+                                     device_name(p.device()) + ": create the optimizer after moving the model");
+    }
 }
 
 void Optimizer::add_state(const std::string& state_name) {

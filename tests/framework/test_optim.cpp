@@ -155,6 +155,17 @@ TEST_CASE("optim: a parameter without a gradient is skipped and keeps its own st
     CHECK(meta.at("optimizer.type") == "Adam");
 }
 
+TEST_CASE("optim: a parameter on a device without a kernel is a clear error, not a wrong update") {
+    if (!cuda_available()) {
+        MESSAGE("no CUDA device here: the CUDA dispatch error is checked on GPU machines only");
+        return;
+    }
+    Tensor w = Tensor::zeros({4}, Device::CUDA);
+    w.grad().fill(1.0f);
+    Adam opt({{"w", &w}});
+    CHECK_THROWS_WITH_AS(opt.step(), doctest::Contains("only a CPU kernel"), std::runtime_error);
+}
+
 TEST_CASE("optim: bad hyperparameters are clear errors") {
     Tensor w = Tensor::zeros({2});
     std::vector<NamedTensor> params = {{"w", &w}};
