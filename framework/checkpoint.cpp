@@ -230,14 +230,18 @@ Checkpoint load_checkpoint(const std::string& path) {
         if (ndim > kCheckpointMaxDims) r.fail("tensor '" + name + "' claims " + std::to_string(ndim) + " dimensions");
         Shape shape;
         uint64_t numel = 1;
-        const uint64_t max_numel = (r.size - r.pos) / 4;   // what the rest of the file could hold
+        bool has_zero = false, too_big = false;
         for (uint32_t d = 0; d < ndim; ++d) {
             const uint32_t dim = r.u32("tensor dim");
             if (dim > (uint32_t)INT_MAX) r.fail("tensor '" + name + "' has an absurd dimension " + std::to_string(dim));
             shape.push_back((int)dim);
-            numel = dim == 0 ? 0 : (numel > max_numel ? numel : numel * dim);
+            if (dim == 0) has_zero = true;
+            else if (numel > UINT64_MAX / 4 / dim) too_big = true;   // would overflow: certainly too big
+            else numel *= dim;
         }
-        if (numel > max_numel)
+        if (has_zero) numel = 0;
+        const uint64_t max_numel = (r.size - r.pos) / 4;   // what the rest of the file could hold
+        if (too_big || numel > max_numel)
             r.fail("tensor '" + name + "' of shape " + shape_str(shape) + " needs more bytes than the file holds");
         r.need(4 * numel, "tensor data");
         std::vector<float> values(numel);

@@ -7,6 +7,8 @@ namespace melgrad {
 // Each line is one PyTorch tensor op, rounded to float32 in the same order (the comment names the op).
 void adam_update_cpu(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n,
                      const AdamScalars& s) {
+    // Every element is independent, so threads change nothing in the result; small tensors stay serial.
+    #pragma omp parallel for schedule(static) if (n >= 65536)
     for (size_t i = 0; i < n; ++i) {
         float p = param[i];
         float g = grad[i];

@@ -31,6 +31,8 @@ class Optimizer {
 public:
     Optimizer(std::vector<NamedTensor> params, double lr);
     virtual ~Optimizer() = default;
+    Optimizer(const Optimizer&) = delete;             // a copy would share state tensors with the original
+    Optimizer& operator=(const Optimizer&) = delete;
     virtual std::string type() const = 0;        // "SGD", "Adam", "AdamW"
     virtual std::string describe() const = 0;    // "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08, ...)"
 

@@ -6,6 +6,8 @@ namespace melgrad {
 
 // Each line is one PyTorch tensor op, rounded to float32 in the same order (the comment names the op).
 void sgd_update_cpu(float* param, const float* grad, float* momentum_buffer, size_t n, const SgdScalars& s) {
+    // Every element is independent, so threads change nothing in the result; small tensors stay serial.
+    #pragma omp parallel for schedule(static) if (n >= 65536)
     for (size_t i = 0; i < n; ++i) {
         float d = grad[i];
         if (s.weight_decay != 0.0f) d = d + s.weight_decay * param[i];          // d_p.add(param, alpha=wd)
