@@ -48,9 +48,13 @@ std::vector<Tick> labelled_ticks(double lo, double hi, int target, const std::st
 void draw_x_axis(Image& img, const PlotArea& a, const std::vector<Tick>& ticks, const std::string& title, int s,
                  bool grid) {
     const int base = a.y + a.h;
+    int last_right = -1000000;  // right end of the last label drawn: labels that would touch it are skipped
     for (const Tick& t : ticks) {
         const int x = static_cast<int>(std::lround(a.px(t.value)));
         if (x < a.x - 1 || x > a.x + a.w + 1) continue;
+        const int w = text_width(t.label, s);
+        if (x - w / 2 < last_right + 4 * s) continue;
+        last_right = x - w / 2 + w;
         if (grid) img.fill_rect(x, a.y, 1, a.h, colors::light_gray);
         img.fill_rect(x, base, 1, 4 * s, colors::black);
         draw_text(img, x, base + 6 * s, t.label, colors::black, s, HAlign::center, VAlign::top);
@@ -64,15 +68,20 @@ void draw_x_axis(Image& img, const PlotArea& a, const std::vector<Tick>& ticks, 
 int y_axis_margin(const std::vector<Tick>& ticks, int s) {
     int widest = 0;
     for (const Tick& t : ticks) widest = std::max(widest, text_width(t.label, s));
-    return widest + 6 * s + text_line_height(s) + 8 * s;
+    return widest + 6 * s + 8 * s + text_line_height(s) + 6 * s;
 }
 
 void draw_y_axis(Image& img, const PlotArea& a, const std::vector<Tick>& ticks, const std::string& title, int s,
                  bool grid) {
     int widest = 0;
-    for (const Tick& t : ticks) {
+    int last_y = 1000000;  // labels closer than a line to the last one drawn (going up) are skipped
+    std::vector<Tick> upward = ticks;
+    std::sort(upward.begin(), upward.end(), [](const Tick& p, const Tick& q) { return p.value < q.value; });
+    for (const Tick& t : upward) {
         const int y = static_cast<int>(std::lround(a.py(t.value)));
         if (y < a.y - 1 || y > a.y + a.h + 1) continue;
+        if (last_y - y < text_cap_height(s) + 4 * s) continue;
+        last_y = y;
         if (grid) img.fill_rect(a.x, y, a.w, 1, colors::light_gray);
         img.fill_rect(a.x - 4 * s, y, 4 * s, 1, colors::black);
         draw_text(img, a.x - 6 * s, y, t.label, colors::black, s, HAlign::right, VAlign::middle);
@@ -80,7 +89,7 @@ void draw_y_axis(Image& img, const PlotArea& a, const std::vector<Tick>& ticks, 
     }
     img.fill_rect(a.x - 1, a.y, 1, a.h, colors::black);
     if (!title.empty())
-        draw_text_vertical(img, a.x - 6 * s - widest - 4 * s - text_cap_height(s) / 2, a.y + a.h / 2, title,
+        draw_text_vertical(img, a.x - 6 * s - widest - 8 * s - text_cap_height(s) / 2, a.y + a.h / 2, title,
                            colors::black, s);
 }
 

@@ -27,9 +27,9 @@ Layout layout(const ConfusionMatrix& cm, int cell) {
     L.n = static_cast<int>(cm.labels.size());
     L.cell = cell;
     L.grid_x = 6 * s + lh + 6 * s + widest + 6 * s;  // axis title, row names, gap
-    L.grid_y = 8 * s + lh + 4 * s + text_line_height(1) + 8 * s;  // title and the line under it
+    L.grid_y = 8 * s + lh + 4 * s + lh + 8 * s;  // title and the accuracy line under it
     L.bar_x = L.grid_x + L.n * cell + 12 * s;
-    L.width = L.bar_x + 10 * s + 6 * s + text_width("100%", s) + 8 * s;
+    L.width = L.bar_x + 10 * s + 5 * s + text_width("100%", s) + 8 * s + lh + 6 * s;
     L.height = L.grid_y + L.n * cell + 6 * s + widest + 6 * s + lh + 8 * s;
     return L;
 }
@@ -83,9 +83,9 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
     draw_text(img, L.grid_x + L.n * cell_px / 2, 8 * s, title, colors::black, s, HAlign::center);
     char line[160];
     const long total = cm.total(), correct = cm.correct();
-    std::snprintf(line, sizeof line, "accuracy %.1f%% (%ld of %ld); colour = share of the true genre's clips",
-                  total ? 100.0 * correct / total : 0.0, correct, total);
-    draw_text(img, L.grid_x + L.n * cell_px / 2, 8 * s + text_line_height(s) + 4 * s, line, colors::gray, 1,
+    std::snprintf(line, sizeof line, "accuracy %.1f%% (%ld of %ld)", total ? 100.0 * correct / total : 0.0, correct,
+                  total);
+    draw_text(img, L.grid_x + L.n * cell_px / 2, 8 * s + text_line_height(s) + 4 * s, line, colors::gray, s,
               HAlign::center);
 
     for (int r = 0; r < L.n; ++r) {
@@ -135,6 +135,8 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
         draw_text(img, L.bar_x + bw + 5 * s, y, std::to_string(pct) + "%", colors::black, s, HAlign::left,
                   VAlign::middle);
     }
+    draw_text_vertical(img, L.bar_x + bw + 5 * s + text_width("100%", s) + 8 * s + text_cap_height(s) / 2,
+                       L.grid_y + bh / 2, "share of the true genre's clips", colors::black, s);
     return img;
 }
 

@@ -41,11 +41,12 @@ std::vector<float> demo_mel_db(int n_mels, int frames, float sr, int hop) {
         const double beat = std::fmod(sec, 0.5);
         for (int m = 0; m < n_mels; ++m) {
             double p = 1e-6 * (0.5 + hash01(t, m));                                  // noise floor, -60 dB
+            const double envelope = std::exp(-beat / 0.25);                          // each note fades
             for (int k = 1; k <= 12 && k * f0 < sr / 2; ++k) {                        // harmonics, power 1/k^2
                 const double d = m - band_of(k * f0);
-                p += std::exp(-0.5 * d * d / 0.5) / (k * k);
+                p += envelope * std::exp(-0.5 * d * d / 0.5) / (k * k);
             }
-            p += 0.05 * std::exp(-beat / 0.04) * std::exp(-m / 60.0);                // drum hit, low-heavy
+            p += 0.01 * std::exp(-beat / 0.012) * std::exp(-m / 40.0);               // drum hit, low-heavy
             power[static_cast<size_t>(m) * frames + t] = static_cast<float>(p);
         }
     }
@@ -133,8 +134,8 @@ std::vector<std::string> write_demo_run(const std::string& dir) {
     write_text(run / "confusion.csv", conf);
     written.push_back((run / "confusion.csv").string());
     char eval[160];
-    std::snprintf(eval, sizeof eval, "test_accuracy: %.4f\ntest_chunks: 2000\nnote: demo numbers, not a real evaluation\n",
-                  correct / 2000.0);
+    std::snprintf(eval, sizeof eval, "test_accuracy: %.2f%%\ntest_chunks: 2000\nnote: demo numbers, not a real evaluation\n",
+                  100.0 * correct / 2000);
     write_text(run / "eval.txt", eval);
     written.push_back((run / "eval.txt").string());
 

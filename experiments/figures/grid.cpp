@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "experiments/figures/text.h"
@@ -43,7 +44,9 @@ Image render_grid(const std::vector<Tile>& tiles, const GridStyle& st) {
     for (const Tile& t : tiles) labels |= !t.label.empty(), label_w = std::max(label_w, text_width(t.label, 1));
     const int cell_w = std::max(tw, label_w) + st.gap, cell_h = th + (labels ? text_line_height(1) + 3 : 0) + st.gap;
     const int title_h = st.title.empty() ? 0 : text_line_height(2) + 10;
-    Image img(columns * cell_w + st.gap, grid_rows * cell_h + st.gap + title_h);
+    const int legend_h = st.legend ? 12 + 4 + text_line_height(1) + 8 : 0;
+    const int grid_h = grid_rows * cell_h + st.gap;
+    Image img(std::max(columns * cell_w + st.gap, 260), grid_h + title_h + legend_h);
     if (!st.title.empty()) draw_text(img, img.width() / 2, 6, st.title, colors::black, 2, HAlign::center);
 
     float shared_lo = INFINITY, shared_hi = -INFINITY;
@@ -68,6 +71,24 @@ Image render_grid(const std::vector<Tile>& tiles, const GridStyle& st) {
         img.stroke_rect(ox - 1, oy - 1, t.cols * block + 2, t.rows * block + 2, colors::gray);
         if (!t.label.empty())
             draw_text(img, ox + t.cols * block / 2, oy + t.rows * block + 4, t.label, colors::black, 1, HAlign::center);
+    }
+    if (st.legend) {
+        const int y = title_h + grid_h + 2;
+        if (st.shared_range) {  // a horizontal colour bar, lowest value on the left
+            const int bw = std::min(240, img.width() - 2 * st.gap), bx = (img.width() - bw) / 2;
+            for (int x = 0; x < bw; ++x) img.fill_rect(bx + x, y, 1, 12, colormap_color(st.map, (x + 0.5f) / bw));
+            img.stroke_rect(bx - 1, y - 1, bw + 2, 14, colors::gray);
+            char lo[32], mid[32], hi[32];
+            std::snprintf(lo, sizeof lo, "%.3g", shared_lo);
+            std::snprintf(mid, sizeof mid, "%.3g", (shared_lo + shared_hi) / 2);
+            std::snprintf(hi, sizeof hi, "%.3g", shared_hi);
+            draw_text(img, bx, y + 16, lo, colors::black, 1, HAlign::left);
+            draw_text(img, bx + bw / 2, y + 16, mid, colors::black, 1, HAlign::center);
+            draw_text(img, bx + bw, y + 16, hi, colors::black, 1, HAlign::right);
+        } else {
+            draw_text(img, img.width() / 2, y + 8, "each tile coloured from its own minimum to its own maximum",
+                      colors::gray, 1, HAlign::center);
+        }
     }
     return img;
 }

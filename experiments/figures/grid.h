@@ -28,6 +28,7 @@ struct GridStyle {
     bool shared_range = true;
     bool row0_at_bottom = true;   // as the spectrogram: row 0 = lowest frequency at the bottom
     int gap = 6;                  // pixels between tiles
+    bool legend = true;           // a colour bar with the range under the grid (or a note when not shared)
 };
 
 Image render_grid(const std::vector<Tile>& tiles, const GridStyle& style);

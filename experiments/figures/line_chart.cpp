@@ -115,6 +115,8 @@ std::string hex(Rgb c) {
 
 }  // namespace
 
+PlotArea line_chart_plot_area(const LineChart& c) { return layout(c).plot; }
+
 Image render_line_chart(const LineChart& c) {
     const Layout L = layout(c);
     const PlotArea& p = L.plot;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "experiments/figures/axes.h"
 #include "experiments/figures/image.h"
 
 namespace melgrad::figures {
@@ -36,6 +37,8 @@ struct LineChart {
 };
 
 Image render_line_chart(const LineChart& chart);
+// Where the data rectangle lies and which data range it shows (for tests and overlays).
+PlotArea line_chart_plot_area(const LineChart& chart);
 std::string line_chart_svg(const LineChart& chart);
 
 }  // namespace melgrad::figures

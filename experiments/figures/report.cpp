@@ -243,7 +243,18 @@ std::string build_report_html(const std::string& run_dir) {
     if (fs::is_directory(fig_dir))
         for (const auto& e : fs::directory_iterator(fig_dir))
             if (e.is_regular_file() && e.path().extension() == ".png") pngs.push_back(e.path());
-    std::sort(pngs.begin(), pngs.end());
+    // The story's order: how training went, what it got wrong, then what the network sees and learned.
+    auto rank = [](const fs::path& p) {
+        static const char* order[] = {"accuracy", "loss", "confusion", "spectrogram", "stft", "filterbank", "filters",
+                                      "featuremaps"};
+        const std::string stem = p.stem().string();
+        for (size_t i = 0; i < sizeof order / sizeof *order; ++i)
+            if (stem.rfind(order[i], 0) == 0) return static_cast<int>(i);
+        return 100;
+    };
+    std::sort(pngs.begin(), pngs.end(), [&](const fs::path& a, const fs::path& b) {
+        return rank(a) != rank(b) ? rank(a) < rank(b) : a.filename() < b.filename();
+    });
     h << "<h2>Figures</h2>\n";
     if (pngs.empty()) h << "<p class=\"missing\">No figures in figures/ (run <code>melgrad images</code>).</p>\n";
     for (const fs::path& p : pngs) {

@@ -24,10 +24,11 @@ std::string printable(const std::string& text) {
     return s;
 }
 
-// stb_easy_font emits 4 vertices (x, y, z floats + 4 colour bytes = 16 bytes) for each quad.
+// stb_easy_font emits 4 vertices (x, y, z floats + 4 colour bytes = 16 bytes) for each quad and silently
+// truncates when the buffer is full: a glyph has up to ~12 quads = 768 bytes, so give it 1 KiB a character.
 std::vector<Quad> glyph_quads(const std::string& text) {
     std::string s = printable(text);
-    std::vector<char> buffer(std::max<size_t>(1, s.size()) * 400 + 64);
+    std::vector<char> buffer(std::max<size_t>(1, s.size()) * 1024 + 1024);
     int n = stb_easy_font_print(0, 0, s.data(), nullptr, buffer.data(), static_cast<int>(buffer.size()));
     std::vector<Quad> quads;
     for (int q = 0; q < n; ++q) {

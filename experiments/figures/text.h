@@ -1,6 +1,6 @@
 // Text on an Image, with stb_easy_font's small vector font (a few line segments per glyph, made of
 // axis-aligned quads) drawn as filled rectangles. `scale` enlarges it by an integer factor, so text stays
-// crisp: at scale 1 a capital is 7 px tall and a character advances 6 px (printable ASCII only).
+// crisp: at scale 1 a capital is 7 px tall and about 4 px wide (printable ASCII only).
 #pragma once
 #include <string>
 
