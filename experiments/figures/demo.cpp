@@ -161,13 +161,13 @@ std::vector<std::string> write_demo_run(const std::string& dir) {
         for (int t = 0; t < 128; ++t) chunk[m * 128 + t] = (mel[m * frames + t] + 80.f) / 80.f;  // dB -> [0,1]
     const auto maps = demo_conv_relu(chunk, 128, 128, kernels, n_kernels);
     GridStyle fs_style;
-    fs_style.title = "demo: conv1 feature maps (ReLU) for one chunk";
+    fs_style.title = "demo: conv1 feature maps (ReLU), 8 of 16";
     fs_style.map = Colormap::magma;
     fs_style.symmetric = false;
     fs_style.shared_range = false;
     fs_style.tile_px = 126;
     fs_style.columns = 4;
-    render_grid(feature_map_tiles(maps.data(), n_kernels, 126, 126, "conv1"), fs_style)
+    render_grid(feature_map_tiles(maps.data(), n_kernels, 126, 126, "conv1", 8), fs_style)
         .save_png((figs / "featuremaps.png").string());
     written.push_back((figs / "featuremaps.png").string());
     return written;
