@@ -15,7 +15,8 @@ namespace {
 // The one positional argument (a folder); usage error otherwise.
 std::string one_folder(Args& a, const std::string& what) {
     const auto& rest = a.finish();
-    if (rest.size() != 1) throw UsageError("expected one " + what + ", got " + std::to_string(rest.size()) + " arguments");
+    if (rest.size() != 1)
+        throw UsageError("expected one " + what + ", got " + std::to_string(rest.size()) + " arguments");
     return rest[0];
 }
 

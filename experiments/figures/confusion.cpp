@@ -97,8 +97,9 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
             const Rgb color = colormap_color(kMap, share);
             const int x = L.grid_x + c * cell_px, y = L.grid_y + r * cell_px;
             img.fill_rect(x, y, cell_px, cell_px, color);
-            draw_text(img, x + cell_px / 2, y + cell_px / 2, std::to_string(v), is_dark(color) ? colors::white : colors::black,
-                      count_scale, HAlign::center, VAlign::middle);
+            const Rgb ink = is_dark(color) ? colors::white : colors::black;
+            draw_text(img, x + cell_px / 2, y + cell_px / 2, std::to_string(v), ink, count_scale, HAlign::center,
+                      VAlign::middle);
         }
         // Row name, right-aligned against the grid.
         draw_text(img, L.grid_x - 6 * s, L.grid_y + r * cell_px + cell_px / 2, cm.labels[r], colors::black, s,
@@ -127,7 +128,8 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
 
     // Colour bar: share 0 (bottom) .. 100% (top).
     const int bh = L.n * cell_px, bw = 10 * s;
-    for (int y = 0; y < bh; ++y) img.fill_rect(L.bar_x, L.grid_y + y, bw, 1, colormap_color(kMap, 1.f - (y + 0.5f) / bh));
+    for (int y = 0; y < bh; ++y)
+        img.fill_rect(L.bar_x, L.grid_y + y, bw, 1, colormap_color(kMap, 1.f - (y + 0.5f) / bh));
     img.stroke_rect(L.bar_x - 1, L.grid_y - 1, bw + 2, bh + 2, colors::black);
     for (int pct = 0; pct <= 100; pct += 25) {
         const int y = L.grid_y + bh - 1 - (bh - 1) * pct / 100;

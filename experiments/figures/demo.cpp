@@ -111,7 +111,8 @@ std::vector<std::string> write_demo_run(const std::string& dir) {
     written.push_back((run / "metrics.csv").string());
 
     // 200 test chunks a genre; the usual confusions (pop/hiphop/disco, rock/metal/blues/country) more likely.
-    const char* genres[10] = {"blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock"};
+    const char* genres[10] = {"blues", "classical", "country", "disco",  "hiphop",
+                              "jazz",  "metal",     "pop",     "reggae", "rock"};
     const int confusable[10][2] = {{2, 9}, {5, 5}, {9, 0}, {7, 4}, {7, 8}, {0, 1}, {9, 9}, {4, 3}, {4, 4}, {6, 2}};
     std::string conf;
     for (int g = 0; g < 10; ++g) conf += (g ? "," : "") + std::string(genres[g]);
@@ -134,7 +135,8 @@ std::vector<std::string> write_demo_run(const std::string& dir) {
     write_text(run / "confusion.csv", conf);
     written.push_back((run / "confusion.csv").string());
     char eval[160];
-    std::snprintf(eval, sizeof eval, "test_accuracy: %.2f%%\ntest_chunks: 2000\nnote: demo numbers, not a real evaluation\n",
+    std::snprintf(eval, sizeof eval,
+                  "test_accuracy: %.2f%%\ntest_chunks: 2000\nnote: demo numbers, not a real evaluation\n",
                   100.0 * correct / 2000);
     write_text(run / "eval.txt", eval);
     written.push_back((run / "eval.txt").string());

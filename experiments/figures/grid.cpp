@@ -96,7 +96,8 @@ Image render_grid(const std::vector<Tile>& tiles, const GridStyle& st) {
 std::vector<Tile> kernel_tiles(const float* w, int out_ch, int in_ch, int kh, int kw) {
     if (!w || out_ch <= 0 || in_ch <= 0 || kh <= 0 || kw <= 0)
         throw std::invalid_argument("kernel_tiles: bad weight shape (" + std::to_string(out_ch) + ", " +
-                                    std::to_string(in_ch) + ", " + std::to_string(kh) + ", " + std::to_string(kw) + ")");
+                                    std::to_string(in_ch) + ", " + std::to_string(kh) + ", " + std::to_string(kw) +
+                                    ")");
     std::vector<Tile> tiles;
     const size_t k = static_cast<size_t>(kh) * kw;
     for (int o = 0; o < out_ch; ++o)

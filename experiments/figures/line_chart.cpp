@@ -162,7 +162,7 @@ std::string line_chart_svg(const LineChart& c) {
     const Layout L = layout(c);
     const PlotArea& p = L.plot;
     const int s = std::max(1, c.scale);
-    const int font = text_line_height(s) + 2 * s;  // about the bitmap font's size
+    const int font = 8 * s;  // close to the bitmap font in the PNG
     std::ostringstream o;
     o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << c.width << "\" height=\"" << c.height
       << "\" viewBox=\"0 0 " << c.width << ' ' << c.height << "\" font-family=\"sans-serif\" font-size=\"" << font

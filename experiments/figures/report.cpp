@@ -65,7 +65,8 @@ std::string caption_for(const std::string& stem) {
                  "is over-fitting."},
         {"confusion", "Confusion matrix on the test set: rows are the true genres, columns the predictions. The "
                       "diagonal is what the network got right; bright cells off it are genres it mixes up."},
-        {"spectrogram", "A mel spectrogram: time left to right, low frequencies at the bottom, loudness as colour (dB)."},
+        {"spectrogram", "A mel spectrogram: time left to right, low frequencies at the bottom, loudness as colour "
+                        "(dB)."},
         {"stft", "The linear-frequency STFT spectrogram the mel spectrogram is made from."},
         {"filterbank", "The mel filterbank: each row is one triangular filter over the STFT's frequency bins."},
         {"filters", "First conv layer's kernels (red positive, blue negative, white zero), drawn with low "
@@ -220,14 +221,16 @@ std::string build_report_html(const std::string& run_dir) {
         for (const auto& m : metrics) total_s += m.seconds;
         h << "<tr><td>train accuracy (last epoch, " << last.epoch << ")</td><td>" << percent(last.train_acc * f)
           << "</td><td>" << percent(kPaperTrainAccuracy) << "</td></tr>\n";
-        h << "<tr><td>validation accuracy (last epoch)</td><td>" << percent(last.val_acc * f) << "</td><td>&ndash;</td></tr>\n";
+        h << "<tr><td>validation accuracy (last epoch)</td><td>" << percent(last.val_acc * f)
+          << "</td><td>&ndash;</td></tr>\n";
         h << "<tr><td>best validation accuracy (epoch " << best->epoch << ")</td><td>" << percent(best->val_acc * f)
           << "</td><td>&ndash;</td></tr>\n";
         h << "<tr><td>test accuracy" << (eval_text.empty() ? " (no eval.txt)" : "") << "</td><td>" << percent(test_acc)
           << "</td><td>" << percent(kPaperTestAccuracy) << "</td></tr>\n";
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.0f s (%.1f min)", total_s, total_s / 60);
-        h << "<tr><td>epochs, training time</td><td>" << metrics.size() << ", " << buf << "</td><td>&ndash;</td></tr>\n";
+        h << "<tr><td>epochs, training time</td><td>" << metrics.size() << ", " << buf
+          << "</td><td>&ndash;</td></tr>\n";
     } else {
         h << "<tr><td>train accuracy</td><td class=\"missing\">"
           << (metrics_error.empty() ? "no metrics.csv" : html_escape(metrics_error)) << "</td><td>"

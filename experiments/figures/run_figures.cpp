@@ -33,7 +33,8 @@ std::vector<std::string> plot_curves(const std::string& run_dir) {
     const auto rows = read_metrics_csv((fs::path(run_dir) / "metrics.csv").string());
     const fs::path d = figures_dir(run_dir);
     std::vector<std::string> written;
-    for (const auto& [name, chart] : {std::pair{"accuracy", accuracy_chart(rows)}, std::pair{"loss", loss_chart(rows)}}) {
+    const std::pair<const char*, LineChart> charts[] = {{"accuracy", accuracy_chart(rows)}, {"loss", loss_chart(rows)}};
+    for (const auto& [name, chart] : charts) {
         const fs::path png = d / (std::string(name) + ".png"), svg = d / (std::string(name) + ".svg");
         render_line_chart(chart).save_png(png.string());
         write_text(svg, line_chart_svg(chart));

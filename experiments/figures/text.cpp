@@ -40,7 +40,8 @@ std::vector<Quad> glyph_quads(const std::string& text) {
             miny = std::min(miny, p[1]);
             maxy = std::max(maxy, p[1]);
         }
-        quads.push_back({(int)std::lround(minx), (int)std::lround(miny), (int)std::lround(maxx), (int)std::lround(maxy)});
+        auto px = [](float v) { return static_cast<int>(std::lround(v)); };
+        quads.push_back({px(minx), px(miny), px(maxx), px(maxy)});
     }
     return quads;
 }

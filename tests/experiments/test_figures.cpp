@@ -168,7 +168,8 @@ TEST_CASE("figures: a known tiny spectrogram renders to known pixels, low rows a
     // The colour bar right of the plot runs from vmax (top) to vmin (bottom).
     // Its top pixel row shows the map at 1 - 0.5/h, its bottom row at 0.5/h.
     bool found_bar = false;
-    const Rgb top = colormap_color(Colormap::magma, 1.f - 0.5f / p.h), bottom = colormap_color(Colormap::magma, 0.5f / p.h);
+    const Rgb top = colormap_color(Colormap::magma, 1.f - 0.5f / p.h);
+    const Rgb bottom = colormap_color(Colormap::magma, 0.5f / p.h);
     for (int x = p.x + p.w + 2; x < d.width && !found_bar; ++x)
         found_bar = d.at(x, p.y) == top && d.at(x, p.y + p.h - 1) == bottom && top != bottom;
     CHECK(found_bar);
