@@ -162,15 +162,19 @@ std::vector<std::string> write_demo_run(const std::string& dir) {
     for (int m = 0; m < 128; ++m)
         for (int t = 0; t < 128; ++t) chunk[m * 128 + t] = (mel[m * frames + t] + 80.f) / 80.f;  // dB -> [0,1]
     const auto maps = demo_conv_relu(chunk, 128, 128, kernels, n_kernels);
-    GridStyle fs_style;
-    fs_style.title = "demo: conv1 feature maps (ReLU), 8 of 16";
-    fs_style.map = Colormap::magma;
-    fs_style.symmetric = false;
-    fs_style.shared_range = false;
-    fs_style.tile_px = 126;
-    fs_style.columns = 4;
-    render_grid(feature_map_tiles(maps.data(), n_kernels, 126, 126, "conv1", 8), fs_style)
-        .save_png((figs / "featuremaps.png").string());
+    // A 2x2 max pool of those maps, as the next layer of a CNN would see them.
+    std::vector<float> pooled(static_cast<size_t>(n_kernels) * 63 * 63);
+    for (int c = 0; c < n_kernels; ++c)
+        for (int y = 0; y < 63; ++y)
+            for (int x = 0; x < 63; ++x) {
+                const float* m = &maps[static_cast<size_t>(c) * 126 * 126];
+                pooled[(static_cast<size_t>(c) * 63 + y) * 63 + x] =
+                    std::max({m[2 * y * 126 + 2 * x], m[2 * y * 126 + 2 * x + 1], m[(2 * y + 1) * 126 + 2 * x],
+                              m[(2 * y + 1) * 126 + 2 * x + 1]});
+            }
+    const std::vector<LayerActivations> layers = {{"demo conv1", maps.data(), n_kernels, 126, 126},
+                                                  {"demo pool1", pooled.data(), n_kernels, 63, 63}};
+    render_feature_maps(layers, 8, 8).save_png((figs / "featuremaps.png").string());
     written.push_back((figs / "featuremaps.png").string());
     return written;
 }

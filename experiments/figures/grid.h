@@ -41,4 +41,14 @@ std::vector<Tile> kernel_tiles(const float* weight, int out_channels, int in_cha
 std::vector<Tile> feature_map_tiles(const float* activations, int channels, int h, int w, const std::string& layer,
                                     int max_channels = 64);
 
+// One layer's activations for one input, shape (channels, h, w), e.g. the output of each conv block.
+struct LayerActivations {
+    std::string name;  // "conv1", "block2", ...
+    const float* data = nullptr;
+    int channels = 0, h = 0, w = 0;
+};
+// A titled grid per layer ("conv2: 64 channels of 32 x 32, first 16 shown"), one under another; each tile
+// in magma, scaled to its own range (channels differ in scale), row 0 at the bottom like the input chunk.
+Image render_feature_maps(const std::vector<LayerActivations>& layers, int max_channels = 16, int columns = 8);
+
 }  // namespace melgrad::figures

@@ -134,6 +134,26 @@ Image render_heatmap_figure(const float* values, int rows, int cols, const Heatm
     return img;
 }
 
+HeatmapFigure filterbank_figure(int n_mels, int n_freqs, float sample_rate) {
+    HeatmapFigure f;
+    f.title = "mel filterbank (" + std::to_string(n_mels) + " filters x " + std::to_string(n_freqs) + " STFT bins)";
+    f.map = Colormap::viridis;
+    f.vmin = 0;
+    f.x_label = "frequency (Hz)";
+    f.x_hi = sample_rate / 2;
+    f.y_label = "mel band";
+    f.y_hi = n_mels;
+    f.colorbar_label = "weight";
+    f.plot_w = 800;
+    f.plot_h = std::clamp(n_mels * 2, 256, 512);
+    return f;
+}
+
+Image render_filterbank(const float* weights, int n_mels, int n_freqs, float sample_rate) {
+    check_matrix(weights, n_mels, n_freqs, "render_filterbank");
+    return render_heatmap_figure(weights, n_mels, n_freqs, filterbank_figure(n_mels, n_freqs, sample_rate));
+}
+
 double hz_to_mel_slaney(double hz) {
     const double f_sp = 200.0 / 3, min_log_hz = 1000.0, min_log_mel = min_log_hz / f_sp;
     const double logstep = std::log(6.4) / 27.0;

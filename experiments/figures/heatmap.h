@@ -52,6 +52,11 @@ struct SpectrogramStyle {
 HeatmapFigure spectrogram_figure(const float* values, int n_bins, int frames, const SpectrogramStyle& style);
 Image render_spectrogram(const float* values, int n_bins, int frames, const SpectrogramStyle& style = {});
 
+// The mel filterbank itself, weights row-major n_mels x n_freqs (n_freqs = n_fft/2 + 1 STFT bins covering
+// 0..sample_rate/2): one row per triangular filter, frequency in Hz across, weight as colour (viridis).
+HeatmapFigure filterbank_figure(int n_mels, int n_freqs, float sample_rate);
+Image render_filterbank(const float* weights, int n_mels, int n_freqs, float sample_rate);
+
 // The Slaney mel scale (librosa's default, htk=False): linear below 1 kHz (3 mel per 200 Hz), logarithmic
 // above (27 mel per factor 6.4). Used to place Hz ticks on a mel axis.
 double hz_to_mel_slaney(double hz);

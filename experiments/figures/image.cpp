@@ -125,4 +125,14 @@ void Image::save_png(const std::string& path) const {
         throw std::runtime_error(path + ": could not write the PNG (does the folder exist and is it writable?)");
 }
 
+Image stack_vertically(const std::vector<Image>& images, int gap, Rgb background) {
+    if (images.empty()) throw std::invalid_argument("stack_vertically: no images");
+    int w = 0, h = 0;
+    for (const Image& im : images) w = std::max(w, im.width()), h += im.height() + gap;
+    Image out(w, h - gap, background);
+    int y = 0;
+    for (const Image& im : images) out.paste(im, 0, y), y += im.height() + gap;
+    return out;
+}
+
 }  // namespace melgrad::figures

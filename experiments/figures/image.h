@@ -65,4 +65,7 @@ private:
     std::vector<std::uint8_t> pixels_;
 };
 
+// The images one under another, left-aligned, `gap` pixels apart, on `background`.
+Image stack_vertically(const std::vector<Image>& images, int gap = 10, Rgb background = colors::white);
+
 }  // namespace melgrad::figures

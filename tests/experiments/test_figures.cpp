@@ -285,3 +285,35 @@ TEST_CASE("figures: a kernel grid shows sign with the diverging map, row 0 at th
     CHECK(maps[0].label == "conv1 c0");
     CHECK_THROWS_AS(kernel_tiles(w.data(), 1, 1, 0, 3), std::invalid_argument);
 }
+
+TEST_CASE("figures: feature maps of several layers stack one titled grid per layer; filterbank and stacking") {
+    std::vector<float> a(4 * 8 * 8), b(4 * 4 * 4);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<float>(i % 7);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>(i % 3);
+    Image one = render_feature_maps({{"conv1", a.data(), 4, 8, 8}}, 16, 8);
+    Image two = render_feature_maps({{"conv1", a.data(), 4, 8, 8}, {"conv2", b.data(), 4, 4, 4}}, 16, 8);
+    CHECK(two.height() > one.height());  // the second layer adds a grid below
+    CHECK(two.width() >= one.width());
+    CHECK_THROWS_AS(render_feature_maps({}), std::invalid_argument);
+
+    Image red(5, 3, {255, 0, 0}), blue(8, 2, {0, 0, 255});
+    Image s = stack_vertically({red, blue}, 4, colors::white);
+    CHECK(s.width() == 8);
+    CHECK(s.height() == 3 + 4 + 2);
+    CHECK(s.get(0, 0) == Rgb{255, 0, 0});
+    CHECK(s.get(7, 0) == colors::white);  // right of the narrower image: background
+    CHECK(s.get(0, 5) == colors::white);  // the gap
+    CHECK(s.get(7, 8) == Rgb{0, 0, 255});
+
+    // A filterbank with one filter: weight 1 at the lowest STFT bin, 0 elsewhere -> bottom-left bright.
+    std::vector<float> fb(2 * 5, 0.f);
+    fb[0] = 1.f;
+    Image f = render_filterbank(fb.data(), 2, 5, 22050);
+    Decoded d = decode_png(f.encode_png());
+    REQUIRE(d.width == f.width());
+    PlotArea p = heatmap_plot_area(2, 5, filterbank_figure(2, 5, 22050));
+    CHECK(p.x_hi == doctest::Approx(11025));
+    CHECK(d.at(p.x + 2, p.y + p.h - 3) == colormap_color(Colormap::viridis, 1.f));  // filter 0, bin 0
+    CHECK(d.at(p.x + 2, p.y + 2) == colormap_color(Colormap::viridis, 0.f));        // filter 1, bin 0
+    CHECK(d.at(p.x + p.w - 3, p.y + p.h - 3) == colormap_color(Colormap::viridis, 0.f));
+}
