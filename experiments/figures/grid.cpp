@@ -42,7 +42,8 @@ Image render_grid(const std::vector<Tile>& tiles, const GridStyle& st) {
     bool labels = false;
     int label_w = 0;
     for (const Tile& t : tiles) labels |= !t.label.empty(), label_w = std::max(label_w, text_width(t.label, 1));
-    const int cell_w = std::max(tw, label_w + 6) + st.gap, cell_h = th + (labels ? text_line_height(1) + 3 : 0) + st.gap;
+    const int cell_w = std::max(tw, label_w + 6) + st.gap;
+    const int cell_h = th + (labels ? text_line_height(1) + 3 : 0) + st.gap;
     const int title_h = st.title.empty() ? 0 : text_line_height(2) + 10;
     const int legend_h = st.legend ? 12 + 4 + text_line_height(1) + 8 : 0;
     const int grid_h = grid_rows * cell_h + st.gap;
@@ -136,7 +137,7 @@ Image render_feature_maps(const std::vector<LayerActivations>& layers, int max_c
         st.tile_px = std::max(64, std::min(128, std::max(l.h, l.w)));  // small maps are enlarged to >= 64 px
         st.legend = &l == &layers.back();  // the "own range" note once, at the bottom
         auto tiles = feature_map_tiles(l.data, l.channels, l.h, l.w, l.name, max_channels);
-        for (size_t c = 0; c < tiles.size(); ++c) tiles[c].label = "c" + std::to_string(c);  // the title names the layer
+        for (size_t c = 0; c < tiles.size(); ++c) tiles[c].label = "c" + std::to_string(c);  // title names the layer
         parts.push_back(render_grid(tiles, st));
     }
     return stack_vertically(parts, 16);
