@@ -1,9 +1,11 @@
 // Helpers for the figures tests: decode a PNG (stb_image) and make a scratch folder.
 #pragma once
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -54,6 +56,22 @@ struct ScratchDir {
         std::filesystem::remove_all(path, ec);
     }
     std::string str() const { return path.string(); }
+};
+
+// Sends stdout to /dev/null while it lives (the commands print "wrote ..." lines that would clutter the
+// test output).
+struct QuietStdout {
+    int saved = -1;
+    QuietStdout() {
+        std::fflush(stdout);
+        saved = ::dup(1);
+        const int null = ::open("/dev/null", O_WRONLY);
+        if (null >= 0) ::dup2(null, 1), ::close(null);
+    }
+    ~QuietStdout() {
+        std::fflush(stdout);
+        if (saved >= 0) ::dup2(saved, 1), ::close(saved);
+    }
 };
 
 inline int channel_distance(Rgb a, Rgb b) {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +58,8 @@ TEST_CASE("figures: metrics.csv is read by column name, bad files are named with
              "2,1.5,0.55,1.7,0.5,0.001,41\n");
     auto rows = read_metrics_csv(m.string());
     REQUIRE(rows.size() == 2);
+    write(dir.path / "nan.csv", "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n1,2,0.3,nan,nan,0.1,4\n");
+    CHECK(std::isnan(read_metrics_csv((dir.path / "nan.csv").string())[0].val_acc));  // no validation that epoch
     CHECK(rows[1].epoch == 2);
     CHECK(rows[1].val_acc == doctest::Approx(0.5));
     CHECK(rows[0].seconds == doctest::Approx(40.5));
@@ -143,6 +146,7 @@ TEST_CASE("figures: images --latest picks the most recently modified run; bad in
     for (const char* p : {"old", "old/metrics.csv"}) fs::last_write_time(runs / p, now - std::chrono::hours(2));
     for (const char* p : {"new", "new/metrics.csv"}) fs::last_write_time(runs / p, now - std::chrono::hours(1));
     CHECK(fs::path(latest_run_dir(runs.string())).filename() == "new");
+    QuietStdout quiet;
     CHECK(melgrad::cli::run_command({"images", "--latest", runs.string()}) == 0);
     CHECK(fs::exists(runs / "new/report.html"));
     CHECK(fs::exists(runs / "new/figures/accuracy.png"));
