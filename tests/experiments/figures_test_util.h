@@ -58,19 +58,21 @@ struct ScratchDir {
     std::string str() const { return path.string(); }
 };
 
-// Sends stdout to /dev/null while it lives (the commands print "wrote ..." lines that would clutter the
-// test output).
-struct QuietStdout {
-    int saved = -1;
-    QuietStdout() {
+// Sends a file descriptor (1 = stdout, 2 = stderr) to /dev/null while it lives: the commands print
+// "wrote ..." lines, and the error tests print the expected errors, which would clutter the test output.
+struct Silenced {
+    int fd, saved = -1;
+    explicit Silenced(int which) : fd(which) {
         std::fflush(stdout);
-        saved = ::dup(1);
+        std::fflush(stderr);
+        saved = ::dup(fd);
         const int null = ::open("/dev/null", O_WRONLY);
-        if (null >= 0) ::dup2(null, 1), ::close(null);
+        if (null >= 0) ::dup2(null, fd), ::close(null);
     }
-    ~QuietStdout() {
+    ~Silenced() {
         std::fflush(stdout);
-        if (saved >= 0) ::dup2(saved, 1), ::close(saved);
+        std::fflush(stderr);
+        if (saved >= 0) ::dup2(saved, fd), ::close(saved);
     }
 };
 

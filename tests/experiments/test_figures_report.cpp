@@ -44,6 +44,13 @@ int count(const std::string& text, const std::string& what) {
     return n;
 }
 
+// Runs `melgrad ARGS...` in-process with its output (and expected errors) silenced; only the status is
+// checked. The silence ends before any CHECK, so doctest's own failure reports stay visible.
+int quiet_command(const std::vector<std::string>& argv) {
+    Silenced out(1), err(2);
+    return melgrad::cli::run_command(argv);
+}
+
 bool have_chromium() {
     return std::system("command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || "
                        "command -v google-chrome >/dev/null 2>&1") == 0;
@@ -146,16 +153,15 @@ TEST_CASE("figures: images --latest picks the most recently modified run; bad in
     for (const char* p : {"old", "old/metrics.csv"}) fs::last_write_time(runs / p, now - std::chrono::hours(2));
     for (const char* p : {"new", "new/metrics.csv"}) fs::last_write_time(runs / p, now - std::chrono::hours(1));
     CHECK(fs::path(latest_run_dir(runs.string())).filename() == "new");
-    QuietStdout quiet;
-    CHECK(melgrad::cli::run_command({"images", "--latest", runs.string()}) == 0);
+    CHECK(quiet_command({"images", "--latest", runs.string()}) == 0);
     CHECK(fs::exists(runs / "new/report.html"));
     CHECK(fs::exists(runs / "new/figures/accuracy.png"));
     CHECK(!fs::exists(runs / "old/report.html"));
-    CHECK(melgrad::cli::run_command({"plot-curves", (runs / "old").string()}) == 0);
+    CHECK(quiet_command({"plot-curves", (runs / "old").string()}) == 0);
     CHECK(fs::exists(runs / "old/figures/loss.svg"));
-    CHECK(melgrad::cli::run_command({"plot-confusion", (runs / "old").string()}) == 1);  // no confusion.csv
-    CHECK(melgrad::cli::run_command({"images", "--latest", (dir.path / "none").string()}) == 1);
-    CHECK(melgrad::cli::run_command({"report"}) == 2);  // usage
+    CHECK(quiet_command({"plot-confusion", (runs / "old").string()}) == 1);  // no confusion.csv
+    CHECK(quiet_command({"images", "--latest", (dir.path / "none").string()}) == 1);
+    CHECK(quiet_command({"report"}) == 2);  // usage
     fs::create_directories(dir.path / "empty");
     CHECK_THROWS_AS(latest_run_dir((dir.path / "empty").string()), std::runtime_error);
 }
