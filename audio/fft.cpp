@@ -81,11 +81,11 @@ void fft_passes(float* __restrict re, float* __restrict im, int n, const float* 
                     float b0r = re[o0 + l], b0i = im[o0 + l];
                     // B1 = W^k * (block at 2m), B2 = W^2k * (block at m), B3 = W^3k * (block at 3m)
                     float xr = re[o2 + l], xi = im[o2 + l];
-                    float b1r = xr * w1r - xi * w1i, b1i = xr * w1i + xi * w1r;
+                    float b1r = std::fma(xr, w1r, -xi * w1i), b1i = std::fma(xr, w1i, xi * w1r);
                     xr = re[o1 + l], xi = im[o1 + l];
-                    float b2r = xr * w2r - xi * w2i, b2i = xr * w2i + xi * w2r;
+                    float b2r = std::fma(xr, w2r, -xi * w2i), b2i = std::fma(xr, w2i, xi * w2r);
                     xr = re[o3 + l], xi = im[o3 + l];
-                    float b3r = xr * w3r - xi * w3i, b3i = xr * w3i + xi * w3r;
+                    float b3r = std::fma(xr, w3r, -xi * w3i), b3i = std::fma(xr, w3i, xi * w3r);
                     float t0r = b0r + b2r, t0i = b0i + b2i, t1r = b0r - b2r, t1i = b0i - b2i;
                     float t2r = b1r + b3r, t2i = b1i + b3i, t3r = b1r - b3r, t3i = b1i - b3i;
                     re[o0 + l] = t0r + t2r;  im[o0 + l] = t0i + t2i;   // q = 0
@@ -255,8 +255,8 @@ void RealFftPowerBatch::power(const float* const* frames, const float* window, f
             // E = (Z[k] + conj Z[m-k]) / 2,  O = (Z[k] - conj Z[m-k]) / 2i
             const float er = 0.5f * (ar[l] + br[l]), ei = 0.5f * (ai[l] - bi[l]);
             const float orr = 0.5f * (ai[l] + bi[l]), oi = -0.5f * (ar[l] - br[l]);
-            const float xr = er + wr * orr - wi * oi, xi = ei + wr * oi + wi * orr;
-            p[l] = xr * xr + xi * xi;
+            const float xr = er + std::fma(wr, orr, -wi * oi), xi = ei + std::fma(wr, oi, wi * orr);
+            p[l] = std::fma(xr, xr, xi * xi);
         }
     }
 }
