@@ -55,7 +55,7 @@ private:
     std::vector<Cpx> w_;           // post-pass twiddles e^{-2 pi i k / n}, k <= n/4 .. n/2
 };
 
-// Power spectra of kLanes real frames at once; n a power of two, n >= 8.
+// Power spectra of kLanes real frames at once; n a power of two, n >= 16.
 class RealFftPowerBatch {
 public:
     static constexpr int kLanes = 16;

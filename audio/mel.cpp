@@ -99,7 +99,7 @@ std::vector<float> melspectrogram(const float* y, size_t n, const StftParams& st
             for (int l = 0; l < count; ++l) out[l] = acc[l];
         }
     };
-    if ((stft.n_fft & (stft.n_fft - 1)) == 0 && stft.n_fft >= 8) {
+    if ((stft.n_fft & (stft.n_fft - 1)) == 0 && stft.n_fft >= 16) {
         for_each_power_batch(y, n, stft, threads, apply_filterbank);
     } else {  // any other n_fft: the reference STFT (Bluestein), one frame at a time
         const std::vector<Cpx> s = audio::stft(y, n, stft);

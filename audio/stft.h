@@ -34,7 +34,7 @@ std::vector<Cpx> stft(const float* y, size_t n, const StftParams& p);
 // Calls fn(first_frame, count, power) for batches of up to RealFftPowerBatch::kLanes frames, where
 // power[k * kLanes + l] = |STFT[k, first_frame + l]|^2. This is the fast path; with threads > 1 batches
 // run in parallel (OpenMP), so fn must be safe to call concurrently for different batches.
-// n_fft must be a power of two >= 8.
+// n_fft must be a power of two >= 16.
 template <class Fn>
 void for_each_power_batch(const float* y, size_t n, const StftParams& p, int threads, Fn&& fn);
 

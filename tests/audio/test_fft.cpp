@@ -94,7 +94,7 @@ TEST_CASE("fft: real FFT matches a float64 DFT (even and odd sizes)") {
 TEST_CASE("fft: batched power spectra equal |DFT|^2 of each windowed frame") {
     melgrad::Rng rng(10);
     constexpr int L = RealFftPowerBatch::kLanes;
-    for (int n : {8, 16, 32, 64, 256, 2048}) {
+    for (int n : {16, 32, 64, 256, 2048}) {
         CAPTURE(n);
         std::vector<std::vector<float>> frames(L, std::vector<float>(n));
         std::vector<float> window(n);
@@ -125,6 +125,6 @@ TEST_CASE("fft: batched power spectra equal |DFT|^2 of each windowed frame") {
 TEST_CASE("fft: sizes below the minimum are rejected") {
     CHECK_THROWS(ComplexFft(0));
     CHECK_THROWS(RealFft(0));
-    CHECK_THROWS(RealFftPowerBatch(6));
+    CHECK_THROWS(RealFftPowerBatch(8));
     CHECK_THROWS(RealFftPowerBatch(4));
 }
