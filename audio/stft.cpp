@@ -52,6 +52,42 @@ std::vector<float> pad_signal(const float* y, size_t n, const StftParams& p) {
     return out;
 }
 
+// padded[begin, end) of the padded signal, built sample by sample (only used for the edges)
+static std::vector<float> padded_range(const float* y, size_t n, const StftParams& p, size_t begin, size_t end) {
+    const long long pad = p.center ? p.n_fft / 2 : 0;
+    std::vector<float> out(end - begin, 0.0f);
+    for (size_t i = begin; i < end; ++i) {
+        const long long k = (long long)i - pad;
+        if (k >= 0 && k < (long long)n) out[i - begin] = y[k];
+        else if (p.pad_mode == PadMode::Reflect && n > 0) out[i - begin] = y[reflect_index(k, n)];
+    }
+    return out;
+}
+
+PaddedFrames::PaddedFrames(const float* y, size_t n, const StftParams& p)
+    : y_(y), n_(n), hop_(size_t(p.hop_length)), n_fft_(size_t(p.n_fft)), pad_(p.center ? size_t(p.n_fft / 2) : 0) {
+    const int frames = stft_frames(n, p);
+    if (frames <= 0) return;
+    const size_t total = size_t(frames - 1) * hop_ + n_fft_;  // padded samples the frames reach
+    if (total <= 4 * (n_fft_ + hop_)) {  // short signal: one padded copy
+        head_ = padded_range(y, n, p, 0, total);
+        tail_begin_ = total;
+        return;
+    }
+    head_ = padded_range(y, n, p, 0, std::min(total, pad_ + n_fft_ + hop_));
+    // the first frame that runs past the end of y
+    size_t t0 = n + pad_ >= n_fft_ ? (n + pad_ - n_fft_) / hop_ + 1 : 0;
+    tail_begin_ = std::min(t0 * hop_, total);
+    tail_ = padded_range(y, n, p, tail_begin_, total);
+}
+
+const float* PaddedFrames::frame(int t) const {
+    const size_t start = size_t(t) * hop_;  // in padded coordinates
+    if (start >= pad_ && start - pad_ + n_fft_ <= n_) return y_ + (start - pad_);
+    if (start + n_fft_ <= head_.size()) return head_.data() + start;
+    return tail_.data() + (start - tail_begin_);
+}
+
 std::vector<Cpx> stft(const float* y, size_t n, const StftParams& p) {
     check_stft_params(p);
     const int frames = stft_frames(n, p), bins = p.n_fft / 2 + 1;

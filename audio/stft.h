@@ -28,6 +28,21 @@ int stft_frames(size_t n_samples, const StftParams& p);
 // y padded as the STFT sees it: n_fft/2 on each side when center, else y itself.
 std::vector<float> pad_signal(const float* y, size_t n, const StftParams& p);
 
+// Where the n_fft samples of each frame start, without copying the whole padded signal: frames that lie
+// inside y point into y; only the few frames that overlap the padding point into small padded copies of
+// the head and the tail (for short signals, one padded copy of everything).
+class PaddedFrames {
+public:
+    PaddedFrames(const float* y, size_t n, const StftParams& p);
+    const float* frame(int t) const;
+
+private:
+    const float* y_;
+    size_t n_, hop_, n_fft_, pad_;
+    std::vector<float> head_, tail_;
+    size_t tail_begin_ = 0;  // padded index where tail_ starts
+};
+
 // Complex STFT, row-major (n_fft/2 + 1) x frames, through RealFft: the plain reference path.
 std::vector<Cpx> stft(const float* y, size_t n, const StftParams& p);
 

@@ -18,7 +18,7 @@ void for_each_power_batch(const float* y, size_t n, const StftParams& p, int thr
     const int win = p.win_length > 0 ? p.win_length : p.n_fft;
     const std::vector<float> window = hann_window(win, p.n_fft);
     const RealFftPowerBatch fft(p.n_fft);
-    const std::vector<float> padded = pad_signal(y, n, p);
+    const PaddedFrames src(y, n, p);
     const std::vector<float> zeros(p.n_fft, 0.0f);  // stands in for the missing frames of the last batch
     const int batches = (frames + L - 1) / L;
 #pragma omp parallel num_threads(std::max(1, threads)) if (threads > 1)
@@ -30,7 +30,7 @@ void for_each_power_batch(const float* y, size_t n, const StftParams& p, int thr
         for (int b = 0; b < batches; ++b) {
             const int f0 = b * L, count = std::min(L, frames - f0);
             for (int l = 0; l < L; ++l)
-                ptrs[l] = l < count ? padded.data() + size_t(f0 + l) * p.hop_length : zeros.data();
+                ptrs[l] = l < count ? src.frame(f0 + l) : zeros.data();
             fft.power(ptrs, window.data(), power.data(), work.data());
             fn(f0, count, power.data());
         }

@@ -176,3 +176,30 @@ TEST_CASE("melgrad mel: writes n_mels x frames .npy equal to melspectrogram of t
     CHECK(melgrad::cli::run_command({"mel", wav + ".missing", "-o", out}) == 1);
     CHECK(melgrad::cli::run_command({"mel", wav, "-o", out, "--norm", "bogus"}) == 2);
 }
+
+TEST_CASE("stft: PaddedFrames gives every frame exactly as in the fully padded signal") {
+    melgrad::Rng rng(5);
+    for (size_t n : {size_t(1), size_t(7), size_t(600), size_t(5000), size_t(20001)})
+        for (int n_fft : {16, 256})
+            for (int hop : {5, 64, 300})
+                for (au::PadMode mode : {au::PadMode::Constant, au::PadMode::Reflect})
+                    for (bool center : {true, false}) {
+                        CAPTURE(n);
+                        CAPTURE(n_fft);
+                        CAPTURE(hop);
+                        std::vector<float> y(n);
+                        for (auto& v : y) v = rng.normal();
+                        au::StftParams p;
+                        p.n_fft = n_fft;
+                        p.hop_length = hop;
+                        p.pad_mode = mode;
+                        p.center = center;
+                        const std::vector<float> padded = au::pad_signal(y.data(), n, p);
+                        const au::PaddedFrames frames(y.data(), n, p);
+                        bool same = true;
+                        for (int t = 0; t < au::stft_frames(n, p); ++t)
+                            same = same && std::equal(padded.begin() + size_t(t) * hop,
+                                                      padded.begin() + size_t(t) * hop + n_fft, frames.frame(t));
+                        CHECK(same);
+                    }
+}
