@@ -26,7 +26,7 @@ void for_each_power_batch(const float* y, size_t n, const StftParams& p, int thr
         std::vector<float> work(fft.work_floats());
         std::vector<float> power(size_t(fft.bins()) * L);
         const float* ptrs[L];
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 2)
         for (int b = 0; b < batches; ++b) {
             const int f0 = b * L, count = std::min(L, frames - f0);
             for (int l = 0; l < L; ++l)

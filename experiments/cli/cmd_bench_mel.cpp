@@ -1,32 +1,16 @@
 // melgrad bench-mel: how long our mel spectrogram takes for one 30 s clip at the paper's settings.
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <cstdint>
 #include <cstdio>
 #include <vector>
 
 #include "audio/mel.h"
+#include "audio/test_signal.h"
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
 
 namespace melgrad::cli {
 namespace {
-
-// A deterministic 30 s test signal at 22050 Hz: three tones, a chirp and a little noise (fixed LCG).
-std::vector<float> synth_clip(size_t n, int sr) {
-    std::vector<float> y(n);
-    uint32_t state = 12345u;
-    for (size_t i = 0; i < n; ++i) {
-        const double t = double(i) / sr;
-        state = state * 1664525u + 1013904223u;
-        const double noise = (double(state >> 8) / double(1u << 24) - 0.5) * 0.02;
-        y[i] = float(0.3 * std::sin(2 * M_PI * 220.0 * t) + 0.2 * std::sin(2 * M_PI * 1234.5 * t) +
-                     0.1 * std::sin(2 * M_PI * 5000.0 * t) + 0.1 * std::sin(2 * M_PI * (100.0 + 150.0 * t) * t) +
-                     noise);
-    }
-    return y;
-}
 
 int cmd_bench_mel(const std::vector<std::string>& args) {
     Args a(args, "melgrad bench-mel");
@@ -35,7 +19,7 @@ int cmd_bench_mel(const std::vector<std::string>& args) {
     a.finish();
     if (threads < 1 || reps < 1) throw UsageError("--threads and --reps must be >= 1");
     const int sr = 22050;
-    const std::vector<float> y = synth_clip(size_t(30) * sr, sr);
+    const std::vector<float> y = audio::synth_test_clip(size_t(30) * sr, sr);
     audio::StftParams stft;  // n_fft 2048, hop 512, periodic Hann, center, pad_mode constant
     audio::MelParams mp;     // 128 Slaney mels, norm slaney, 0..sr/2
     const audio::MelFilterbank fb = audio::mel_filterbank(mp);  // built once, like a dataset run would
