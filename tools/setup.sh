@@ -4,7 +4,7 @@
 set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 PACKAGES="g++ make pkg-config python3 doctest-dev libopenblas-dev libstb-dev libsndfile1-dev libsoxr-dev"
-if [ "${1:-}" = "--bench" ]; then PACKAGES="$PACKAGES python3-torch python3-numpy python3-scipy"; fi
+if [ "${1:-}" = "--bench" ]; then PACKAGES="$PACKAGES python3-torch python3-torchaudio python3-numpy python3-scipy"; fi
 missing=""
 for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
