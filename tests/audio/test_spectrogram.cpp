@@ -203,3 +203,36 @@ TEST_CASE("stft: PaddedFrames gives every frame exactly as in the fully padded s
                         CHECK(same);
                     }
 }
+
+#include "audio/features.h"
+
+TEST_CASE("features: clip_features = load, mel, scale to [0, 1] over the clip, chunk") {
+    using namespace melgrad::audio::testing;
+    const int sr = 22050;
+    std::vector<float> y(size_t(sr) * 7);  // 7 s: 302 frames -> 2 chunks, 46 frames dropped
+    for (size_t i = 0; i < y.size(); ++i) y[i] = float(0.5 * std::sin(2 * M_PI * 440.0 * double(i) / sr) * (i < y.size() / 2 ? 1.0 : 0.01));
+    const std::string path = write_temp("feat.wav", riff({chunk("fmt ", fmt_body(3, 1, sr, 32)), chunk("data", f32_bytes(y))}));
+    for (au::Scaling scaling : {au::Scaling::DbMax, au::Scaling::PowerMax}) {
+        au::FeatureParams p;
+        p.scaling = scaling;
+        const au::ClipFeatures f = au::clip_features(path, p);
+        CHECK(f.n_mels == 128);
+        CHECK(f.frames == 302);
+        REQUIRE(f.chunks.size() == 2);
+        float lo = 1, hi = 0;
+        for (float v : f.mel) lo = std::min(lo, v), hi = std::max(hi, v);
+        CHECK(hi == doctest::Approx(1.0f));
+        CHECK(lo >= 0.0f);
+        // chunk 1 is frames 128..255 of the scaled mel
+        CHECK(f.chunks[1][5 * 128 + 7] == f.mel[size_t(5) * f.frames + 128 + 7]);
+        // reference: the same steps by hand
+        std::vector<float> mel = au::melspectrogram(y.data(), y.size(), au::StftParams{}, au::mel_filterbank({}));
+        if (scaling == au::Scaling::PowerMax) {
+            au::normalize_max(mel);
+        } else {
+            mel = au::power_to_db(mel, au::DbRef::Max);
+            au::db_to_unit(mel);
+        }
+        CHECK(mel == f.mel);
+    }
+}
