@@ -80,6 +80,24 @@ void radix2_stage(float* __restrict re, float* __restrict im, int begin, int end
 // spectrum (80 dB below the peak) within 1e-3 dB of librosa's float64 result.
 template <int L>
 void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end, int m, const float* tw) {
+    if (m == 1) {  // the first stage: all twiddles are 1, so no multiplications at all
+        for (int base = begin; base < end; base += 4) {
+            float* r = re + base * L;
+            float* i = im + base * L;
+#pragma omp simd
+            for (int l = 0; l < L; ++l) {
+                // blocks in bit-reversed order: x0 = r[0], x2 = r[L], x1 = r[2L], x3 = r[3L]
+                const float t0r = r[l] + r[L + l], t0i = i[l] + i[L + l], t1r = r[l] - r[L + l], t1i = i[l] - i[L + l];
+                const float t2r = r[2 * L + l] + r[3 * L + l], t2i = i[2 * L + l] + i[3 * L + l];
+                const float t3r = r[2 * L + l] - r[3 * L + l], t3i = i[2 * L + l] - i[3 * L + l];
+                r[l] = t0r + t2r;          i[l] = t0i + t2i;
+                r[L + l] = t1r + t3i;      i[L + l] = t1i - t3r;
+                r[2 * L + l] = t0r - t2r;  i[2 * L + l] = t0i - t2i;
+                r[3 * L + l] = t1r - t3i;  i[3 * L + l] = t1i + t3r;
+            }
+        }
+        return;
+    }
     for (int base = begin; base < end; base += 4 * m) {
         for (int k = 0; k < m; ++k) {
             const float* w = tw + 6 * k;
