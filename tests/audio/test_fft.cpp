@@ -20,12 +20,13 @@ struct C64 {
 
 std::vector<C64> naive_dft(const std::vector<C64>& x) {
     const size_t n = x.size();
-    std::vector<C64> out(n, C64{0, 0});
+    std::vector<C64> out(n, C64{0, 0}), w(n);
+    for (size_t r = 0; r < n; ++r) w[r] = {std::cos(-2.0 * M_PI * double(r) / double(n)), std::sin(-2.0 * M_PI * double(r) / double(n))};
     for (size_t k = 0; k < n; ++k)
         for (size_t j = 0; j < n; ++j) {
-            const double a = -2.0 * M_PI * double((j * k) % n) / double(n);
-            out[k].re += x[j].re * std::cos(a) - x[j].im * std::sin(a);
-            out[k].im += x[j].re * std::sin(a) + x[j].im * std::cos(a);
+            const C64 e = w[(j * k) % n];  // e^{-2 pi i jk/n}, exact angle from the integer jk mod n
+            out[k].re += x[j].re * e.re - x[j].im * e.im;
+            out[k].im += x[j].re * e.im + x[j].im * e.re;
         }
     return out;
 }
