@@ -3,6 +3,7 @@
 # (norm='slaney', mel_scale='slaney', pad_mode='constant'). Prints each median ms/clip and the ratios.
 # librosa comes from the PyPI python (`python3 -m pip install librosa`), torchaudio from Debian's
 # /usr/bin/python3 (apt: python3-torchaudio); a peer that is not installed is reported and skipped.
+# Last line: the preprocessing rate of a whole data set on all cores (decode + mel + dB + chunks).
 set -u
 cd "$(dirname "$0")/.."
 REPS=${REPS:-30}
@@ -21,3 +22,5 @@ run_peer() {  # $1 = python, $2 = peer
 run_peer python3 librosa
 if python3 -c 'import torchaudio' 2>/dev/null; then run_peer python3 torchaudio; else run_peer /usr/bin/python3 torchaudio; fi
 run_peer python3 numpy
+# The whole preprocessing (read a 30 s 16-bit .au, mel, dB, chunks), one clip per thread, all cores.
+build/melgrad bench-mel --pipeline --threads "$(nproc)" --reps 3 | grep '^pipeline'
