@@ -63,19 +63,26 @@ config:
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
 	@echo "  backends: $(BACKENDS)"
 
+# Quiet by default; `make V=1` shows full command lines.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CXX   $<")
+	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
 
 $(BUILD)/obj/%.cu.o: %.cu
 	@mkdir -p $(dir $@)
-	$(NVCC) $(NVCCFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  NVCC  $<")
+	$(Q)$(NVCC) $(NVCCFLAGS) -c $< -o $@
 
 $(BUILD)/melgrad: $(LIB_OBJS) $(BUILD)/obj/experiments/cli/main.o
-	$(CXX) $^ -o $@ $(LDLIBS)
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/melgrad_tests: $(LIB_OBJS) $(TEST_OBJS)
-	$(CXX) $^ -o $@ $(LDLIBS)
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
 
 # make test TEST_ARGS='-tc="*conv*"' runs a subset (any doctest flag works).
 test: docs-check $(BUILD)/melgrad $(BUILD)/melgrad_tests

@@ -1,0 +1,192 @@
+#include "experiments/gtzan/dataset_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace melgrad::gtzan {
+
+uint64_t fnv1a64_words(const void* data, size_t bytes, uint64_t hash) {
+    const unsigned char* p = static_cast<const unsigned char*>(data);
+    size_t i = 0;
+    for (; i + 8 <= bytes; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        hash = (hash ^ w) * 0x100000001b3ull;
+    }
+    for (; i < bytes; i++) hash = (hash ^ p[i]) * 0x100000001b3ull;
+    return hash;
+}
+
+namespace {
+
+const char kMagic[8] = {'M', 'E', 'L', 'G', 'R', 'A', 'D', 'D'};
+const uint32_t kVersion = 1;
+
+template <class T> void put(std::string& out, T v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+
+// Reads fields from the mapped bytes, failing with the file's name instead of running off the end.
+struct Cursor {
+    const unsigned char* base;
+    size_t size, pos = 0;
+    const std::string& path;
+    void need(size_t n) {
+        if (n > size - pos) throw std::runtime_error(path + ": truncated dataset file (a table runs past the end)");
+    }
+    template <class T> T get() {
+        need(sizeof(T));
+        T v;
+        std::memcpy(&v, base + pos, sizeof v);
+        pos += sizeof v;
+        return v;
+    }
+    std::string bytes(size_t n) {
+        need(n);
+        std::string s(reinterpret_cast<const char*>(base + pos), n);
+        pos += n;
+        return s;
+    }
+};
+
+}  // namespace
+
+void write_dataset(const std::string& path, const DatasetContents& c) {
+    size_t chunk_size = (size_t)c.n_mels * c.chunk_frames;
+    if (c.data.size() != c.chunks.size() * chunk_size)
+        throw std::logic_error("write_dataset: data size does not match the chunk table");
+    std::string text;
+    auto header = c.header;
+    std::string genres;
+    for (size_t i = 0; i < c.genres.size(); i++) genres += (i ? "," : "") + c.genres[i];
+    header["genres"] = genres;
+    for (auto& kv : header) text += kv.first + "=" + kv.second + "\n";
+    std::string tables;
+    for (auto& clip : c.clips) {
+        put<uint16_t>(tables, (uint16_t)clip.genre);
+        put<uint16_t>(tables, (uint16_t)clip.name.size());
+        tables += clip.name;
+        put<uint32_t>(tables, clip.first_chunk);
+        put<uint32_t>(tables, clip.n_chunks);
+    }
+    for (auto& ch : c.chunks) {
+        put<uint32_t>(tables, ch.clip);
+        put<uint32_t>(tables, ch.start_frame);
+    }
+    std::string head(kMagic, 8);
+    put<uint32_t>(head, kVersion);
+    put<uint32_t>(head, (uint32_t)c.clips.size());
+    put<uint32_t>(head, (uint32_t)c.chunks.size());
+    put<uint32_t>(head, (uint32_t)c.n_mels);
+    put<uint32_t>(head, (uint32_t)c.chunk_frames);
+    put<uint32_t>(head, (uint32_t)text.size());
+    size_t data_offset = head.size() + 8 + text.size() + tables.size();
+    data_offset = (data_offset + 63) / 64 * 64;
+    put<uint64_t>(head, (uint64_t)data_offset);
+    head += text;
+    head += tables;
+    head.resize(data_offset, '\0');
+
+    std::string tmp = path + ".tmp";
+    FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) throw std::runtime_error(path + ": cannot write (" + std::strerror(errno) + ")");
+    uint64_t hash = fnv1a64_words(head.data(), head.size());
+    // data_offset is a multiple of 8, so hashing the data separately continues the same word stream.
+    hash = fnv1a64_words(c.data.data(), c.data.size() * sizeof(float), hash);
+    bool ok = std::fwrite(head.data(), 1, head.size(), f) == head.size() &&
+              std::fwrite(c.data.data(), sizeof(float), c.data.size(), f) == c.data.size() &&
+              std::fwrite(&hash, 8, 1, f) == 1;
+    ok = (std::fflush(f) == 0) && ok && fsync(fileno(f)) == 0;
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(path + ": writing the dataset failed (disk full?)");
+    }
+}
+
+DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw std::runtime_error(path + ": cannot open dataset (" + std::strerror(errno) + ")");
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw std::runtime_error(path + ": not a regular file");
+    }
+    map_bytes_ = (size_t)st.st_size;
+    if (map_bytes_ < 48) {
+        ::close(fd);
+        throw std::runtime_error(path + ": too short to be a melgrad dataset (" + std::to_string(map_bytes_) + " bytes)");
+    }
+    map_ = mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map_ == MAP_FAILED) { map_ = nullptr; throw std::runtime_error(path + ": mmap failed"); }
+    try {
+        Cursor c{static_cast<const unsigned char*>(map_), map_bytes_, 0, path};
+        if (c.bytes(8) != std::string(kMagic, 8)) throw std::runtime_error(path + ": not a melgrad dataset (bad magic)");
+        uint32_t version = c.get<uint32_t>();
+        if (version != kVersion)
+            throw std::runtime_error(path + ": dataset format version " + std::to_string(version) +
+                                     ", this melgrad reads version " + std::to_string(kVersion) + " (re-run preprocess)");
+        uint32_t n_clips = c.get<uint32_t>(), n_chunks = c.get<uint32_t>();
+        n_mels_ = (int)c.get<uint32_t>();
+        chunk_frames_ = (int)c.get<uint32_t>();
+        uint32_t text_bytes = c.get<uint32_t>();
+        uint64_t data_offset = c.get<uint64_t>();
+        size_t data_bytes = (size_t)n_chunks * n_mels_ * chunk_frames_ * sizeof(float);
+        if (n_mels_ <= 0 || chunk_frames_ <= 0 || n_mels_ > 4096 || chunk_frames_ > 65536 || data_offset % 64 ||
+            data_offset > map_bytes_ || data_bytes != map_bytes_ - data_offset - 8)
+            throw std::runtime_error(path + ": sizes in the header do not match the file size (truncated or corrupt)");
+        if (verify) {
+            uint64_t stored;
+            std::memcpy(&stored, static_cast<const char*>(map_) + map_bytes_ - 8, 8);
+            if (fnv1a64_words(map_, map_bytes_ - 8) != stored)
+                throw std::runtime_error(path + ": checksum mismatch (the file is corrupt; re-run preprocess)");
+        }
+        std::istringstream text(c.bytes(text_bytes));
+        std::string line;
+        while (std::getline(text, line)) {
+            auto eq = line.find('=');
+            if (eq != std::string::npos) header_[line.substr(0, eq)] = line.substr(eq + 1);
+        }
+        std::istringstream gs(header_value("genres"));
+        std::string g;
+        while (std::getline(gs, g, ',')) genres_.push_back(g);
+        clips_.resize(n_clips);
+        for (auto& clip : clips_) {
+            clip.genre = c.get<uint16_t>();
+            clip.name = c.bytes(c.get<uint16_t>());
+            clip.first_chunk = c.get<uint32_t>();
+            clip.n_chunks = c.get<uint32_t>();
+            if (clip.genre >= (int)genres_.size() || (uint64_t)clip.first_chunk + clip.n_chunks > n_chunks)
+                throw std::runtime_error(path + ": corrupt clip table");
+        }
+        chunks_.resize(n_chunks);
+        for (auto& ch : chunks_) {
+            ch.clip = c.get<uint32_t>();
+            ch.start_frame = c.get<uint32_t>();
+            if (ch.clip >= n_clips) throw std::runtime_error(path + ": corrupt chunk table");
+        }
+        if (c.pos > data_offset) throw std::runtime_error(path + ": tables overlap the data (corrupt)");
+        data_ = reinterpret_cast<const float*>(static_cast<const char*>(map_) + data_offset);
+    } catch (...) {
+        munmap(map_, map_bytes_);
+        map_ = nullptr;
+        throw;
+    }
+}
+
+DatasetFile::~DatasetFile() {
+    if (map_) munmap(map_, map_bytes_);
+}
+
+std::string DatasetFile::header_value(const std::string& key, const std::string& fallback) const {
+    auto it = header_.find(key);
+    return it == header_.end() ? fallback : it->second;
+}
+
+}  // namespace melgrad::gtzan

@@ -1,0 +1,90 @@
+// The dataset file (.mgd): every chunk of every clip, ready to train on, in one memory-mappable file.
+//
+// Layout, little-endian, version 1:
+//   offset 0  char[8]   magic "MELGRADD"
+//             u32       version (1)
+//             u32       n_clips
+//             u32       n_chunks
+//             u32       n_mels            (chunk height)
+//             u32       chunk_frames      (chunk width)
+//             u32       header_bytes      length of the text header below
+//             u64       data_offset       where the float32 data starts (a multiple of 64)
+//             char[header_bytes]   "key=value\n" lines: the parameters (sample_rate, n_fft, hop_length,
+//                                  n_mels, scale, ...), genres=blues,classical,..., synthetic=0|1,
+//                                  source=..., fingerprint=... (hash of the inputs and parameters)
+//             n_clips x { u16 genre, u16 name_bytes, char[name_bytes] name ("blues/blues.00012.wav"),
+//                         u32 first_chunk, u32 n_chunks }
+//             n_chunks x { u32 clip, u32 start_frame }
+//             zero padding up to data_offset
+//   data_offset  float32 [n_chunks][n_mels][chunk_frames]     (row-major; mel band 0 = lowest frequency)
+//             u64       checksum: FNV-1a (64-bit) over every preceding byte, taken 8 bytes at a time
+//
+// Reading maps the file (mmap) and checks sizes and the checksum before anything else; every problem
+// is an error that names the file.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace melgrad::gtzan {
+
+struct ClipEntry {
+    int genre = 0;
+    std::string name;        // "blues/blues.00012.wav": genre folder / file name
+    uint32_t first_chunk = 0, n_chunks = 0;
+};
+
+struct ChunkEntry {
+    uint32_t clip = 0, start_frame = 0;
+};
+
+// Everything a dataset holds, built in memory by preprocessing and then written.
+struct DatasetContents {
+    std::map<std::string, std::string> header;  // parameters and provenance
+    std::vector<std::string> genres;
+    std::vector<ClipEntry> clips;
+    std::vector<ChunkEntry> chunks;
+    int n_mels = 128, chunk_frames = 128;
+    std::vector<float> data;  // n_chunks * n_mels * chunk_frames
+};
+
+// Writes atomically (PATH.tmp, then rename).
+void write_dataset(const std::string& path, const DatasetContents& contents);
+
+// A read-only, memory-mapped dataset.
+class DatasetFile {
+public:
+    explicit DatasetFile(const std::string& path, bool verify_checksum = true);
+    ~DatasetFile();
+    DatasetFile(const DatasetFile&) = delete;
+    DatasetFile& operator=(const DatasetFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    const std::map<std::string, std::string>& header() const { return header_; }
+    std::string header_value(const std::string& key, const std::string& fallback = "") const;
+    bool synthetic() const { return header_value("synthetic") == "1"; }
+    const std::vector<std::string>& genres() const { return genres_; }
+    const std::vector<ClipEntry>& clips() const { return clips_; }
+    const std::vector<ChunkEntry>& chunks() const { return chunks_; }
+    int n_mels() const { return n_mels_; }
+    int chunk_frames() const { return chunk_frames_; }
+    size_t chunk_size() const { return (size_t)n_mels_ * chunk_frames_; }
+    const float* chunk(size_t i) const { return data_ + i * chunk_size(); }
+    int label(size_t chunk_index) const { return clips_[chunks_[chunk_index].clip].genre; }
+
+private:
+    std::string path_;
+    std::map<std::string, std::string> header_;
+    std::vector<std::string> genres_;
+    std::vector<ClipEntry> clips_;
+    std::vector<ChunkEntry> chunks_;
+    int n_mels_ = 0, chunk_frames_ = 0;
+    const float* data_ = nullptr;
+    void* map_ = nullptr;
+    size_t map_bytes_ = 0;
+};
+
+uint64_t fnv1a64_words(const void* data, size_t bytes, uint64_t hash = 0xcbf29ce484222325ull);
+
+}  // namespace melgrad::gtzan

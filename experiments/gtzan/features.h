@@ -1,0 +1,35 @@
+// The features the CNN sees, computed the same way for training (preprocess) and for prediction:
+//   samples (22050 Hz mono) -> mel power spectrogram (n_fft 2048, hop 512, 128 mels, Slaney)
+//   -> scale: "db"    power_to_db(ref=max, top_db=80) mapped to [0, 1]  (1 + dB/80)
+//             "power" divided by its maximum ("max normalized", the paper's words)
+//   -> 1 x 128 x 128 chunks, side by side, the tail shorter than 128 frames dropped.
+// The settings travel in the dataset file's header and in every checkpoint, so `predict` always
+// computes what the model was trained on.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+namespace melgrad::gtzan {
+
+struct FeatureSettings {
+    int sample_rate = 22050;
+    int n_fft = 2048;
+    int hop_length = 512;
+    int n_mels = 128;
+    int chunk_frames = 128;
+    std::string scale = "db";          // db | power
+    std::string pad_mode = "constant"; // STFT centre padding, librosa's default since 0.10
+
+    std::map<std::string, std::string> to_header() const;
+    // From a dataset header or checkpoint metadata (keys optionally prefixed, e.g. "data.").
+    static FeatureSettings from_header(const std::map<std::string, std::string>& h, const std::string& prefix = "");
+    void validate() const;  // throws std::invalid_argument naming the bad setting
+};
+
+// The scaled mel spectrogram, row-major n_mels x frames (frames returned in *frames).
+std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames, int threads = 1);
+// The chunks of one clip (each n_mels x chunk_frames).
+std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, const FeatureSettings& s, int threads = 1);
+
+}  // namespace melgrad::gtzan

@@ -1,0 +1,75 @@
+#include "experiments/gtzan/metrics.h"
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+namespace melgrad::gtzan {
+
+long Confusion::total() const {
+    long t = 0;
+    for (long v : counts) t += v;
+    return t;
+}
+
+double Confusion::accuracy() const {
+    long correct = 0;
+    for (int c = 0; c < n; c++) correct += at(c, c);
+    long t = total();
+    return t ? (double)correct / t : 0.0;
+}
+
+double Confusion::precision(int c) const {
+    long predicted = 0;
+    for (int t = 0; t < n; t++) predicted += at(t, c);
+    return predicted ? (double)at(c, c) / predicted : 0.0;
+}
+
+double Confusion::recall(int c) const {
+    long actual = 0;
+    for (int p = 0; p < n; p++) actual += at(c, p);
+    return actual ? (double)at(c, c) / actual : 0.0;
+}
+
+double Confusion::f1(int c) const {
+    double p = precision(c), r = recall(c);
+    return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
+int argmax(const float* v, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best]) best = i;
+    return best;
+}
+
+void write_confusion_csv(const std::string& path, const Confusion& c, const std::vector<std::string>& names) {
+    std::ofstream f(path);
+    if (!f) throw std::runtime_error(path + ": cannot write");
+    f << "true\\predicted";
+    for (int i = 0; i < c.n; i++) f << "," << names[i];
+    f << "\n";
+    for (int t = 0; t < c.n; t++) {
+        f << names[t];
+        for (int p = 0; p < c.n; p++) f << "," << c.at(t, p);
+        f << "\n";
+    }
+    if (!f) throw std::runtime_error(path + ": write failed");
+}
+
+std::string per_class_table(const Confusion& c, const std::vector<std::string>& names) {
+    std::string out;
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-10s %9s %9s %9s %8s\n", "genre", "precision", "recall", "F1", "support");
+    out += line;
+    for (int i = 0; i < c.n; i++) {
+        long support = 0;
+        for (int p = 0; p < c.n; p++) support += c.at(i, p);
+        std::snprintf(line, sizeof line, "  %-10s %9.3f %9.3f %9.3f %8ld\n", names[i].c_str(), c.precision(i),
+                      c.recall(i), c.f1(i), support);
+        out += line;
+    }
+    return out;
+}
+
+}  // namespace melgrad::gtzan

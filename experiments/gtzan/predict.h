@@ -1,0 +1,45 @@
+// melgrad predict: step 6 — the genre of any song, with the preprocessing the model was trained with.
+//   decode (any format, resampled to 22050 Hz, mono) -> scaled mel -> 128-frame chunks -> CNN (one batch)
+//   -> the song's probabilities = mean of its chunks' softmax probabilities -> top 3.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "experiments/gtzan/features.h"
+#include "framework/layers/sequential.h"
+
+namespace melgrad::gtzan {
+
+class GenrePredictor {
+public:
+    // Loads RUN/model.ckpt (or any checkpoint written by melgrad train). Errors name the file.
+    GenrePredictor(const std::string& checkpoint, Device device = Device::CPU);
+
+    struct SongPrediction {
+        std::string path;
+        double seconds_of_audio = 0;
+        std::vector<float> probs;               // mean over chunks, one per genre
+        std::vector<std::vector<float>> chunk_probs;  // per 128-frame chunk (about 2.97 s)
+        double chunk_seconds = 0;               // duration of one chunk
+        double decode_ms = 0, features_ms = 0, model_ms = 0;
+    };
+    SongPrediction predict_file(const std::string& audio_path);
+    SongPrediction predict_samples(const std::vector<float>& samples_22050_mono, const std::string& name);
+
+    const std::vector<std::string>& genres() const { return genres_; }
+    const FeatureSettings& features() const { return features_; }
+    bool trained_on_synthetic() const { return synthetic_; }
+
+private:
+    std::unique_ptr<Sequential> model_;
+    FeatureSettings features_;
+    std::vector<std::string> genres_;
+    Device device_;
+    bool synthetic_ = false;
+};
+
+// The indices of the k largest values, largest first.
+std::vector<int> top_k(const std::vector<float>& values, int k);
+
+}  // namespace melgrad::gtzan

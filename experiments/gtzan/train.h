@@ -1,0 +1,48 @@
+// Training a model on a dataset file: the loop of the paper's step 7.
+//
+// One epoch: shuffle the training chunks (seeded by (seed, epoch), so any epoch's order can be recomputed),
+// then for each batch of 32: forward -> softmax cross-entropy -> backward (the tape) -> optimizer step.
+// After the epoch: loss and accuracy on the validation chunks (no tape, BatchNorm and Dropout in eval mode),
+// a row in metrics.csv, last.ckpt (everything needed to resume), and model.ckpt when validation accuracy is
+// the best so far.
+//
+// Exact resume: the shuffle order, the dropout masks (Module::set_random_stream(seed, step)) and the weight
+// initialisation all derive from the seed, and the checkpoint holds the weights, BatchNorm's running
+// statistics, the optimizer's moments and step counts, and the position inside the epoch — so a resumed
+// run ends exactly where an uninterrupted one ends (same thread count, same device).
+// Ctrl-C finishes the current batch, saves last.ckpt and exits; a second Ctrl-C exits at once.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace melgrad::gtzan {
+
+struct TrainOptions {
+    std::string data;                // dataset file (.mgd)
+    std::string model = "paper-cnn"; // builtin name or model text file
+    std::string split = "paper";     // paper | clip | fault-filtered
+    std::string out;                 // run directory
+    std::string device = "auto";     // auto | cpu | cuda
+    std::string optimizer = "adam";  // adam | adamw | sgd
+    int epochs = 30;
+    int batch = 32;
+    double lr = 1e-3;
+    double weight_decay = 0.0;
+    uint64_t seed = 0;
+    int threads = 0;                 // 0 = all cores
+    bool resume = false;
+    long max_batches_per_epoch = 0;  // 0 = all (a cap for quick runs and tests)
+    bool quiet = false;              // no progress bars (tests)
+};
+
+struct TrainResult {
+    int epochs_done = 0;
+    double best_val_acc = 0;
+    int best_epoch = 0;
+    double final_train_loss = 0, final_val_loss = 0, final_val_acc = 0;
+    bool interrupted = false;
+};
+
+TrainResult train(const TrainOptions& options);
+
+}  // namespace melgrad::gtzan
