@@ -7,6 +7,7 @@
 //   relu_*, dropout_*, add_into   framework/cuda/kernels_elementwise.cu
 //   maxpool2d_*, avgpool2d_*      framework/cuda/kernels_pool.cu
 //   softmax_cross_entropy_*       framework/cuda/kernels_softmax_ce.cu
+//   sgd_update, adam_update       framework/cuda/kernels_optim.cu   (fused: one kernel per parameter)
 // Like the CPU functions, backward passes ACCUMULATE (+=) into the gradients; a null dx / db is skipped.
 #pragma once
 #include <cstddef>
@@ -14,6 +15,8 @@
 
 #include "framework/layers/conv2d.h"
 #include "framework/layers/pool2d.h"
+#include "framework/optim/adam.h"
+#include "framework/optim/sgd.h"
 
 namespace melgrad::cuda {
 
@@ -54,5 +57,8 @@ void softmax_cross_entropy_backward(const float* probs, const int* labels, float
 // training step can be captured in a CUDA graph. The layer uses this one.
 void softmax_cross_entropy_backward_device_scale(const float* probs, const int* labels, const float* dloss,
                                                  float* dlogits, int N, int C);
+
+void sgd_update(float* param, const float* grad, float* momentum_buffer, size_t n, const SgdScalars& s);
+void adam_update(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n, const AdamScalars& s);
 
 }  // namespace melgrad::cuda
