@@ -102,8 +102,9 @@ GTZAN_DIR ?=
 experiment-gtzan: $(BUILD)/melgrad
 	@bash experiments/run_experiment.sh "$(GTZAN_DIR)"
 
+RUN ?=
 images: $(BUILD)/melgrad
-	@$(BUILD)/melgrad images --latest runs
+	@bash experiments/make_images.sh $(RUN)
 
 clean:
 	rm -rf $(BUILD)
@@ -114,7 +115,7 @@ help:
 	@echo "make bench            CPU benchmarks against PyTorch / librosa / torchaudio (ratios printed)"
 	@echo "make bench-gpu        GPU training benchmark against PyTorch (needs a GPU)"
 	@echo "make experiment-gtzan the paper's experiment; GTZAN_DIR=/path for real GTZAN, else synthetic"
-	@echo "make images           figures for the latest run under runs/"
+	@echo "make images           every figure + report.html for the latest run (RUN=runs/NAME for another)"
 	@echo "make docs-check       every path, function and command named in docs/ exists"
 	@echo "make clean            remove build/"
 

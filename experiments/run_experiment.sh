@@ -56,7 +56,7 @@ mapfile -t SONGS < <(find "$DATA_DIR" -type f \( -name '*.wav' -o -name '*.au' \
 $MELGRAD predict "$RUN/model.ckpt" "${SONGS[@]}" --timing
 
 step "7: figures and report"
-$MELGRAD images --run "$RUN" --audio "${SONGS[0]}"
+bash experiments/make_images.sh "$RUN"
 
 echo
 echo "done: $RUN ($KIND data). Figures in $RUN/figures/, the report in $RUN/report.html"

@@ -46,13 +46,19 @@ std::string evaluate_run(const EvalOptions& o) {
                   "loss", "paper (chunk acc)");
     out += line;
     ChunkPredictions test;
+    std::string machine_lines;  // key: value lines for the report page
     for (auto& p : parts) {
         ChunkPredictions pred = predict_chunks(*built.model, data, *p.chunks, device);
         Confusion clips = clip_confusion(data, pred);
         std::snprintf(line, sizeof line, "  %-11s %10zu %9.1f%% %9.1f%% %8.3f   %s\n", p.name, p.chunks->size(),
                       100 * pred.confusion.accuracy(), 100 * clips.accuracy(), pred.mean_loss, p.paper);
         out += line;
-        if (std::string(p.name) == "test") test = std::move(pred);
+        if (std::string(p.name) == "test") {
+            std::snprintf(line, sizeof line, "test_accuracy: %.2f%%\ntest_clip_accuracy: %.2f%%\n",
+                          100 * pred.confusion.accuracy(), 100 * clips.accuracy());
+            machine_lines += line;
+            test = std::move(pred);
+        }
     }
     if (split_name == "paper")
         out += "  note: the paper split shuffles chunks, so test chunks have neighbours from the same clip in training\n";
@@ -66,7 +72,7 @@ std::string evaluate_run(const EvalOptions& o) {
             f << data.genres()[c] << "," << test.confusion.precision(c) << "," << test.confusion.recall(c) << ","
               << test.confusion.f1(c) << "\n";
     }
-    std::ofstream(run / "eval.txt") << out;
+    std::ofstream(run / "eval.txt") << out << machine_lines;
     return out;
 }
 

@@ -143,7 +143,9 @@ TrainResult train(const TrainOptions& o) {
     } else {
         if (o.resume && !o.quiet) std::fprintf(stderr, "--resume: no %s yet, starting from scratch\n", last_ckpt.string().c_str());
         write_text(metrics, "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n");
-        std::string settings;
+        // The first line says where the data came from (read by the report page).
+        std::string settings = data.synthetic() ? "provenance=synthetic (melgrad synth-gtzan stand-in, not GTZAN)\n"
+                                                : "provenance=gtzan (" + data.header_value("source") + ")\n";
         for (auto& kv : meta)
             if (kv.first != "model_text") settings += kv.first + "=" + kv.second + "\n";
         settings += "device=" + std::string(device_name(device)) + "\nthreads=" + std::to_string(num_threads()) + "\n";

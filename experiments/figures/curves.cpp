@@ -1,0 +1,45 @@
+// Accuracy and loss charts from metrics.csv rows (see curves.h).
+#include "experiments/figures/curves.h"
+
+#include <cmath>
+
+namespace melgrad::figures {
+
+double accuracy_percent_factor(const std::vector<EpochMetrics>& rows) {
+    for (const EpochMetrics& m : rows)
+        if (m.train_acc > 1.0 || m.val_acc > 1.0) return 1.0;
+    return 100.0;
+}
+
+LineChart accuracy_chart(const std::vector<EpochMetrics>& rows) {
+    const double f = accuracy_percent_factor(rows);
+    LineChart c;
+    c.title = "accuracy per epoch";
+    c.y_label = "accuracy (%)";
+    Series train{"train", {}, {}, colors::tab_blue}, val{"validation", {}, {}, colors::tab_orange};
+    for (const EpochMetrics& m : rows) {
+        train.x.push_back(m.epoch), train.y.push_back(m.train_acc * f);
+        val.x.push_back(m.epoch), val.y.push_back(m.val_acc * f);
+    }
+    c.series = {train, val};
+    c.references = {{kPaperTrainAccuracy, "paper train 96%", {110, 150, 200}},
+                    {kPaperTestAccuracy, "paper test 82%", {230, 160, 90}}};
+    c.y_max = 100;
+    return c;
+}
+
+LineChart loss_chart(const std::vector<EpochMetrics>& rows) {
+    LineChart c;
+    c.title = "loss per epoch (cross-entropy)";
+    c.y_label = "loss";
+    Series train{"train", {}, {}, colors::tab_blue}, val{"validation", {}, {}, colors::tab_orange};
+    for (const EpochMetrics& m : rows) {
+        train.x.push_back(m.epoch), train.y.push_back(m.train_loss);
+        val.x.push_back(m.epoch), val.y.push_back(m.val_loss);
+    }
+    c.series = {train, val};
+    c.y_min = 0;
+    return c;
+}
+
+}  // namespace melgrad::figures
