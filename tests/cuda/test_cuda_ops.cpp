@@ -12,6 +12,8 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "framework/backend.h"
@@ -133,6 +135,21 @@ GPU_TEST_CASE("cuda: tensors round-trip through device memory; IndexBuffer too")
     CHECK(f.to_vector() == std::vector<float>(1000, 2.5f));
     IndexBuffer b = IndexBuffer::from_vector({4, -2, 9}, Device::CUDA);
     CHECK(b.to_vector() == std::vector<int>{4, -2, 9});
+}
+
+GPU_TEST_CASE("cuda: a failed CUDA call names the call, the file:line and CUDA's status string") {
+    try {
+        Tensor huge({1 << 20, 1 << 20}, Device::CUDA);  // 4 TiB
+        FAIL("a 4 TiB allocation succeeded");
+    } catch (const std::runtime_error& e) {
+        std::string msg = e.what();
+        CHECK(msg.find("cudaMalloc") != std::string::npos);
+        CHECK(msg.find("memory.cu:") != std::string::npos);
+        CHECK(msg.find("out of memory") != std::string::npos);
+        MESSAGE(msg);
+    }
+    Tensor ok = Tensor::full({16}, 1.0f, Device::CUDA);  // the device is still usable afterwards
+    CHECK(ok.to_vector() == std::vector<float>(16, 1.0f));
 }
 
 GPU_TEST_CASE("cuda: Conv2d (cuDNN) equals the CPU reference, odd shapes, forward and backward") {
