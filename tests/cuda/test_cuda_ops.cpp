@@ -167,6 +167,19 @@ GPU_TEST_CASE("cuda: Conv2d (cuDNN) equals the CPU reference, odd shapes, forwar
 GPU_TEST_CASE("cuda: deterministic-mode Conv2d equals the CPU and repeats bit for bit") {
     Fp32Guard fp32(/*deterministic=*/true);
     check_layer(maker<Conv2d>(4, 6, 3, 1, 1, true), {3, 4, 19, 13}, true, "deterministic conv");
+    auto run = [] {
+        Conv2d conv(4, 6, 3, 1, 1);
+        conv.to(Device::CUDA);
+        Tensor x = random_tensor({3, 4, 19, 13}, 31).to(Device::CUDA).set_requires_grad(true);
+        Tensor y = conv.forward(x);
+        current_tape().backward(y, random_tensor(y.shape(), 32).to(Device::CUDA));
+        std::vector<float> out = y.to_vector(), dw = conv.weight.grad().to_vector(), dx = x.grad().to_vector();
+        out.insert(out.end(), dw.begin(), dw.end());
+        out.insert(out.end(), dx.begin(), dx.end());
+        return out;
+    };
+    std::vector<float> a = run(), b = run();
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 GPU_TEST_CASE("cuda: Linear (cuBLAS) equals the CPU reference") {
