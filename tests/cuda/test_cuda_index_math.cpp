@@ -302,3 +302,41 @@ TEST_CASE("cuda graph helper without a GPU: a clear error, nothing silently skip
     CHECK_THROWS(graph.replay());
     CHECK(calls == 0);
 }
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "framework/device_choice.h"
+
+namespace {
+// Runs fn with stderr redirected to a temporary file; returns what it wrote.
+template <class F> std::string capture_stderr(F fn) {
+    std::fflush(stderr);
+    std::FILE* tmp = std::tmpfile();
+    int saved = dup(2);
+    dup2(fileno(tmp), 2);
+    fn();
+    std::fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    std::string out;
+    std::rewind(tmp);
+    for (int c; (c = std::fgetc(tmp)) != EOF;) out += (char)c;
+    std::fclose(tmp);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("--device without a GPU: auto falls back to the CPU with one line, cuda is a clear error") {
+    if (cuda_available()) return;  // the GPU side: tests/cuda/test_cuda_ops.cpp
+    Device d = Device::CUDA;
+    std::string said = capture_stderr([&] { d = choose_device("auto"); });
+    CHECK(d == Device::CPU);
+    CHECK(std::count(said.begin(), said.end(), '\n') == 1);
+    CHECK(said.find("cpu") != std::string::npos);
+    CHECK(capture_stderr([&] { d = choose_device("cpu"); }).empty());
+    CHECK_THROWS_WITH_AS(choose_device("cuda"), doctest::Contains("--device cuda"), std::runtime_error);
+    CHECK_THROWS_AS(choose_device("gpu"), std::invalid_argument);
+}
