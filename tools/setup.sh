@@ -5,7 +5,7 @@ set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 # chromium: the report page test opens runs/NAME/report.html headless and fails on a broken image.
 PACKAGES="g++ make pkg-config python3 doctest-dev libopenblas-openmp-dev libstb-dev libsndfile1-dev libsoxr-dev chromium"
-if [ "${1:-}" = "--bench" ]; then PACKAGES="$PACKAGES python3-torch python3-numpy python3-scipy"; fi
+if [ "${1:-}" = "--bench" ]; then PACKAGES="$PACKAGES python3-torch python3-torchaudio python3-numpy python3-scipy"; fi
 missing=""
 for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

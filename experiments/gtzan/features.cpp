@@ -2,10 +2,7 @@
 
 #include <stdexcept>
 
-#include "audio/chunk.h"
-#include "audio/db.h"
-#include "audio/mel.h"
-#include "audio/stft.h"
+#include "audio/features.h"
 
 namespace melgrad::gtzan {
 
@@ -42,35 +39,30 @@ void FeatureSettings::validate() const {
     audio::pad_mode_from_string(pad_mode);
 }
 
-std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames, int threads) {
-    audio::StftParams stft;
-    stft.n_fft = s.n_fft;
-    stft.hop_length = s.hop_length;
-    stft.win_length = s.n_fft;
-    stft.pad_mode = audio::pad_mode_from_string(s.pad_mode);
-    audio::MelParams mp;
-    mp.sr = s.sample_rate;
-    mp.n_fft = s.n_fft;
-    mp.n_mels = s.n_mels;
-    static thread_local std::map<std::string, audio::MelFilterbank> cache;  // one filterbank per setting
-    std::string key = std::to_string(s.sample_rate) + "/" + std::to_string(s.n_fft) + "/" + std::to_string(s.n_mels);
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, audio::mel_filterbank(mp)).first;
-    std::vector<float> mel = audio::melspectrogram(samples.data(), samples.size(), stft, it->second, threads);
-    *frames = audio::stft_frames(samples.size(), stft);
-    if (s.scale == "db") {
-        mel = audio::power_to_db(mel, audio::DbRef::Max, 1e-10f, 80.0f);
-        audio::db_to_unit(mel, 80.0f);
-    } else {
-        audio::normalize_max(mel);
-    }
-    return mel;
+// The settings as the audio front end's parameters (audio/features.h does the work).
+static audio::FeatureParams to_params(const FeatureSettings& s) {
+    audio::FeatureParams p;
+    p.load.sr = s.sample_rate;
+    p.stft.n_fft = s.n_fft;
+    p.stft.hop_length = s.hop_length;
+    p.stft.win_length = s.n_fft;
+    p.stft.pad_mode = audio::pad_mode_from_string(s.pad_mode);
+    p.mel.sr = s.sample_rate;
+    p.mel.n_fft = s.n_fft;
+    p.mel.n_mels = s.n_mels;
+    p.scaling = s.scale == "db" ? audio::Scaling::DbMax : audio::Scaling::PowerMax;
+    p.chunk_frames = s.chunk_frames;
+    return p;
 }
 
-std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, const FeatureSettings& s, int threads) {
-    int frames = 0;
-    std::vector<float> mel = scaled_mel(samples, s, &frames, threads);
-    return audio::chunk(mel, s.n_mels, frames, s.chunk_frames);
+std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames) {
+    audio::ClipFeatures f = audio::features_from_samples(samples, to_params(s));
+    *frames = f.frames;
+    return std::move(f.mel);
+}
+
+std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, const FeatureSettings& s) {
+    return audio::features_from_samples(samples, to_params(s)).chunks;
 }
 
 }  // namespace melgrad::gtzan

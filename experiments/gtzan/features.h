@@ -28,8 +28,8 @@ struct FeatureSettings {
 };
 
 // The scaled mel spectrogram, row-major n_mels x frames (frames returned in *frames).
-std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames, int threads = 1);
+std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames);
 // The chunks of one clip (each n_mels x chunk_frames).
-std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, const FeatureSettings& s, int threads = 1);
+std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, const FeatureSettings& s);
 
 }  // namespace melgrad::gtzan

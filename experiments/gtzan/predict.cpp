@@ -45,7 +45,7 @@ GenrePredictor::SongPrediction GenrePredictor::predict_samples(const std::vector
     p.seconds_of_audio = (double)samples.size() / features_.sample_rate;
     p.chunk_seconds = (double)features_.chunk_frames * features_.hop_length / features_.sample_rate;
     auto t = std::chrono::steady_clock::now();
-    std::vector<std::vector<float>> chunks = clip_chunks(samples, features_, 1);
+    std::vector<std::vector<float>> chunks = clip_chunks(samples, features_);
     p.features_ms = ms_since(t);
     if (chunks.empty())
         throw std::runtime_error(name + ": too short — the model needs at least " +

@@ -74,7 +74,7 @@ PreprocessResult preprocess(const PreprocessOptions& o) {
     for (size_t i = 0; i < n; i++) {
         try {
             audio::Audio a = audio::load_audio(scan.clips[i].path, load);
-            chunks[i] = clip_chunks(a.samples, o.features, 1);
+            chunks[i] = clip_chunks(a.samples, o.features);
             if (chunks[i].empty()) errors[i] = scan.clips[i].path + ": too short for one chunk (" +
                                                std::to_string(a.samples.size()) + " samples)";
         } catch (const std::exception& e) {

@@ -177,7 +177,8 @@ TrainResult train(const TrainOptions& o) {
     for (int epoch = start_epoch; epoch < o.epochs; epoch++) {
         std::vector<int> order = epoch_order(split.train, o.seed, epoch);
         model.train();
-        ProgressBar bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs), batches * o.batch, "samples");
+        ProgressBar bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs),
+                        std::min<long long>((long long)batches * o.batch, (long long)order.size()), "samples");
         std::vector<int> labels;
         long b = (epoch == start_epoch) ? start_batch : 0;
         double loss_sum = (epoch == start_epoch) ? part_loss : 0, secs_before = (epoch == start_epoch) ? elapsed_before : 0;

@@ -1,0 +1,34 @@
+#include "audio/features.h"
+
+#include "audio/chunk.h"
+#include "audio/db.h"
+
+namespace melgrad::audio {
+
+ClipFeatures features_from_samples(const std::vector<float>& y, const FeatureParams& p) {
+    MelParams mp = p.mel;
+    mp.sr = p.load.sr > 0 ? p.load.sr : mp.sr;
+    mp.n_fft = p.stft.n_fft;
+    const MelFilterbank fb = mel_filterbank(mp);  // ~2000 weights: cheap next to the FFTs
+    ClipFeatures f;
+    f.n_mels = mp.n_mels;
+    f.frames = stft_frames(y.size(), p.stft);
+    f.mel = melspectrogram(y.data(), y.size(), p.stft, fb, 1);
+    if (p.scaling == Scaling::PowerMax) {
+        normalize_max(f.mel);
+    } else {
+        f.mel = power_to_db(f.mel, DbRef::Max, 1e-10f, 80.0f);
+        db_to_unit(f.mel, 80.0f);
+    }
+    f.chunks = chunk(f.mel, f.n_mels, f.frames, p.chunk_frames);
+    return f;
+}
+
+ClipFeatures clip_features(const std::string& path, const FeatureParams& p) {
+    const Audio a = load_audio(path, p.load);
+    FeatureParams q = p;
+    q.load.sr = a.sample_rate;  // sr = 0 keeps the file's rate
+    return features_from_samples(a.samples, q);
+}
+
+}  // namespace melgrad::audio

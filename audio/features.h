@@ -1,0 +1,38 @@
+// The whole front end for one clip, as the data set needs it: file -> mono 22050 Hz -> mel power
+// -> scaled to [0, 1] -> 128-frame chunks. Each step is one function of audio/ (see docs/03-audio.md).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "audio/decode.h"
+#include "audio/mel.h"
+#include "audio/stft.h"
+
+namespace melgrad::audio {
+
+// The paper says "max normalized" without saying whether in dB, so both are offered:
+//   PowerMax: S / max(S)                                    (most cells end up near 0)
+//   DbMax:    power_to_db(S, ref=max, top_db=80) mapped to [0, 1] by 1 + dB/80   (the default)
+// The maximum is taken over the whole clip, before chunking, so the chunks of one song share one scale.
+enum class Scaling { PowerMax, DbMax };
+
+struct FeatureParams {
+    LoadOptions load;             // sr 22050, channels averaged
+    StftParams stft;              // n_fft 2048, hop 512, periodic Hann, center, pad_mode constant
+    MelParams mel;                // 128 Slaney mels, norm slaney (mel.sr and mel.n_fft are set from load/stft)
+    Scaling scaling = Scaling::DbMax;
+    int chunk_frames = 128;
+};
+
+struct ClipFeatures {
+    int n_mels = 0, frames = 0;
+    std::vector<float> mel;                  // scaled, row-major n_mels x frames
+    std::vector<std::vector<float>> chunks;  // frames / chunk_frames chunks of n_mels x chunk_frames (tail dropped)
+};
+
+// Errors name the file (see load_audio). Safe to call from several threads at once.
+ClipFeatures clip_features(const std::string& path, const FeatureParams& p = {});
+// The same from samples already at p.load.sr.
+ClipFeatures features_from_samples(const std::vector<float>& y, const FeatureParams& p = {});
+
+}  // namespace melgrad::audio

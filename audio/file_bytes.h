@@ -1,0 +1,19 @@
+// Reading a whole file into memory, with the errors a user needs (missing, a directory, empty, unreadable).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace melgrad::audio {
+
+// Throws std::runtime_error("PATH: does not exist" / ": is a directory" / ": is empty" / ...).
+std::vector<uint8_t> read_file_bytes(const std::string& path);
+// The same checks without reading (for paths handed to libsndfile).
+void check_readable_file(const std::string& path);
+
+// Little- and big-endian integers from a byte buffer (the caller checks the bounds).
+inline uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
+inline uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24); }
+inline uint32_t be32(const uint8_t* p) { return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]); }
+
+}  // namespace melgrad::audio

@@ -1,0 +1,18 @@
+// NumPy .npy files (format version 1.0), float32 little-endian, C order: what np.load reads.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace melgrad::audio {
+
+void write_npy(const std::string& path, const float* data, const std::vector<size_t>& shape);
+
+struct NpyArray {
+    std::vector<size_t> shape;
+    std::vector<float> data;
+};
+// Reads a float32 ('<f4') or float64 ('<f8', converted) C-order .npy; errors name the file.
+NpyArray read_npy(const std::string& path);
+
+}  // namespace melgrad::audio

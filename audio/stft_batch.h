@@ -1,0 +1,40 @@
+// The batched fast path of the STFT (included by stft.h; a template because the consumer of each batch
+// of power spectra, e.g. the mel filterbank, is inlined into the loop).
+#pragma once
+#include <algorithm>
+#include <vector>
+
+#include "audio/fft.h"
+#include "audio/window.h"
+
+namespace melgrad::audio {
+
+template <class Fn>
+void for_each_power_batch(const float* y, size_t n, const StftParams& p, int threads, Fn&& fn) {
+    check_stft_params(p);
+    const int frames = stft_frames(n, p);
+    if (frames <= 0) return;
+    constexpr int L = RealFftPowerBatch::kLanes;
+    const int win = p.win_length > 0 ? p.win_length : p.n_fft;
+    const std::vector<float> window = hann_window(win, p.n_fft);
+    const RealFftPowerBatch fft(p.n_fft);
+    const PaddedFrames src(y, n, p);
+    const std::vector<float> zeros(p.n_fft, 0.0f);  // stands in for the missing frames of the last batch
+    const int batches = (frames + L - 1) / L;
+#pragma omp parallel num_threads(std::max(1, threads)) if (threads > 1)
+    {
+        std::vector<float> work(fft.work_floats());
+        std::vector<float> power(size_t(fft.bins()) * L);
+        const float* ptrs[L];
+#pragma omp for schedule(dynamic, 2)
+        for (int b = 0; b < batches; ++b) {
+            const int f0 = b * L, count = std::min(L, frames - f0);
+            for (int l = 0; l < L; ++l)
+                ptrs[l] = l < count ? src.frame(f0 + l) : zeros.data();
+            fft.power(ptrs, window.data(), power.data(), work.data());
+            fn(f0, count, power.data());
+        }
+    }
+}
+
+}  // namespace melgrad::audio

@@ -1,0 +1,131 @@
+// Our FFT against a naive float64 DFT, on random inputs of many sizes.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "audio/fft.h"
+#include "framework/rng.h"
+
+using melgrad::audio::ComplexFft;
+using melgrad::audio::Cpx;
+using melgrad::audio::RealFft;
+using melgrad::audio::RealFftPowerBatch;
+
+namespace {
+
+struct C64 {
+    double re, im;
+};
+
+std::vector<C64> naive_dft(const std::vector<C64>& x) {
+    const size_t n = x.size();
+    std::vector<C64> out(n, C64{0, 0}), w(n);
+    for (size_t r = 0; r < n; ++r) w[r] = {std::cos(-2.0 * M_PI * double(r) / double(n)), std::sin(-2.0 * M_PI * double(r) / double(n))};
+    for (size_t k = 0; k < n; ++k)
+        for (size_t j = 0; j < n; ++j) {
+            const C64 e = w[(j * k) % n];  // e^{-2 pi i jk/n}, exact angle from the integer jk mod n
+            out[k].re += x[j].re * e.re - x[j].im * e.im;
+            out[k].im += x[j].re * e.im + x[j].im * e.re;
+        }
+    return out;
+}
+
+// max |ours - exact| / max |exact|: float32 rounding gives ~1e-7 * log2(n); Bluestein a little more.
+double rel_error(const std::vector<Cpx>& ours, const std::vector<C64>& exact, size_t count) {
+    double err = 0, scale = 1e-30;
+    for (size_t k = 0; k < count; ++k) {
+        err = std::max(err, std::hypot(ours[k].re - exact[k].re, ours[k].im - exact[k].im));
+        scale = std::max(scale, std::hypot(exact[k].re, exact[k].im));
+    }
+    return err / scale;
+}
+
+const int kSizes[] = {1, 2, 3, 4, 5, 7, 8, 12, 16, 32, 64, 100, 128, 255, 256, 512, 1000, 1024, 2048, 4096};
+
+}  // namespace
+
+TEST_CASE("fft: complex FFT matches a float64 DFT for powers of two and other sizes") {
+    melgrad::Rng rng(7);
+    for (int n : kSizes) {
+        CAPTURE(n);
+        std::vector<Cpx> x(n);
+        std::vector<C64> x64(n);
+        for (int j = 0; j < n; ++j) {
+            x[j] = {float(rng.normal()), float(rng.normal())};
+            x64[j] = {x[j].re, x[j].im};
+        }
+        std::vector<Cpx> y(n);
+        ComplexFft(n).forward(x.data(), y.data());
+        CHECK(rel_error(y, naive_dft(x64), n) < 2e-6);
+    }
+}
+
+TEST_CASE("fft: complex FFT works in place") {
+    melgrad::Rng rng(8);
+    for (int n : {64, 100}) {
+        std::vector<Cpx> x(n), y(n);
+        for (auto& v : x) v = {float(rng.normal()), float(rng.normal())};
+        ComplexFft f(n);
+        f.forward(x.data(), y.data());
+        f.forward(x.data(), x.data());
+        for (int k = 0; k < n; ++k) {
+            CHECK(x[k].re == y[k].re);
+            CHECK(x[k].im == y[k].im);
+        }
+    }
+}
+
+TEST_CASE("fft: real FFT matches a float64 DFT (even and odd sizes)") {
+    melgrad::Rng rng(9);
+    for (int n : kSizes) {
+        CAPTURE(n);
+        std::vector<float> x(n);
+        std::vector<C64> x64(n);
+        for (int j = 0; j < n; ++j) {
+            x[j] = float(rng.normal());
+            x64[j] = {x[j], 0.0};
+        }
+        std::vector<Cpx> y(n / 2 + 1);
+        RealFft(n).forward(x.data(), y.data());
+        CHECK(rel_error(y, naive_dft(x64), n / 2 + 1) < 2e-6);
+    }
+}
+
+TEST_CASE("fft: batched power spectra equal |DFT|^2 of each windowed frame") {
+    melgrad::Rng rng(10);
+    constexpr int L = RealFftPowerBatch::kLanes;
+    for (int n : {16, 32, 64, 256, 2048}) {
+        CAPTURE(n);
+        std::vector<std::vector<float>> frames(L, std::vector<float>(n));
+        std::vector<float> window(n);
+        for (auto& w : window) w = float(rng.uniform());
+        const float* ptrs[L];
+        for (int l = 0; l < L; ++l) {
+            for (auto& v : frames[l]) v = float(rng.normal());
+            ptrs[l] = frames[l].data();
+        }
+        RealFftPowerBatch fft(n);
+        std::vector<float> power(size_t(fft.bins()) * L), work(fft.work_floats());
+        fft.power(ptrs, window.data(), power.data(), work.data());
+        for (int l = 0; l < L; ++l) {
+            std::vector<C64> x64(n);
+            for (int j = 0; j < n; ++j) x64[j] = {double(frames[l][j]) * window[j], 0.0};
+            const std::vector<C64> X = naive_dft(x64);
+            double err = 0, scale = 0;
+            for (int k = 0; k <= n / 2; ++k) {
+                const double p = X[k].re * X[k].re + X[k].im * X[k].im;
+                err = std::max(err, std::abs(power[k * L + l] - p));
+                scale = std::max(scale, p);
+            }
+            CHECK(err / scale < 4e-6);
+        }
+    }
+}
+
+TEST_CASE("fft: sizes below the minimum are rejected") {
+    CHECK_THROWS(ComplexFft(0));
+    CHECK_THROWS(RealFft(0));
+    CHECK_THROWS(RealFftPowerBatch(8));
+    CHECK_THROWS(RealFftPowerBatch(4));
+}
