@@ -3,11 +3,14 @@
 // through a column-major GEMM written here, the cuDNN algorithm rule, the allocator's buckets, the numerics
 // switches, and the layers' IndexBuffer paths. These run on every machine, GPU or not.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "framework/cuda/algo_choice.h"
@@ -16,6 +19,7 @@
 #include "framework/cuda/gemm_layout.h"
 #include "framework/cuda/graph.h"
 #include "framework/cuda/index_math.h"
+#include "framework/device_choice.h"
 #include "framework/index_buffer.h"
 #include "framework/layers/dropout.h"
 #include "framework/layers/linear.h"
@@ -302,13 +306,6 @@ TEST_CASE("cuda graph helper without a GPU: a clear error, nothing silently skip
     CHECK_THROWS(graph.replay());
     CHECK(calls == 0);
 }
-
-#include <unistd.h>
-
-#include <cstdio>
-#include <string>
-
-#include "framework/device_choice.h"
 
 namespace {
 // Runs fn with stderr redirected to a temporary file; returns what it wrote.
