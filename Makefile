@@ -30,7 +30,7 @@ NVCC       := $(firstword $(wildcard $(CUDA_HOME)/bin/nvcc))
 # cuDNN may live in the CUDA tree, in /usr, or inside a Python environment's nvidia/cudnn package.
 CUDNN_HOME ?= $(patsubst %/include/cudnn.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/cudnn.h \
                  /usr/local/include/cudnn.h /usr/include/cudnn.h /usr/include/x86_64-linux-gnu/cudnn.h \
-                 $(shell python3 -c 'import nvidia.cudnn,os;print(os.path.dirname(nvidia.cudnn.__file__)+"/include/cudnn.h")' 2>/dev/null))))
+                 $(shell python3 -c 'import nvidia.cudnn as m;print(list(m.__path__)[0]+"/include/cudnn.h")' 2>/dev/null))))
 HAVE_CUDA  := $(if $(NVCC),1,)
 HAVE_CUDNN := $(if $(CUDNN_HOME),1,)
 CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
@@ -40,8 +40,10 @@ ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
   CXXFLAGS  += -DMELGRAD_CUDA=1 -I$(CUDA_HOME)/include -I$(CUDNN_HOME)/include
   NVCCFLAGS ?= -O2 -std=c++17 $(CUDA_ARCHS) -I. -I$(CUDNN_HOME)/include -MMD -MP -Xcompiler -fopenmp
   CUDNN_LIB := $(firstword $(wildcard $(CUDNN_HOME)/lib64/libcudnn.so* $(CUDNN_HOME)/lib/libcudnn.so*) $(CUDA_HOME)/lib64)
+  # The pip package ships only libcudnn.so.9 (no libcudnn.so symlink): link that file by name then.
+  CUDNN_LINK := $(if $(findstring .so.,$(notdir $(CUDNN_LIB))),-l:$(notdir $(CUDNN_LIB)),-lcudnn)
   LDLIBS    += -L$(CUDA_HOME)/lib64 -L$(dir $(CUDNN_LIB)) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(dir $(CUDNN_LIB)) \
-               -lcudnn -lcublas -lcudart
+               $(CUDNN_LINK) -lcublas -lcudart
   BACKENDS  := cpu+cuda
 else
   CUDA_SRCS :=

@@ -1,5 +1,6 @@
 // Every CUDA, cuBLAS and cuDNN call goes through one of these macros: on failure they throw an error that
-// names the call, the file:line and the library's own status string.
+// names the call, the file:line and the library's own status string, e.g.
+//   CUDA call failed: cudaMalloc(&p, bytes) at framework/cuda/memory.cu:80: out of memory
 #pragma once
 #include <cuda_runtime.h>
 
@@ -14,4 +15,21 @@ namespace melgrad::cuda {
     do {                                                                                        \
         cudaError_t err_ = (call);                                                              \
         if (err_ != cudaSuccess) ::melgrad::cuda::fail(#call, __FILE__, __LINE__, cudaGetErrorString(err_)); \
+    } while (0)
+
+// For the libraries: their status type, success value and status-to-string function differ, the rest is
+// the same. cudnn_conv.cu and cublas_linear.cu define CUDNN_CHECK / CUBLAS_CHECK with it.
+#define MELGRAD_LIBRARY_CHECK(call, success, to_string)                                         \
+    do {                                                                                        \
+        auto st_ = (call);                                                                      \
+        if (st_ != (success)) ::melgrad::cuda::fail(#call, __FILE__, __LINE__, to_string(st_)); \
+    } while (0)
+
+// After a kernel launch: a bad launch configuration is reported here, at the launch, instead of at the
+// next unrelated call.
+#define CUDA_CHECK_LAUNCH(kernel_name)                                                          \
+    do {                                                                                        \
+        cudaError_t err_ = cudaGetLastError();                                                  \
+        if (err_ != cudaSuccess)                                                                \
+            ::melgrad::cuda::fail("launch of " kernel_name, __FILE__, __LINE__, cudaGetErrorString(err_)); \
     } while (0)

@@ -17,7 +17,15 @@ namespace melgrad {
 }
 }  // namespace melgrad
 
+// With the CUDA backend compiled in (the Makefile defines MELGRAD_CUDA), CUDA tensors go to the function of
+// the same name and signature in framework/cuda/ops.h; in a CPU-only build no CUDA tensor can exist (its
+// allocation already fails with a clear error), and the call below is a second safety net.
+#ifdef MELGRAD_CUDA
+#include "framework/cuda/ops.h"
+#define MELGRAD_CUDA_CALL(fn, ...) ::melgrad::cuda::fn(__VA_ARGS__)
+#else
 #define MELGRAD_CUDA_CALL(fn, ...) ::melgrad::cuda_op_missing(#fn)
+#endif
 
 #define MELGRAD_DISPATCH(t, fn, ...)                                            \
     do {                                                                        \

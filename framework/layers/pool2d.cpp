@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "framework/index_buffer.h"
 #include "framework/layers/dispatch.h"
 #include "framework/tape.h"
 
@@ -87,7 +88,7 @@ Shape MaxPool2d::output_shape(const Shape& in) const {
 namespace {
 struct MaxPool2dNode : TapeNode {
     Tensor x, y;
-    std::vector<int32_t> argmax;  // CPU tensors only; the CUDA backend keeps its own indices
+    IndexBuffer argmax;  // on the tensor's device: one int32 per output
     Pool2dGeometry g;
     const char* name() const override { return "MaxPool2d"; }
     void backward() override {
@@ -109,7 +110,7 @@ struct AvgPool2dNode : TapeNode {
 Tensor MaxPool2d::forward(const Tensor& x) {
     Pool2dGeometry g = pool_geometry(x.shape(), kernel_size, kernel_size, stride, stride, describe());
     Tensor y({g.N, g.C, g.P, g.Q}, x.device());
-    std::vector<int32_t> argmax(y.numel());
+    IndexBuffer argmax(y.numel(), x.device());
     MELGRAD_DISPATCH_CPU1(x, maxpool2d_forward, x.data(), y.data(), argmax.data(), g);
     if (should_record({&x})) {
         auto node = std::make_unique<MaxPool2dNode>();

@@ -36,29 +36,55 @@ void softmax_cross_entropy_backward_cpu(const float* probs, const int* labels, f
 namespace {
 struct SoftmaxCrossEntropyNode : TapeNode {
     Tensor logits, probs, loss;
-    std::vector<int> labels;
+    IndexBuffer labels;  // on the logits' device
     const char* name() const override { return "SoftmaxCrossEntropy"; }
     void backward() override {
         if (!logits.requires_grad()) return;
         int N = logits.dim(0), C = logits.dim(1);
+        if (logits.device() == Device::CUDA) {
+#ifdef MELGRAD_CUDA
+            // dloss stays on the device: no device-to-host copy, so the step can be captured in a CUDA graph.
+            cuda::softmax_cross_entropy_backward_device_scale(probs.data(), labels.data(), loss.grad().data(),
+                                                              logits.grad().data(), N, C);
+#else
+            cuda_op_missing("softmax_cross_entropy_backward");
+#endif
+            return;
+        }
         float dloss = loss.grad().item();
-        MELGRAD_DISPATCH_CPU1(logits, softmax_cross_entropy_backward, probs.data(), labels.data(), dloss,
-                              logits.grad().data(), N, C);
+        softmax_cross_entropy_backward_cpu(probs.data(), labels.data(), dloss, logits.grad().data(), N, C);
     }
 };
-}  // namespace
 
-Tensor softmax_cross_entropy(const Tensor& logits, const std::vector<int>& labels, Tensor* probs_out) {
+void check_logits(const Tensor& logits, size_t label_count) {
     if (logits.ndim() != 2)
         throw std::invalid_argument("softmax_cross_entropy expects logits (N, C), got " + shape_str(logits.shape()));
-    int N = logits.dim(0), C = logits.dim(1);
-    if ((int)labels.size() != N)
-        throw std::invalid_argument("softmax_cross_entropy: " + std::to_string(labels.size()) + " labels for " +
-                                    std::to_string(N) + " rows of logits");
+    if (label_count != (size_t)logits.dim(0))
+        throw std::invalid_argument("softmax_cross_entropy: " + std::to_string(label_count) + " labels for " +
+                                    std::to_string(logits.dim(0)) + " rows of logits");
+}
+
+void check_label_range(const int* labels, int N, int C) {
     for (int n = 0; n < N; n++)
         if (labels[n] < 0 || labels[n] >= C)
             throw std::invalid_argument("softmax_cross_entropy: label " + std::to_string(labels[n]) + " at row " +
                                         std::to_string(n) + " is outside [0, " + std::to_string(C) + ")");
+}
+}  // namespace
+
+Tensor softmax_cross_entropy(const Tensor& logits, const std::vector<int>& labels, Tensor* probs_out) {
+    check_logits(logits, labels.size());
+    check_label_range(labels.data(), logits.dim(0), logits.dim(1));
+    return softmax_cross_entropy(logits, IndexBuffer::from_vector(labels, logits.device()), probs_out);
+}
+
+Tensor softmax_cross_entropy(const Tensor& logits, const IndexBuffer& labels, Tensor* probs_out) {
+    check_logits(logits, labels.size());
+    int N = logits.dim(0), C = logits.dim(1);
+    if (labels.device() != logits.device())
+        throw std::invalid_argument(std::string("softmax_cross_entropy: labels on ") + device_name(labels.device()) +
+                                    ", logits on " + device_name(logits.device()));
+    if (labels.device() == Device::CPU) check_label_range(labels.data(), N, C);
     Tensor probs({N, C}, logits.device()), loss({1}, logits.device());
     MELGRAD_DISPATCH_CPU1(logits, softmax_cross_entropy_forward, logits.data(), labels.data(), probs.data(),
                           loss.data(), N, C);

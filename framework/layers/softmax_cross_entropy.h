@@ -8,6 +8,7 @@
 #pragma once
 #include <vector>
 
+#include "framework/index_buffer.h"
 #include "framework/tensor.h"
 
 namespace melgrad {
@@ -21,5 +22,9 @@ void softmax_cross_entropy_backward_cpu(const float* probs, const int* labels, f
 // The loss as a tape op: returns a one-element tensor; probabilities (N x C) in *probs when given.
 // Throws std::invalid_argument for a label outside [0, C) or a label count that differs from N.
 Tensor softmax_cross_entropy(const Tensor& logits, const std::vector<int>& labels, Tensor* probs = nullptr);
+// The same with the labels already on the logits' device (N int32 values): what a CUDA-graph training step
+// uses, so that no host-to-device copy happens inside the captured step. Labels are range-checked on the
+// CPU; on the GPU a label outside [0, C) makes the loss NaN (a kernel cannot throw).
+Tensor softmax_cross_entropy(const Tensor& logits, const IndexBuffer& labels, Tensor* probs = nullptr);
 
 }  // namespace melgrad

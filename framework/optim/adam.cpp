@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "framework/layers/dispatch.h"
+
 namespace melgrad {
 
 // Each line is one PyTorch tensor op, rounded to float32 in the same order (the comment names the op).
@@ -67,8 +69,8 @@ void Adam::update_parameter(size_t i) {
     s.decoupled_decay_factor = decoupled_ ? (float)(1.0 - lr_ * weight_decay_) : 1.0f;
     s.neg_step_size = (float)(-(lr_ / bias_correction1));
     s.bias_correction2_sqrt = (float)std::sqrt(bias_correction2);
-    adam_update_cpu(p.data(), p.grad().data(), state_of("exp_avg", i).data(), state_of("exp_avg_sq", i).data(),
-                    p.numel(), s);
+    MELGRAD_DISPATCH_CPU1(p, adam_update, p.data(), p.grad().data(), state_of("exp_avg", i).data(),  // CPU or CUDA
+                          state_of("exp_avg_sq", i).data(), p.numel(), s);
 }
 
 }  // namespace melgrad

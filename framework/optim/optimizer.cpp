@@ -72,9 +72,9 @@ void Optimizer::zero_grad() {
 
 void Optimizer::check_device(size_t i) {
     Tensor& p = *params_[i].tensor;
-    if (p.device() != Device::CPU)
+    if (p.device() != Device::CPU && !cuda_compiled())  // CUDA kernels: framework/cuda/kernels_optim.cu
         throw std::runtime_error(type() + ": parameter '" + params_[i].name + "' is on " + device_name(p.device()) +
-                                 ", but this optimizer has only a CPU kernel so far");
+                                 ", but this melgrad was built without the CUDA backend");
     if (p.grad().device() != p.device() || p.grad().numel() != p.numel())
         throw std::runtime_error(type() + ": gradient of '" + params_[i].name + "' does not match the parameter");
     for (const StateSlot& slot : state_) {

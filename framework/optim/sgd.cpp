@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "framework/layers/dispatch.h"
+
 namespace melgrad {
 
 // Each line is one PyTorch tensor op, rounded to float32 in the same order (the comment names the op).
@@ -54,7 +56,7 @@ void SGD::update_parameter(size_t i) {
     s.nesterov = nesterov_;
     s.first_step = param_steps_[i] == 1;
     float* buf = momentum_ != 0 ? state_of("momentum_buffer", i).data() : nullptr;
-    sgd_update_cpu(p.data(), p.grad().data(), buf, p.numel(), s);
+    MELGRAD_DISPATCH_CPU1(p, sgd_update, p.data(), p.grad().data(), buf, p.numel(), s);  // CPU or CUDA kernel
 }
 
 }  // namespace melgrad

@@ -1,0 +1,243 @@
+// Conv2d on cuDNN. EVERY cuDNN call of melgrad is in this file, so a later move from the legacy API
+// (cudnnConvolutionForward & co., deprecated in cuDNN 9 but supported) to the graph API stays local.
+//
+// Descriptors. x: 4-D NCHW float tensor (N, C, H, W); w: NCHW float filter (K, C, R, S); y: (N, K, P, Q);
+// the convolution descriptor holds padding, stride, dilation 1 and CUDNN_CROSS_CORRELATION (what every
+// DL framework calls convolution: no kernel flip, as our CPU loops). We check that cuDNN computes the
+// same (P, Q) as conv2d_geometry().
+//
+// Algorithm choice, once per shape. For every distinct (geometry, tf32, deterministic) a ConvPlan caches
+// the descriptors and the chosen forward, backward-data and backward-filter algorithms with their
+// workspace sizes (framework/cuda/algo_choice.h for the rule):
+//   normal mode         cudnnFind*Algorithm: cuDNN times every algorithm on this shape, fastest first;
+//   deterministic mode  cudnnGet*Algorithm_v7 heuristics (running nothing, so the choice is the same in
+//                       every run) and only algorithms reported CUDNN_DETERMINISTIC.
+// One workspace for all convolutions, which only grows (to the largest chosen algorithm's need, at most
+// kWorkspaceLimit). A replaced workspace is retired, not freed: a captured CUDA graph may still use it.
+//
+// Math: TF32 off (default) -> CUDNN_FMA_MATH on the descriptor: true float32 FMA kernels only.
+// TF32 on -> the math type of the chosen algorithm (CUDNN_TENSOR_OP_MATH lets float32 convolutions run on
+// tensor cores in TF32). We never use CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: it also allows down-conversion
+// to FP16, which is a different precision contract from TF32.
+//
+// Backward accumulates (beta = 1), like the CPU: dx += ..., dw += .... The bias is our kernels
+// (channel_reduce.cuh): y += b after the convolution, db += sum of dy per channel.
+#include <cudnn.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+#include "framework/cuda/algo_choice.h"
+#include "framework/cuda/channel_reduce.cuh"
+#include "framework/cuda/check.h"
+#include "framework/cuda/config.h"
+#include "framework/cuda/memory.h"
+#include "framework/cuda/ops.h"
+
+#define CUDNN_CHECK(call) MELGRAD_LIBRARY_CHECK(call, CUDNN_STATUS_SUCCESS, cudnnGetErrorString)
+
+namespace melgrad::cuda {
+
+namespace {
+
+constexpr size_t kWorkspaceLimit = (size_t)512 << 20;  // 512 MiB
+
+cudnnHandle_t handle() {
+    static cudnnHandle_t h = [] {
+        cudnnHandle_t created;
+        CUDNN_CHECK(cudnnCreate(&created));
+        CUDNN_CHECK(cudnnSetStream(created, stream()));
+        return created;
+    }();
+    return h;
+}
+
+class Workspace {
+public:
+    void* get(size_t bytes) {
+        if (bytes <= bytes_) return ptr_;
+        if (stream_is_capturing())
+            throw std::runtime_error("cuDNN workspace must grow during CUDA graph capture: run one eager step with "
+                                     "the same shapes before capturing");
+        if (ptr_) retired_.push_back(ptr_);  // kept: a captured graph may still point at it
+        size_t rounded = (bytes + ((1 << 20) - 1)) & ~(size_t)((1 << 20) - 1);  // whole MiB
+        CUDA_CHECK(cudaMalloc(&ptr_, rounded));
+        bytes_ = rounded;
+        return ptr_;
+    }
+
+private:
+    void* ptr_ = nullptr;
+    size_t bytes_ = 0;
+    std::vector<void*> retired_;
+};
+
+Workspace& workspace() {
+    static Workspace* w = new Workspace();  // never destroyed (see the allocator)
+    return *w;
+}
+
+using ConvKey = std::tuple<int, int, int, int, int, int, int, int, int, int, int, bool, bool>;
+
+struct ConvPlan {
+    cudnnTensorDescriptor_t x = nullptr, y = nullptr;
+    cudnnFilterDescriptor_t w = nullptr;
+    cudnnConvolutionDescriptor_t conv = nullptr;
+    bool has_fwd = false, has_bwd_data = false, has_bwd_filter = false;
+    cudnnConvolutionFwdAlgo_t fwd{};
+    cudnnConvolutionBwdDataAlgo_t bwd_data{};
+    cudnnConvolutionBwdFilterAlgo_t bwd_filter{};
+    cudnnMathType_t fwd_math{}, bwd_data_math{}, bwd_filter_math{};
+    size_t fwd_ws = 0, bwd_data_ws = 0, bwd_filter_ws = 0;
+};
+
+bool is_tensor_op(cudnnMathType_t m) { return m == CUDNN_TENSOR_OP_MATH || m == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION; }
+
+// The cuDNN candidates -> AlgoCandidate list -> choose_algorithm -> the chosen perf entry.
+template <class Perf>
+const Perf& choose(const std::vector<Perf>& perf, int count, bool det, bool tf32, const char* what,
+                   const Conv2dGeometry& g) {
+    std::vector<AlgoCandidate> c;
+    for (int i = 0; i < count; i++)
+        c.push_back({(int)perf[i].algo, perf[i].status == CUDNN_STATUS_SUCCESS, perf[i].memory,
+                     perf[i].determinism == CUDNN_DETERMINISTIC, is_tensor_op(perf[i].mathType)});
+    int i = choose_algorithm(c, kWorkspaceLimit, det, tf32);
+    if (i < 0)
+        throw std::runtime_error(std::string("cuDNN offers no usable ") + what + " algorithm for input (" +
+                                 std::to_string(g.N) + ", " + std::to_string(g.C) + ", " + std::to_string(g.H) +
+                                 ", " + std::to_string(g.W) + ") and weight (" + std::to_string(g.K) + ", " +
+                                 std::to_string(g.C) + ", " + std::to_string(g.R) + ", " + std::to_string(g.S) +
+                                 (det ? ") in deterministic mode" : ")") + (tf32 ? "" : " with TF32 off"));
+    return perf[i];
+}
+
+// TF32 off: FMA math whatever the candidate said; on: the candidate's own math type.
+void set_math(const ConvPlan& plan, cudnnMathType_t chosen) {
+    CUDNN_CHECK(cudnnSetConvolutionMathType(plan.conv, tf32_enabled() ? chosen : CUDNN_FMA_MATH));
+}
+
+ConvPlan& plan_for(const Conv2dGeometry& g) {
+    static std::mutex mutex;
+    static std::map<ConvKey, std::unique_ptr<ConvPlan>>* cache = new std::map<ConvKey, std::unique_ptr<ConvPlan>>();
+    ConvKey key{g.N, g.C, g.H, g.W, g.K, g.R, g.S, g.stride_h, g.stride_w, g.pad_h, g.pad_w,
+                tf32_enabled(), deterministic()};
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& slot = (*cache)[key];
+    if (slot) return *slot;
+    auto plan = std::make_unique<ConvPlan>();
+    CUDNN_CHECK(cudnnCreateTensorDescriptor(&plan->x));
+    CUDNN_CHECK(cudnnCreateTensorDescriptor(&plan->y));
+    CUDNN_CHECK(cudnnCreateFilterDescriptor(&plan->w));
+    CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&plan->conv));
+    CUDNN_CHECK(cudnnSetTensor4dDescriptor(plan->x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, g.N, g.C, g.H, g.W));
+    CUDNN_CHECK(cudnnSetFilter4dDescriptor(plan->w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, g.K, g.C, g.R, g.S));
+    CUDNN_CHECK(cudnnSetConvolution2dDescriptor(plan->conv, g.pad_h, g.pad_w, g.stride_h, g.stride_w, 1, 1,
+                                                CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+    CUDNN_CHECK(cudnnSetConvolutionMathType(plan->conv, tf32_enabled() ? CUDNN_TENSOR_OP_MATH : CUDNN_FMA_MATH));
+    int n, k, p, q;
+    CUDNN_CHECK(cudnnGetConvolution2dForwardOutputDim(plan->conv, plan->x, plan->w, &n, &k, &p, &q));
+    if (n != g.N || k != g.K || p != g.P || q != g.Q)
+        throw std::logic_error("cuDNN's convolution output (" + std::to_string(n) + ", " + std::to_string(k) + ", " +
+                               std::to_string(p) + ", " + std::to_string(q) + ") differs from conv2d_geometry's");
+    CUDNN_CHECK(cudnnSetTensor4dDescriptor(plan->y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, g.N, g.K, g.P, g.Q));
+    slot = std::move(plan);
+    return *slot;
+}
+
+// The three algorithm searches: the same pattern, the cuDNN function names differ.
+void choose_forward(ConvPlan& plan, const Conv2dGeometry& g) {
+    if (plan.has_fwd) return;
+    const bool det = deterministic(), tf32 = tf32_enabled();
+    int max_count = 0, count = 0;
+    CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(handle(), &max_count));
+    std::vector<cudnnConvolutionFwdAlgoPerf_t> perf(max_count);
+    if (det)
+        CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(handle(), plan.x, plan.w, plan.conv, plan.y, max_count,
+                                                           &count, perf.data()));
+    else
+        CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(handle(), plan.x, plan.w, plan.conv, plan.y, max_count,
+                                                         &count, perf.data()));
+    const auto& c = choose(perf, count, det, tf32, "forward", g);
+    plan.fwd = c.algo;
+    plan.fwd_math = c.mathType;
+    plan.fwd_ws = c.memory;
+    plan.has_fwd = true;
+}
+
+void choose_backward_data(ConvPlan& plan, const Conv2dGeometry& g) {
+    if (plan.has_bwd_data) return;
+    const bool det = deterministic(), tf32 = tf32_enabled();
+    int max_count = 0, count = 0;
+    CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(handle(), &max_count));
+    std::vector<cudnnConvolutionBwdDataAlgoPerf_t> perf(max_count);
+    if (det)
+        CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(handle(), plan.w, plan.y, plan.conv, plan.x,
+                                                                max_count, &count, perf.data()));
+    else
+        CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithm(handle(), plan.w, plan.y, plan.conv, plan.x, max_count,
+                                                              &count, perf.data()));
+    const auto& c = choose(perf, count, det, tf32, "backward-data", g);
+    plan.bwd_data = c.algo;
+    plan.bwd_data_math = c.mathType;
+    plan.bwd_data_ws = c.memory;
+    plan.has_bwd_data = true;
+}
+
+void choose_backward_filter(ConvPlan& plan, const Conv2dGeometry& g) {
+    if (plan.has_bwd_filter) return;
+    const bool det = deterministic(), tf32 = tf32_enabled();
+    int max_count = 0, count = 0;
+    CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(handle(), &max_count));
+    std::vector<cudnnConvolutionBwdFilterAlgoPerf_t> perf(max_count);
+    if (det)
+        CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle(), plan.x, plan.y, plan.conv, plan.w,
+                                                                  max_count, &count, perf.data()));
+    else
+        CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithm(handle(), plan.x, plan.y, plan.conv, plan.w,
+                                                                max_count, &count, perf.data()));
+    const auto& c = choose(perf, count, det, tf32, "backward-filter", g);
+    plan.bwd_filter = c.algo;
+    plan.bwd_filter_math = c.mathType;
+    plan.bwd_filter_ws = c.memory;
+    plan.has_bwd_filter = true;
+}
+
+}  // namespace
+
+void conv2d_forward(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g) {
+    if ((size_t)g.N * g.K * g.P * g.Q == 0) return;
+    ConvPlan& plan = plan_for(g);
+    choose_forward(plan, g);
+    set_math(plan, plan.fwd_math);
+    void* ws = workspace().get(plan.fwd_ws);
+    const float one = 1.0f, zero = 0.0f;
+    CUDNN_CHECK(cudnnConvolutionForward(handle(), &one, plan.x, x, plan.w, w, plan.conv, plan.fwd, ws, plan.fwd_ws,
+                                        &zero, plan.y, y));
+    if (b) bias_apply(y, b, g.N, g.K, g.P * g.Q, /*accumulate=*/true);
+}
+
+void conv2d_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                     const Conv2dGeometry& g) {
+    if ((size_t)g.N * g.K * g.P * g.Q == 0) return;
+    ConvPlan& plan = plan_for(g);
+    const float one = 1.0f;  // alpha = 1 and beta = 1: accumulate into dx and dw
+    if (dx) {
+        choose_backward_data(plan, g);
+        set_math(plan, plan.bwd_data_math);
+        void* ws = workspace().get(plan.bwd_data_ws);
+        CUDNN_CHECK(cudnnConvolutionBackwardData(handle(), &one, plan.w, w, plan.y, dy, plan.conv, plan.bwd_data, ws,
+                                                 plan.bwd_data_ws, &one, plan.x, dx));
+    }
+    choose_backward_filter(plan, g);
+    set_math(plan, plan.bwd_filter_math);
+    void* ws = workspace().get(plan.bwd_filter_ws);
+    CUDNN_CHECK(cudnnConvolutionBackwardFilter(handle(), &one, plan.x, x, plan.y, dy, plan.conv, plan.bwd_filter, ws,
+                                               plan.bwd_filter_ws, &one, plan.w, dw));
+    if (db) channel_sum_add(dy, db, g.N, g.K, g.P * g.Q);
+}
+
+}  // namespace melgrad::cuda
