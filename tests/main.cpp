@@ -35,7 +35,9 @@ struct SummaryListener : doctest::IReporter {
     void log_assert(const doctest::AssertData&) override {}
     void log_message(const doctest::MessageData&) override {}
     void test_case_skipped(const doctest::TestCaseData& tc) override {
-        // Tests decorated with doctest::skip(cond) * doctest::description("why") land here.
+        // Tests decorated with doctest::skip(cond) * doctest::description("why") land here (and so do tests
+        // left out by a -tc filter: those are not listed).
+        if (!tc.m_skip) return;
         g_counts.skipped++;
         g_counts.skipped_lines.push_back(std::string(tc.m_name) + " (" +
                                          (tc.m_description ? tc.m_description : "no reason given") + ")");
