@@ -14,6 +14,14 @@ Song::Song(int sample_rate, double clip_seconds)
     for (Buffer* b : {&drums, &bass, &harmony, &lead, &extra}) b->assign((size_t)n, 0.0f);
 }
 
+void Song::set_tempo(double bpm, double swing, double start_beat, double swing_unit) {
+    if (forced_grid) { grid = *forced_grid; return; }
+    grid.bpm = bpm;
+    grid.swing = swing;
+    grid.start_beat = start_beat;
+    grid.swing_unit = swing_unit;
+}
+
 void play_steps(Buffer& out, const Buffer& sound, const Grid& grid, int bar, const char* steps, float gain,
                 Rng& rng, float humanize_ms) {
     int count = 0;
@@ -91,6 +99,9 @@ const std::vector<std::string>& gtzan_genres() {
     return names;
 }
 
+// Share of clips that mix two neighbouring styles (see synthesize_clip()).
+constexpr float kCrossoverProbability = 0.3f;
+
 uint64_t clip_seed(uint64_t seed, int genre, int index) {
     uint64_t h = splitmix64_mix(seed ^ 0x6D656C6772616421ull);  // "melgrad!"
     h = splitmix64_mix(h ^ (0x9E3779B97F4A7C15ull * (uint64_t)(genre + 1)));
@@ -111,6 +122,44 @@ std::vector<float> synthesize_clip(int genre, int index, uint64_t seed, double s
     Rng rng(clip_seed(seed, genre, index));
     Song song(sr, seconds);
     kStyles[genre](song, rng);
+    // Crossover: real genres borrow from each other (blues-rock, disco-pop, country-rock, jazz-funk...). About
+    // three clips in ten are crossovers with a neighbouring style, rendered on the same beat: most keep their own
+    // music and take the neighbour's drums; the rest keep their own drums under the neighbour's bass, harmony and
+    // lead (the recording's sound and loudness always stay the clip's own). Drums have no key, so both halves fit.
+    // This is what keeps the task from being trivially separable, as GTZAN's own genres overlap.
+    // Neighbours, as genre numbers (1 = classical: no drums, an unplugged take):
+    static const std::vector<std::vector<int>> kNeighbours = {
+        {5, 9, 2, 1},  // blues: jazz, rock, country, unplugged
+        {5, 7},        // classical: jazz, pop
+        {9, 0, 7, 1},  // country: rock, blues, pop, unplugged
+        {7, 4, 8},     // disco: pop, hip hop, reggae
+        {8, 7, 3},     // hiphop: reggae, pop, disco
+        {0, 1, 9},     // jazz: blues, classical, rock
+        {9},           // metal: rock
+        {3, 9, 2, 4},  // pop: disco, rock, country, hip hop
+        {4, 7, 3},     // reggae: hip hop, pop, disco
+        {6, 0, 2, 7}}; // rock: metal, blues, country, pop
+    if (chance(rng, kCrossoverProbability)) {
+        const int other = pick_from(rng, kNeighbours[(size_t)genre]);
+        const bool guest_drums = chance(rng, 0.6f);
+        Rng other_rng(splitmix64_mix(clip_seed(seed, genre, index) ^ 0x63726F73736F7665ull));  // "crossove"
+        Song guest(sr, seconds);
+        guest.forced_grid = &song.grid;
+        kStyles[other](guest, other_rng);
+        if (guest_drums) {
+            song.drums.swap(guest.drums);
+            song.drums_gain = guest.drums_gain;
+        } else {
+            song.bass.swap(guest.bass);
+            song.harmony.swap(guest.harmony);
+            song.lead.swap(guest.lead);
+            song.extra.swap(guest.extra);
+            song.bass_gain = guest.bass_gain;
+            song.harmony_gain = guest.harmony_gain;
+            song.lead_gain = guest.lead_gain;
+            song.extra_gain = guest.extra_gain;
+        }
+    }
     return mixdown(song, rng);
 }
 

@@ -24,7 +24,13 @@ struct Song {
     float crackle_per_s = 0.0f, crackle_level = 0.0f;
     float target_rms = 0.1f;  // loudness of the finished clip (before the limiter)
 
+    // When set, set_tempo() ignores the style's own choice and uses this grid: a crossover clip renders a
+    // neighbouring style's drums on the same beat as its own music (see synthesize_clip()).
+    const Grid* forced_grid = nullptr;
+
     Song(int sample_rate, double clip_seconds);
+    // Every style calls this once, first: tempo in BPM, swing (see Grid), where in the song the clip starts.
+    void set_tempo(double bpm, double swing, double start_beat, double swing_unit = 0.5);
     long at(double beats) const { return grid.at(beats); }
     long length(double beats) const { return (long)(beats * grid.beat_seconds() * sr); }
     // Bars to render: from the bar holding the clip's first sample to one past its last.

@@ -6,9 +6,8 @@
 namespace melgrad::synth {
 
 void render_blues(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 66.0f, 110.0f);
-    s.grid.swing = uniform(rng, 0.10f, 0.17f);  // 1/6 = triplet shuffle
-    s.grid.start_beat = uniform(rng, 0.0f, 48.0f);
+    const float bpm = uniform(rng, 66.0f, 110.0f), swing = uniform(rng, 0.10f, 0.17f);  // 1/6 = triplet shuffle
+    s.set_tempo(bpm, swing, uniform(rng, 0.0f, 48.0f));
     const int key = 40 + pick(rng, 10);  // tonic in the bass register, E2..C#3
     // The 12-bar form in semitones above the key: I I I I IV IV I I V IV I V ("quick change": IV in bar 2).
     int form[12] = {0, 0, 0, 0, 5, 5, 0, 0, 7, 5, 0, 7};

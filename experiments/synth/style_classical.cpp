@@ -8,8 +8,8 @@
 namespace melgrad::synth {
 
 void render_classical(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 56.0f, 132.0f);
-    s.grid.start_beat = uniform(rng, 0.0f, 32.0f);
+    const float bpm = uniform(rng, 56.0f, 132.0f);
+    s.set_tempo(bpm, 0.0, uniform(rng, 0.0f, 32.0f));
     const bool minor = chance(rng, 0.4f);
     const Scale& scale = minor ? kHarmonicMinor : kMajor;
     const int tonic = 48 + pick(rng, 12);  // C3..B3

@@ -6,9 +6,8 @@
 namespace melgrad::synth {
 
 void render_country(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 96.0f, 140.0f);
-    s.grid.swing = chance(rng, 0.3f) ? uniform(rng, 0.0f, 0.08f) : 0.0f;
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 96.0f, 140.0f), swing = chance(rng, 0.3f) ? uniform(rng, 0.0f, 0.08f) : 0.0f;
+    s.set_tempo(bpm, swing, uniform(rng, 0.0f, 16.0f));
     const Scale& scale = chance(rng, 0.8f) ? kMajor : kMixolydian;
     const int tonic = 43 + pick(rng, 10);  // G2..E3
     static const std::vector<std::vector<int>> progressions = {{0, 3, 4, 0}, {0, 0, 3, 4}, {0, 3, 0, 4}, {0, 4, 3, 0}};

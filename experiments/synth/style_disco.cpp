@@ -6,8 +6,8 @@
 namespace melgrad::synth {
 
 void render_disco(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 110.0f, 132.0f);
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 110.0f, 132.0f);
+    s.set_tempo(bpm, 0.0, uniform(rng, 0.0f, 16.0f));
     const bool dorian = chance(rng, 0.6f);
     const Scale& scale = dorian ? kDorian : kMajor;
     const int tonic = 40 + pick(rng, 12);

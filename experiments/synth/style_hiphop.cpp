@@ -7,10 +7,8 @@
 namespace melgrad::synth {
 
 void render_hiphop(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 78.0f, 102.0f);
-    s.grid.swing_unit = 0.25;
-    s.grid.swing = uniform(rng, 0.02f, 0.2f);
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 78.0f, 102.0f), swing = uniform(rng, 0.02f, 0.2f);
+    s.set_tempo(bpm, swing, uniform(rng, 0.0f, 16.0f), 0.25);  // swung sixteenths
     const Scale& scale = chance(rng, 0.7f) ? kMinor : kDorian;
     const int tonic = 36 + pick(rng, 12);  // C2..B2: deep
     const int loop_bars = 1 + pick(rng, 2);

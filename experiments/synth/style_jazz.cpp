@@ -7,9 +7,8 @@
 namespace melgrad::synth {
 
 void render_jazz(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 100.0f, 220.0f);
-    s.grid.swing = uniform(rng, 0.08f, 0.16f);
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 100.0f, 220.0f), swing = uniform(rng, 0.08f, 0.16f);
+    s.set_tempo(bpm, swing, uniform(rng, 0.0f, 16.0f));
     const int tonic = 36 + pick(rng, 12);
     // ii7 - V7 - Imaj7 - VI7 (the turnaround back to ii), one chord per bar.
     struct Change { int root; const ChordShape* shape; };

@@ -6,8 +6,8 @@
 namespace melgrad::synth {
 
 void render_metal(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 140.0f, 210.0f);
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 140.0f, 210.0f);
+    s.set_tempo(bpm, 0.0, uniform(rng, 0.0f, 16.0f));
     static const std::vector<const Scale*> scales = {&kMinor, &kPhrygian, &kHarmonicMinor};
     const Scale& scale = *pick_from(rng, scales);
     const int tonic = 35 + pick(rng, 8);  // B1..F#2: drop tunings

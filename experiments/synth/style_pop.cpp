@@ -6,8 +6,8 @@
 namespace melgrad::synth {
 
 void render_pop(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 96.0f, 128.0f);
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 96.0f, 128.0f);
+    s.set_tempo(bpm, 0.0, uniform(rng, 0.0f, 16.0f));
     const int tonic = 40 + pick(rng, 12);
     static const std::vector<std::vector<int>> progressions = {{0, 4, 5, 3}, {5, 3, 0, 4}, {0, 5, 3, 4}, {3, 0, 4, 5}};
     const std::vector<int>& prog = pick_from(rng, progressions);

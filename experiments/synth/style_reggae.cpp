@@ -6,9 +6,8 @@
 namespace melgrad::synth {
 
 void render_reggae(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 64.0f, 94.0f);
-    s.grid.swing = uniform(rng, 0.0f, 0.1f);
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 64.0f, 94.0f), swing = uniform(rng, 0.0f, 0.1f);
+    s.set_tempo(bpm, swing, uniform(rng, 0.0f, 16.0f));
     const bool minor = chance(rng, 0.5f);
     const Scale& scale = minor ? kMinor : kMajor;
     const int tonic = 36 + pick(rng, 12);

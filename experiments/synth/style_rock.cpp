@@ -6,8 +6,8 @@
 namespace melgrad::synth {
 
 void render_rock(Song& s, Rng& rng) {
-    s.grid.bpm = uniform(rng, 100.0f, 150.0f);
-    s.grid.start_beat = uniform(rng, 0.0f, 16.0f);
+    const float bpm = uniform(rng, 100.0f, 150.0f);
+    s.set_tempo(bpm, 0.0, uniform(rng, 0.0f, 16.0f));
     const Scale& scale = chance(rng, 0.5f) ? kMixolydian : chance(rng, 0.5f) ? kMajor : kMinor;
     const int tonic = 40 + pick(rng, 10);
     static const std::vector<std::vector<int>> progressions = {{0, 3, 4, 3}, {0, 6, 3, 0}, {5, 3, 0, 4}, {0, 0, 3, 4}};
