@@ -53,7 +53,7 @@ long Grid::at(double beats) const {
     double whole = std::floor(b);
     double frac = (b - whole) * pair;
     double warped = frac < u ? frac * (u + s) / u : u + s + (frac - u) * (u - s) / u;
-    return (long)std::floor((whole * pair + warped) * beat_seconds() * sr);
+    return std::lround((whole * pair + warped) * beat_seconds() * sr);
 }
 
 int Grid::bars_for(double seconds, int beats_per_bar) const {
