@@ -4,6 +4,7 @@
 //   DIR/SYNTHETIC.txt                               (says the data is synthetic: seed, generator version)
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
