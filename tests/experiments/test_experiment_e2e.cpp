@@ -63,15 +63,15 @@ gtzan::TrainOptions options(const fs::path& data, const fs::path& out) {
 }  // namespace
 
 TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthetic set") {
-    fs::path root = make_tree("run", 4, 6.5);  // 6.5 s -> 2 chunks per clip, 80 chunks in all
+    fs::path root = make_tree("run", 10, 3.1);  // 3.1 s -> 1 chunk per clip, 100 chunks in all
     fs::path data = root / "data.mgd";
     gtzan::PreprocessOptions po;
     po.dir = root.string();
     po.out = data.string();
     po.quiet = true;
     gtzan::PreprocessResult pr = gtzan::preprocess(po);
-    CHECK(pr.clips_used == 40);
-    CHECK(pr.chunks == 80);
+    CHECK(pr.clips_used == 100);
+    CHECK(pr.chunks == 100);
     CHECK(pr.synthetic);
     CHECK(pr.failed.empty());
     CHECK(gtzan::preprocess(po).reused);  // same inputs and settings: the file is reused
@@ -105,7 +105,6 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     second.resume = true;
     gtzan::TrainResult b = gtzan::train(second);
     CHECK(b.epochs_done == 2);
-    CHECK(read_all(resumed / "metrics.csv").substr(0, 200) == read_all(straight / "metrics.csv").substr(0, 200));
     auto without_seconds = [](std::string csv_text) {  // the last column is wall time: drop it
         std::istringstream in(csv_text);
         std::string l, out;
@@ -127,7 +126,7 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     // Prediction: probabilities over the ten genres that sum to 1, one row per chunk.
     gtzan::GenrePredictor predictor((straight / "model.ckpt").string());
     auto p = predictor.predict_file((root / "genres_original/metal/metal.00001.wav").string());
-    CHECK(p.chunk_probs.size() == 2);
+    CHECK(p.chunk_probs.size() == 1);
     double sum = 0;
     for (float v : p.probs) sum += v;
     CHECK(sum == doctest::Approx(1.0).epsilon(1e-4));
