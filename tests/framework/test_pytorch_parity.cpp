@@ -9,6 +9,8 @@
 
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
+#include "framework/optim/adam.h"
+#include "framework/optim/sgd.h"
 #include "framework/tape.h"
 #include "tests/framework/parity_fixture.h"
 
@@ -100,4 +102,55 @@ TEST_CASE("pytorch parity: a damaged fixture gives a clear error, not a crash") 
                          std::runtime_error);
     CHECK_THROWS_WITH_AS(ParityFixture("tests/fixtures/make_parity_fixture.py"), doctest::Contains("magic"),
                          std::runtime_error);
+}
+
+namespace {
+// Trains the fixture's model for as many steps as `expected` holds, on the fixture's batch, and returns the
+// loss before each update (as the script records it).
+template <class MakeOptimizer>
+std::vector<float> training_losses(const ParityFixture& fx, size_t steps, MakeOptimizer make_optimizer) {
+    BuiltModel built = paper_cnn_without_dropout();
+    Sequential& model = *built.model;
+    fx.set_weights(model);
+    model.train();
+    auto optimizer = make_optimizer(model.parameters());
+    std::vector<int> labels = labels_of(fx);
+    std::vector<float> losses;
+    current_tape().clear();
+    for (size_t step = 0; step < steps; step++) {
+        optimizer.zero_grad();
+        Tensor loss = softmax_cross_entropy(model.forward(fx["input"]), labels);
+        backward(loss);
+        optimizer.step();
+        losses.push_back(loss.item());
+    }
+    return losses;
+}
+
+void check_trajectory(const std::vector<float>& ours, const Tensor& theirs, const std::string& what) {
+    REQUIRE(ours.size() == theirs.numel());
+    double worst = 0;
+    for (size_t t = 0; t < ours.size(); t++) {
+        double err = std::fabs(ours[t] - theirs.at(t)) / std::max(1.0, (double)std::fabs(theirs.at(t)));
+        INFO(what << " step " << t << ": melgrad " << ours[t] << ", PyTorch " << theirs.at(t));
+        CHECK(err <= 1e-4);
+        worst = std::max(worst, err);
+    }
+    MESSAGE(what << ": " << ours.size() << " steps, loss " << ours.front() << " -> " << ours.back()
+                 << ", worst error vs PyTorch " << worst);
+}
+}  // namespace
+
+TEST_CASE("pytorch parity: 20 training steps with SGD(momentum=0.9) give PyTorch's losses (<= 1e-4)") {
+    ParityFixture fx(kFixture);
+    const Tensor& expected = fx["sgd_losses"];
+    auto losses = training_losses(fx, expected.numel(), [](std::vector<NamedTensor> p) { return SGD(p, 5e-4, 0.9); });
+    check_trajectory(losses, expected, "SGD");
+}
+
+TEST_CASE("pytorch parity: 20 training steps with Adam give PyTorch's losses (<= 1e-4)") {
+    ParityFixture fx(kFixture);
+    const Tensor& expected = fx["adam_losses"];
+    auto losses = training_losses(fx, expected.numel(), [](std::vector<NamedTensor> p) { return Adam(p, 5e-5); });
+    check_trajectory(losses, expected, "Adam");
 }
