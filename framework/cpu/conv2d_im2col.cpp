@@ -6,16 +6,20 @@
 //   backward:  dW  += dy[n] · col^T           K x (C*R*S)
 //              db  += row sums of dy[n]
 //              dcol = W^T · dy[n];  dx[n] += col2im(dcol)
-// Images are split statically across threads; each thread accumulates dW and db privately and the private
-// sums are added in thread order at the end, so a given thread count always gives the same bits.
-// Inside the parallel region OpenBLAS (OpenMP build) runs each GEMM on the calling thread.
+// Images are handed to threads dynamically (a thread slowed down by another program on the machine does not
+// hold the others up). dW and db are not summed per thread, whose share of images varies, but per image
+// into their own buffers, and then added in image order: the result has the same bits for any thread
+// count and any scheduling. Inside the parallel region OpenBLAS (OpenMP build) runs each GEMM on the calling
+// thread. Buffers come from thread_scratch() (framework/cpu/scratch.h): nothing is allocated per image.
 #include <cblas.h>
 #include <omp.h>
 
+#include <memory>
 #include <vector>
 
 #include "framework/backend.h"
 #include "framework/cpu/im2col.h"
+#include "framework/cpu/scratch.h"
 #include "framework/layers/conv2d.h"
 
 namespace melgrad {
@@ -25,16 +29,18 @@ void conv2d_forward_fast(const float* x, const float* w, const float* b, float* 
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
 #pragma omp parallel num_threads(num_threads())
     {
-        std::vector<float> col((size_t)CRS * PQ);
-#pragma omp for schedule(static)
+        float* col = thread_scratch(0, (size_t)CRS * PQ);
+#pragma omp for schedule(dynamic, 1)
         for (int n = 0; n < g.N; n++) {
-            im2col(x + n * x_stride, col.data(), g);
+            im2col(x + n * x_stride, col, g);
             float* yn = y + n * y_stride;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.K, PQ, CRS, 1.0f, w, CRS, col.data(), PQ, 0.0f,
-                        yn, PQ);
-            if (b)
-                for (int k = 0; k < g.K; k++)
-                    for (int i = 0; i < PQ; i++) yn[(size_t)k * PQ + i] += b[k];
+            // y = bias (broadcast along each row), then y += W · col: the GEMM adds onto it (beta = 1).
+            for (int k = 0; k < g.K; k++) {
+                const float bk = b ? b[k] : 0.0f;
+                float* row = yn + (size_t)k * PQ;
+                for (int i = 0; i < PQ; i++) row[i] = bk;
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.K, PQ, CRS, 1.0f, w, CRS, col, PQ, 1.0f, yn, PQ);
         }
     }
 }
@@ -42,41 +48,43 @@ void conv2d_forward_fast(const float* x, const float* w, const float* b, float* 
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                           const Conv2dGeometry& g) {
     const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q;
-    const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
-    const int T = num_threads();
-    std::vector<std::vector<float>> dw_t(T), db_t(T);
-#pragma omp parallel num_threads(T)
+    const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ, dw_size = (size_t)g.K * CRS;
+    // One dW and one db per image, summed in image order after the parallel loop (see the top of the file).
+    std::unique_ptr<float[]> dw_n(new float[(size_t)g.N * dw_size]), db_n(new float[(size_t)g.N * g.K]);
+#pragma omp parallel num_threads(num_threads())
     {
-        const int t = omp_get_thread_num();
-        std::vector<float>& my_dw = dw_t[t];
-        std::vector<float>& my_db = db_t[t];
-        my_dw.assign((size_t)g.K * CRS, 0.0f);
-        my_db.assign(g.K, 0.0f);
-        std::vector<float> col((size_t)CRS * PQ), dcol(dx ? (size_t)CRS * PQ : 0);
-#pragma omp for schedule(static)
+        float* col = thread_scratch(0, (size_t)CRS * PQ);
+        float* dcol = dx ? thread_scratch(1, (size_t)CRS * PQ) : nullptr;
+#pragma omp for schedule(dynamic, 1)
         for (int n = 0; n < g.N; n++) {
             const float* dyn = dy + n * y_stride;
-            im2col(x + n * x_stride, col.data(), g);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.K, CRS, PQ, 1.0f, dyn, PQ, col.data(), PQ, 1.0f,
-                        my_dw.data(), CRS);
+            im2col(x + n * x_stride, col, g);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.K, CRS, PQ, 1.0f, dyn, PQ, col, PQ, 0.0f,
+                        dw_n.get() + n * dw_size, CRS);
             for (int k = 0; k < g.K; k++) {
+                const float* row = dyn + (size_t)k * PQ;
                 float s = 0;
-                for (int i = 0; i < PQ; i++) s += dyn[(size_t)k * PQ + i];
-                my_db[k] += s;
+#pragma omp simd reduction(+ : s)
+                for (int i = 0; i < PQ; i++) s += row[i];  // vectorised; a fixed order for a given build
+                db_n[(size_t)n * g.K + k] = s;
             }
             if (dx) {
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CRS, PQ, g.K, 1.0f, w, CRS, dyn, PQ, 0.0f,
-                            dcol.data(), PQ);
-                col2im_add(dcol.data(), dx + n * x_stride, g);
+                            dcol, PQ);
+                col2im_add(dcol, dx + n * x_stride, g);
             }
         }
+        // dW += sum over images, in image order for every element: the same bits for any thread count.
+#pragma omp for schedule(static)
+        for (size_t j = 0; j < dw_size; j++) {
+            float sum = dw[j];
+            for (int n = 0; n < g.N; n++) sum += dw_n[n * dw_size + j];
+            dw[j] = sum;
+        }
     }
-    for (int t = 0; t < T; t++) {  // fixed order: reproducible sums
-        if (dw_t[t].empty()) continue;
-        for (size_t j = 0; j < dw_t[t].size(); j++) dw[j] += dw_t[t][j];
-        if (db)
-            for (int k = 0; k < g.K; k++) db[k] += db_t[t][k];
-    }
+    if (db)
+        for (int k = 0; k < g.K; k++)
+            for (int n = 0; n < g.N; n++) db[k] += db_n[(size_t)n * g.K + k];
 }
 
 }  // namespace melgrad

@@ -94,3 +94,29 @@ TEST_CASE("fast vs reference: Linear on random shapes") {
         compare_paths(lin, x, lin.describe() + " on " + shape_str(x.shape()));
     }
 }
+
+TEST_CASE("fast path: Conv2d gives the same bits at 1 and 2 threads (per-image sums added in image order)") {
+    Conv2d conv(3, 8, 3, 1, 1);
+    Rng rng(8);
+    conv.reset_parameters(rng);
+    Tensor x({7, 3, 19, 17});
+    fill_normal(x, rng);
+    Result one = run_layer(conv, x, CpuPath::Fast, 1, 4), two = run_layer(conv, x, CpuPath::Fast, 2, 4);
+    CHECK(one.y == two.y);
+    CHECK(one.dx == two.dx);
+    CHECK(one.dw == two.dw);
+    CHECK(one.db == two.db);
+}
+
+TEST_CASE("fast vs reference: Conv2d edge geometries (padding wider than the image, 1-pixel inputs, stride > kernel)") {
+    struct Case { int N, C, H, W, K, k, stride, pad; };
+    for (Case c : {Case{2, 2, 1, 1, 3, 3, 1, 2}, Case{1, 1, 2, 5, 2, 3, 1, 2}, Case{3, 2, 9, 9, 2, 2, 3, 1},
+                   Case{2, 3, 4, 1, 4, 1, 2, 0}}) {
+        Conv2d conv(c.C, c.K, c.k, c.stride, c.pad);
+        Rng rng(c.H * 31 + c.W);
+        conv.reset_parameters(rng);
+        Tensor x({c.N, c.C, c.H, c.W});
+        fill_normal(x, rng);
+        compare_paths(conv, x, conv.describe() + " on " + shape_str(x.shape()));
+    }
+}
