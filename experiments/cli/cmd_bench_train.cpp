@@ -24,12 +24,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+// CPU time of the whole process (all threads), in ms: on a shared machine it measures the work done,
+// while wall time also counts the time other programs held the cores.
+double cpu_ms() {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
 
-// Per-layer timings, summed over the timed steps.
+// Times a piece of work in wall and CPU ms, adding to the two counters.
+struct Timer {
+    double& wall;
+    double& cpu;
+    Clock::time_point t0 = Clock::now();
+    double c0 = cpu_ms();
+    ~Timer() { wall += ms_since(t0); cpu += cpu_ms() - c0; }
+};
+
+// Per-layer timings (wall and CPU ms), summed over the timed steps.
 struct Profile {
-    std::vector<std::string> names;
-    std::vector<double> forward_ms, backward_ms;
-    double loss_ms = 0, optimizer_ms = 0;
+    std::vector<double> forward_ms, backward_ms, forward_cpu, backward_cpu;
+    double loss_ms = 0, optimizer_ms = 0, loss_cpu = 0, optimizer_cpu = 0;
 };
 
 // One training step. With a profile, the forward pass runs layer by layer and the backward pass walks the
@@ -47,25 +62,27 @@ float train_step(Sequential& model, Optimizer& opt, const Tensor& x, const std::
     }
     Tensor h = x;
     for (size_t i = 0; i < model.size(); i++) {
-        auto t0 = Clock::now();
+        Timer t{prof->forward_ms[i], prof->forward_cpu[i]};
         h = model[i].forward(h);
-        prof->forward_ms[i] += ms_since(t0);
     }
-    auto t0 = Clock::now();
-    Tensor loss = softmax_cross_entropy(h, labels);
-    prof->loss_ms += ms_since(t0);
+    Tensor loss;
+    {
+        Timer t{prof->loss_ms, prof->loss_cpu};
+        loss = softmax_cross_entropy(h, labels);
+    }
     Tape& tape = current_tape();
     if (tape.size() != model.size() + 1) throw std::logic_error("profile: expected one tape node per layer");
     loss.grad().fill(1.0f);  // d loss / d loss, as Tape::backward seeds it
     for (size_t k = tape.size(); k-- > 0;) {
-        auto t1 = Clock::now();
+        bool layer = k < model.size();
+        Timer t{layer ? prof->backward_ms[k] : prof->loss_ms, layer ? prof->backward_cpu[k] : prof->loss_cpu};
         tape.nodes()[k]->backward();
-        (k < model.size() ? prof->backward_ms[k] : prof->loss_ms) += ms_since(t1);
     }
     tape.clear();
-    t0 = Clock::now();
-    opt.step();
-    prof->optimizer_ms += ms_since(t0);
+    {
+        Timer t{prof->optimizer_ms, prof->optimizer_cpu};
+        opt.step();
+    }
     return loss.item();
 }
 
@@ -105,8 +122,7 @@ int cmd_bench_train(const std::vector<std::string>& args) {
     std::fprintf(stderr, "bench-train: %s, batch %d, %s, %s path, %d thread(s), %d warm-up + %d timed steps\n",
                  model_name.c_str(), batch, opt->describe().c_str(), path.c_str(), num_threads(), warmup, steps);
     Profile prof;
-    prof.forward_ms.assign(model.size(), 0);
-    prof.backward_ms.assign(model.size(), 0);
+    for (auto* v : {&prof.forward_ms, &prof.backward_ms, &prof.forward_cpu, &prof.backward_cpu}) v->assign(model.size(), 0);
     for (int s = 0; s < warmup; s++) {
         model.set_random_stream(s);
         train_step(model, *opt, x, labels, nullptr);
@@ -114,7 +130,7 @@ int cmd_bench_train(const std::vector<std::string>& args) {
     std::vector<double> step_ms;
     float loss = 0;
     auto t_all = Clock::now();
-    std::clock_t cpu0 = std::clock();  // process CPU time: less sensitive than wall time to a busy machine
+    double cpu0 = cpu_ms();
     for (int s = 0; s < steps; s++) {
         model.set_random_stream(warmup + s);
         auto t0 = Clock::now();
@@ -122,28 +138,34 @@ int cmd_bench_train(const std::vector<std::string>& args) {
         step_ms.push_back(ms_since(t0));
     }
     double total_ms = ms_since(t_all);
-    double cpu_ms = 1000.0 * (double)(std::clock() - cpu0) / CLOCKS_PER_SEC;
+    double cpu_total = cpu_ms() - cpu0;
     std::vector<double> sorted = step_ms;
     std::sort(sorted.begin(), sorted.end());
     double median = sorted[sorted.size() / 2];
 
     if (profile) {
-        std::printf("%-4s %-44s %12s %12s\n", "#", "layer", "forward ms", "backward ms");
-        double f = 0, b = 0;
+        std::printf("%-4s %-44s %10s %10s %10s %10s\n", "#", "layer (ms per step)", "fwd wall", "bwd wall", "fwd cpu",
+                    "bwd cpu");
+        double f = 0, b = 0, fc = 0, bc = 0;
         for (size_t i = 0; i < model.size(); i++) {
-            std::printf("%-4zu %-44s %12.2f %12.2f\n", i, model[i].describe().c_str(), prof.forward_ms[i] / steps,
-                        prof.backward_ms[i] / steps);
+            std::printf("%-4zu %-44s %10.2f %10.2f %10.2f %10.2f\n", i, model[i].describe().c_str(),
+                        prof.forward_ms[i] / steps, prof.backward_ms[i] / steps, prof.forward_cpu[i] / steps,
+                        prof.backward_cpu[i] / steps);
             f += prof.forward_ms[i] / steps;
             b += prof.backward_ms[i] / steps;
+            fc += prof.forward_cpu[i] / steps;
+            bc += prof.backward_cpu[i] / steps;
         }
-        std::printf("%-4s %-44s %12.2f %12.2f\n", "", "total layers", f, b);
-        std::printf("%-4s %-44s %12.2f\n", "", "loss (forward + backward)", prof.loss_ms / steps);
-        std::printf("%-4s %-44s %12.2f\n", "", "optimizer step", prof.optimizer_ms / steps);
+        std::printf("%-4s %-44s %10.2f %10.2f %10.2f %10.2f\n", "", "all layers", f, b, fc, bc);
+        std::printf("%-4s %-44s %10.2f %10s %10.2f\n", "", "loss (forward + backward)", prof.loss_ms / steps, "",
+                    prof.loss_cpu / steps);
+        std::printf("%-4s %-44s %10.2f %10s %10.2f\n", "", "optimizer step", prof.optimizer_ms / steps, "",
+                    prof.optimizer_cpu / steps);
     }
     std::printf("optimizer: %s\n", opt->type().c_str());
     std::printf("threads: %d\n", num_threads());
     std::printf("step ms (median of %d): %.1f\n", steps, median);
-    std::printf("cpu ms per step (all threads): %.1f\n", cpu_ms / steps);
+    std::printf("cpu ms per step (all threads): %.1f\n", cpu_total / steps);
     std::printf("last loss: %.4f\n", loss);
     std::printf("samples/s: %.1f\n", (double)batch * steps / (total_ms / 1000.0));
     return 0;
