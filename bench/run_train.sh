@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Training speed of the paper CNN, melgrad vs PyTorch (Debian python3-torch), batch 32, Adam, random data,
-# at 1 thread and at all cores. Each figure is the median of REPEATS runs (the machine may be shared).
+# at 1 thread and at all cores. Each figure is the median of REPEATS interleaved runs (the machine may be
+# shared: both programs then see the same background load).
 #   bash bench/run_train.sh            (make bench runs it)
 #   STEPS=10 REPEATS=5 bash bench/run_train.sh
 set -euo pipefail
@@ -17,21 +18,29 @@ if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
 fi
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-samples() { grep '^samples/s:' | awk '{print $2}'; }
+# Both programs print "cpu ms per step (all threads): C" and "samples/s: S"; keep "C S".
+figures() { grep -E '^(cpu ms per step|samples/s)' | awk '{print $NF}' | paste -sd' '; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
-printf '%-8s %14s %14s %8s\n' threads "melgrad s/s" "PyTorch s/s" ratio
+printf '%-8s %12s %12s %7s   %s\n' threads "melgrad s/s" "PyTorch s/s" ratio "CPU ms per step: melgrad, PyTorch, ratio"
 for T in $(printf '%s\n' 1 "$ALL" | sort -un); do
     m=(); p=()
-    for r in $(seq "$REPEATS"); do  # interleaved, so both see the same background load
-        m+=("$("$MELGRAD" bench-train --model paper-cnn --batch 32 --steps "$STEPS" --threads "$T" 2>/dev/null | samples)")
-        [ -n "$PYTHON" ] && p+=("$("$PYTHON" bench/torch_train.py --threads "$T" --batch 32 --steps "$STEPS" | samples)")
+    for r in $(seq "$REPEATS"); do
+        m+=("$("$MELGRAD" bench-train --model paper-cnn --batch 32 --steps "$STEPS" --threads "$T" 2>/dev/null | figures)")
+        if [ -n "$PYTHON" ]; then
+            p+=("$("$PYTHON" bench/torch_train.py --threads "$T" --batch 32 --steps "$STEPS" | figures)")
+        fi
     done
-    mm=$(printf '%s\n' "${m[@]}" | median)
+    mc=$(printf '%s\n' "${m[@]}" | cut -d' ' -f1 | median)
+    ms=$(printf '%s\n' "${m[@]}" | cut -d' ' -f2 | median)
     if [ -n "$PYTHON" ]; then
-        pm=$(printf '%s\n' "${p[@]}" | median)
-        printf '%-8s %14.1f %14.1f %7.2fx\n' "$T" "$mm" "$pm" "$(awk -v a="$mm" -v b="$pm" 'BEGIN {print a / b}')"
+        pc=$(printf '%s\n' "${p[@]}" | cut -d' ' -f1 | median)
+        ps=$(printf '%s\n' "${p[@]}" | cut -d' ' -f2 | median)
+        printf '%-8s %12.1f %12.1f %6sx   %.0f, %.0f, %sx\n' "$T" "$ms" "$ps" "$(ratio "$ms" "$ps")" "$mc" "$pc" \
+            "$(ratio "$pc" "$mc")"
     else
-        printf '%-8s %14.1f %14s %8s\n' "$T" "$mm" - -
+        printf '%-8s %12.1f %12s %7s   %.0f\n' "$T" "$ms" - - "$mc"
     fi
 done
-echo "(paper-cnn, batch 32, Adam, samples/s = median of $REPEATS runs of $STEPS timed steps; optimizer: Adam on both)"
+echo "(paper-cnn, batch 32, Adam on both; medians of $REPEATS interleaved runs of $STEPS timed steps. CPU ms per"
+echo " step is the work done, all threads together: on a busy machine it varies less than samples/s.)"

@@ -43,11 +43,12 @@ def main():
 
     for _ in range(a.warmup):
         step()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     print("torch %s, %d thread(s), Adam" % (torch.__version__, torch.get_num_threads()))
+    print("cpu ms per step (all threads): %.1f" % (1000 * cpu / a.steps))
     print("samples/s: %.1f" % (a.batch * a.steps / dt))
 
 
