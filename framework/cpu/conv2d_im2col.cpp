@@ -24,10 +24,15 @@
 
 namespace melgrad {
 
+// Below this much work (multiply-adds) one thread is faster than starting a parallel region.
+static bool big_enough_for_threads(const Conv2dGeometry& g) {
+    return g.N > 1 && (double)g.N * g.K * g.P * g.Q * g.C * g.R * g.S > 2e6;
+}
+
 void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g) {
     const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q;
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
-#pragma omp parallel num_threads(num_threads())
+#pragma omp parallel num_threads(num_threads()) if (big_enough_for_threads(g))
     {
         float* col = thread_scratch(0, (size_t)CRS * PQ);
 #pragma omp for schedule(dynamic, 1)
@@ -52,7 +57,7 @@ void conv2d_backward_fast(const float* x, const float* w, const float* dy, float
     // One dW and one db per image, summed in image order after the parallel loop (see the top of the file).
     std::unique_ptr<float[]> dw_n(new float[(size_t)g.N * dw_size]), db_n(new float[(size_t)g.N * g.K]);
     const bool transposed = CRS >= g.K;  // the per-image parts hold dW^T (see the GEMM below)
-#pragma omp parallel num_threads(num_threads())
+#pragma omp parallel num_threads(num_threads()) if (big_enough_for_threads(g))
     {
         float* col = thread_scratch(0, (size_t)CRS * PQ);
         float* dcol = dx ? thread_scratch(1, (size_t)CRS * PQ) : nullptr;

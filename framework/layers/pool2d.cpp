@@ -36,7 +36,7 @@ static void maxpool2x2_plane(const float* xp, float* yp, int32_t* ap, const Pool
 }
 
 void maxpool2d_forward_cpu(const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t)g.N * g.C * g.H * g.W > 65536)
     for (int nc = 0; nc < g.N * g.C; nc++) {
         const float* xp = x + (size_t)nc * g.H * g.W;
         if (g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2) {
@@ -60,7 +60,7 @@ void maxpool2d_forward_cpu(const float* x, float* y, int32_t* argmax, const Pool
 }
 
 void maxpool2d_backward_cpu(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t)g.N * g.C * g.H * g.W > 65536)
     for (int nc = 0; nc < g.N * g.C; nc++)
         for (int pq = 0; pq < g.P * g.Q; pq++) {
             size_t o = (size_t)nc * g.P * g.Q + pq;
@@ -70,7 +70,7 @@ void maxpool2d_backward_cpu(const float* dy, const int32_t* argmax, float* dx, c
 
 void avgpool2d_forward_cpu(const float* x, float* y, const Pool2dGeometry& g) {
     const float inv = 1.0f / (float)(g.kh * g.kw);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t)g.N * g.C * g.H * g.W > 65536)
     for (int nc = 0; nc < g.N * g.C; nc++) {
         const float* xp = x + (size_t)nc * g.H * g.W;
         for (int p = 0; p < g.P; p++)
@@ -85,7 +85,7 @@ void avgpool2d_forward_cpu(const float* x, float* y, const Pool2dGeometry& g) {
 
 void avgpool2d_backward_cpu(const float* dy, float* dx, const Pool2dGeometry& g) {
     const float inv = 1.0f / (float)(g.kh * g.kw);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t)g.N * g.C * g.H * g.W > 65536)
     for (int nc = 0; nc < g.N * g.C; nc++) {
         float* dxp = dx + (size_t)nc * g.H * g.W;
         for (int p = 0; p < g.P; p++)

@@ -96,11 +96,13 @@ TEST_CASE("fast vs reference: Linear on random shapes") {
 }
 
 TEST_CASE("fast path: Conv2d gives the same bits at 1 and 2 threads (per-image sums added in image order)") {
-    Conv2d conv(3, 8, 3, 1, 1);
+    // Large enough (7.7 million multiply-adds) for the fast path to use threads; odd sizes, 9 images.
+    Conv2d conv(7, 10, 3, 1, 0);
     Rng rng(8);
     conv.reset_parameters(rng);
-    Tensor x({7, 3, 19, 17});
+    Tensor x({9, 7, 41, 37});
     fill_normal(x, rng);
+    compare_paths(conv, x, "threaded " + conv.describe() + " on " + shape_str(x.shape()));
     Result one = run_layer(conv, x, CpuPath::Fast, 1, 4), two = run_layer(conv, x, CpuPath::Fast, 2, 4);
     CHECK(one.y == two.y);
     CHECK(one.dx == two.dx);
