@@ -6,6 +6,10 @@
 #   STEPS=10 REPEATS=5 bash bench/run_train.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Both programs use libgomp (Debian's torch too). Its default wait policy spins on idle cores; when other jobs
+# hold a core, the spinning thread steals time from its own partner and 2 threads ran slower than 1 for both
+# programs. Passive waiting (the same for both) measures the work instead. Override: OMP_WAIT_POLICY=active.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 STEPS=${STEPS:-8}
 REPEATS=${REPEATS:-3}
 MELGRAD=${MELGRAD:-build/melgrad}
@@ -42,5 +46,6 @@ for T in $(printf '%s\n' 1 "$ALL" | sort -un); do
         printf '%-8s %12.1f %12s %7s   %.0f\n' "$T" "$ms" - - "$mc"
     fi
 done
-echo "(paper-cnn, batch 32, Adam on both; medians of $REPEATS interleaved runs of $STEPS timed steps. CPU ms per"
+echo "(paper-cnn, batch 32, Adam on both, OMP_WAIT_POLICY=$OMP_WAIT_POLICY; medians of $REPEATS interleaved runs of $STEPS"
+echo " timed steps; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). CPU ms per"
 echo " step is the work done, all threads together: on a busy machine it varies less than samples/s.)"
