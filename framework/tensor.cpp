@@ -1,5 +1,6 @@
 #include "framework/tensor.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -159,7 +160,12 @@ void copy(float* dst, Device dd, const float* src, Device sd, size_t count) {
 }
 void fill(float* dst, Device d, float value, size_t count) {
     if (d == Device::CUDA) { cuda_memory::fill(dst, value, count); return; }
-    for (size_t i = 0; i < count; i++) dst[i] = value;
+    if (value == 0.0f && !std::signbit(value)) {  // +0 (new gradients): libc's memset is the fastest
+        std::memset(dst, 0, count * sizeof(float));
+        return;
+    }
+#pragma omp simd
+    for (size_t i = 0; i < count; i++) dst[i] = value;  // simd: -O2 alone leaves this loop scalar
 }
 }  // namespace device_memory
 

@@ -5,13 +5,16 @@
 
 namespace melgrad {
 
+// `parallel for simd`: split across threads, and vectorised within each thread. Without the simd the
+// backward loop compiles to a branch per element that the CPU mispredicts half of the time (the mask is
+// random), which made it the slowest op of a training step.
 void relu_forward_cpu(const float* x, float* y, size_t n) {
-#pragma omp parallel for schedule(static) if (n > 65536)
+#pragma omp parallel for simd schedule(static) if (n > 65536)
     for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
 void relu_backward_cpu(const float* y, const float* dy, float* dx, size_t n) {
-#pragma omp parallel for schedule(static) if (n > 65536)
+#pragma omp parallel for simd schedule(static) if (n > 65536)
     for (size_t i = 0; i < n; i++) dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
 }
 

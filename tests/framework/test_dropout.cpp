@@ -1,0 +1,55 @@
+// Dropout's behaviour (its gradient is in test_gradcheck_layers.cpp): identity in evaluation mode; in
+// training mode it keeps about 1 - p of the values, scaled by 1 / (1 - p), and a seed reproduces the mask.
+#include <doctest/doctest.h>
+
+#include "framework/layers/dropout.h"
+#include "framework/tape.h"
+
+using namespace melgrad;
+
+TEST_CASE("dropout: evaluation mode is the identity") {
+    Dropout drop(0.5f);
+    drop.eval();
+    Tensor x = Tensor::full({4, 1000}, 3.0f);
+    Tensor y = drop.forward(x);
+    for (size_t i = 0; i < x.numel(); i++) REQUIRE(y.at(i) == 3.0f);
+}
+
+TEST_CASE("dropout: training keeps about 1 - p of the values and scales them by 1/(1 - p)") {
+    for (float p : {0.1f, 0.5f, 0.8f}) {
+        Dropout drop(p);
+        drop.train();
+        drop.set_random_stream(42);
+        NoGrad ng;
+        const size_t n = 100000;
+        Tensor x = Tensor::full({1, (int)n}, 2.0f);
+        Tensor y = drop.forward(x);
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            float v = y.at(i);
+            if (v != 0.0f) {
+                kept++;
+                REQUIRE(v == doctest::Approx(2.0f / (1.0f - p)));
+            }
+        }
+        double frac = (double)kept / n;
+        // Binomial: the standard deviation of frac is sqrt(p(1-p)/n) <= 0.0016; allow 5 sigma.
+        CHECK(frac == doctest::Approx(1.0 - p).epsilon(0).scale(1).epsilon(0.008));
+    }
+}
+
+TEST_CASE("dropout: the same stream gives the same mask, another stream another mask") {
+    Dropout drop(0.5f);
+    NoGrad ng;
+    Tensor x = Tensor::full({1, 256}, 1.0f);
+    drop.set_random_stream(7);
+    std::vector<float> a = drop.forward(x).to_vector();
+    std::vector<float> a2 = drop.forward(x).to_vector();  // the second call of the step: a new mask
+    drop.set_random_stream(7);
+    std::vector<float> b = drop.forward(x).to_vector();
+    drop.set_random_stream(8);
+    std::vector<float> c = drop.forward(x).to_vector();
+    CHECK(a == b);
+    CHECK(a != a2);
+    CHECK(a != c);
+}
