@@ -28,7 +28,7 @@ static void print_help() {
                 "usage: melgrad COMMAND [options]     (melgrad help COMMAND for details)\n\ncommands:\n");
     std::vector<Command> sorted = registry();
     std::sort(sorted.begin(), sorted.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
-    for (const auto& c : sorted) std::printf("  %-14s %s\n", c.name.c_str(), c.summary.c_str());
+    for (const auto& c : sorted) std::printf("  %-16s %s\n", c.name.c_str(), c.summary.c_str());
 }
 
 int run_command(const std::vector<std::string>& argv) {
