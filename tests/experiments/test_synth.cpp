@@ -195,10 +195,13 @@ TEST_CASE("synth: deterministic, and the same bytes as when this test was writte
     CHECK(synth::clip_seed(0, 1, 2) != synth::clip_seed(0, 2, 1));
 }
 
-TEST_CASE("synth: loudness within range, few clipped samples") {
-    // Each style targets an RMS between 0.03 (quiet classical) and 0.22 (metal) before the noise floor and the
-    // limiter; the limiter touches only peaks above 0.8 and reaches full scale only for peaks of 1.4 and more.
-    // Documented bound: fewer than 0.1% of samples at full scale (|int16| = 32767) in every clip.
+TEST_CASE("synth: loudness within each style's range, few clipped samples") {
+    // Each style draws its clip's target RMS from a range (s.target_rms in experiments/synth/style_*.cpp):
+    // quiet, wide-dynamics classical up to loud metal. mixdown() normalises to it, adds the noise floor, and the
+    // limiter touches only peaks above 0.8 (full scale only for peaks of 1.4 and more), so the measured RMS must lie
+    // within 15% of the range. Documented bound: fewer than 0.1% of samples at full scale (|int16| = 32767).
+    const double range[10][2] = {{0.06, 0.14}, {0.03, 0.11}, {0.07, 0.15}, {0.09, 0.16}, {0.09, 0.16},
+                                 {0.05, 0.12}, {0.13, 0.22}, {0.10, 0.17}, {0.08, 0.15}, {0.10, 0.18}};
     for (int genre = 0; genre < 10; genre++) {
         for (int index = 0; index < 3; index++) {
             std::vector<float> x = synth::synthesize_clip(genre, index, 0, 5.0);
@@ -211,8 +214,9 @@ TEST_CASE("synth: loudness within range, few clipped samples") {
             double rms = std::sqrt(sum / (double)x.size());
             CAPTURE(genre);
             CAPTURE(index);
-            CHECK(rms > 0.02);
-            CHECK(rms < 0.30);
+            CAPTURE(rms);
+            CHECK(rms > 0.85 * range[genre][0]);
+            CHECK(rms < 1.15 * range[genre][1]);
             CHECK((double)full_scale / (double)x.size() < 0.001);
         }
     }
