@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "experiments/synth/portable_math.h"
+
 namespace melgrad::synth {
 
 // ---- oscillators ---------------------------------------------------------------------------------------
@@ -17,7 +19,7 @@ constexpr float kPhasePerRadian = 683565275.57643158f;  // 2^32 / (2 pi)
 struct SineTable {
     float v[kTableSize + 1];
     SineTable() {
-        for (int i = 0; i <= kTableSize; i++) v[i] = (float)std::sin(kTwoPi * i / kTableSize);
+        for (int i = 0; i <= kTableSize; i++) v[i] = (float)portable_sin(kTwoPi * i / kTableSize);
     }
 };
 const SineTable& sine_table() {
@@ -38,7 +40,7 @@ inline float saw_at(uint32_t phase, float dt) {
 }
 
 // 2^(cents / 1200) - 1: the relative frequency swing of a vibrato of that many cents.
-inline float cents_to_ratio_minus_one(float cents) { return (float)(std::pow(2.0, cents / 1200.0) - 1.0); }
+inline float cents_to_ratio_minus_one(float cents) { return (float)(portable_exp2(cents / 1200.0) - 1.0); }
 
 }  // namespace
 
@@ -57,7 +59,7 @@ uint32_t phase_step(double hz, int sr) {
 
 float decay_factor(float tau_s, int sr) {
     if (tau_s <= 0.0f) return 1.0f;
-    return (float)std::exp(-1.0 / ((double)tau_s * sr));
+    return (float)portable_exp(-1.0 / ((double)tau_s * sr));
 }
 
 // ---- envelope ------------------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ EnvelopeGen::EnvelopeGen(const Envelope& e, long gate_samples, int sr)
       release_len_(std::max(1L, (long)(e.release_s * sr))),
       sustain_(e.sustain),
       decay_mul_(decay_factor(e.decay_s, sr)),
-      release_mul_((float)std::exp(-4.6 / (double)std::max(1L, (long)(e.release_s * sr)))) {}
+      release_mul_((float)portable_exp(-4.6 / (double)std::max(1L, (long)(e.release_s * sr)))) {}
 
 float EnvelopeGen::next() {
     if (t_ < gate_ && t_ < attack_len_) level_ = (float)(t_ + 1) / (float)attack_len_;
@@ -139,7 +141,7 @@ void add_pluck(Buffer& out, long start, long length, float hz, float gain, float
     const float blend = 0.5f - 0.35f * brightness;
     const int period = std::max(2, (int)std::lround((double)sr / hz - blend));
     // The string's energy falls 60 dB in sustain_s: per period (one pass through the loop) by 10^(-3 / (T f)).
-    const float loss = (float)std::pow(10.0, -3.0 / ((double)sustain_s * hz));
+    const float loss = (float)portable_exp10(-3.0 / ((double)sustain_s * hz));
     std::vector<float> line((size_t)period);
     // The pluck: noise, low-passed more for a dark (finger) pluck than a bright (pick) one.
     const float a = 0.15f + 0.85f * brightness;
@@ -168,7 +170,7 @@ void add_saw(Buffer& out, long start, long gate, float hz, float gain, int voice
     uint32_t phase[kMax], step[kMax];
     for (int v = 0; v < voices; v++) {
         float cents = voices == 1 ? 0.0f : detune_cents * (2.0f * v / (voices - 1) - 1.0f);
-        step[v] = phase_step(hz * std::pow(2.0, cents / 1200.0), sr);
+        step[v] = phase_step(hz * portable_exp2(cents / 1200.0), sr);
         phase[v] = (uint32_t)(0x9E3779B9u * (uint32_t)(v + 1));  // spread start phases: no phasing thump
     }
     EnvelopeGen eg(env, gate, sr);
@@ -211,7 +213,7 @@ void add_voice(Buffer& out, long start, long gate, float hz, float gain, int vow
     static const float kLevels[3] = {1.0f, 0.6f, 0.3f};
     const float* formant = kFormants[((vowel % 5) + 5) % 5];
     float f[3];
-    for (int k = 0; k < 3; k++) f[k] = (float)(2.0 * std::sin(M_PI * std::min(formant[k], 0.2f * sr) / sr));
+    for (int k = 0; k < 3; k++) f[k] = (float)(2.0 * portable_sin(kPi * std::min(formant[k], 0.2f * sr) / sr));
     const float q = 0.12f;  // narrow resonances; the band-pass output peaks at about 1 / q, so we scale by q
     float low[3] = {0, 0, 0}, band[3] = {0, 0, 0};
     EnvelopeGen eg(env, gate, sr);
@@ -247,14 +249,16 @@ namespace {
 Buffer pitched_drum(float hz, float bend, float bend_s, float decay_s, float click, Rng& rng, int sr) {
     long len = (long)(std::min(1.5f, 5.0f * decay_s) * sr);
     Buffer b((size_t)len);
-    double phase = 0.0;
+    uint32_t phase = 0;
+    const float bend_mul = decay_factor(bend_s, sr), level_mul = decay_factor(decay_s, sr);
+    float bend_now = bend, level = 1.0f;
+    const long click_len = std::max(1L, (long)(0.003 * sr));
     for (long t = 0; t < len; t++) {
-        double time = (double)t / sr;
-        double f = hz * (1.0 + bend * std::exp(-time / bend_s));
-        phase += f / sr;
-        phase -= std::floor(phase);
-        float body = (float)(std::sin(kTwoPi * phase) * std::exp(-time / decay_s));
-        float beater = time < 0.003 ? click * white(rng) * (float)(1.0 - time / 0.003) : 0.0f;
+        float body = sine_at(phase) * level;
+        phase += phase_step((double)hz * (1.0 + bend_now), sr);  // pitch falls as bend_now decays to 0
+        bend_now *= bend_mul;
+        level *= level_mul;
+        float beater = t < click_len ? click * white(rng) * (1.0f - (float)t / (float)click_len) : 0.0f;
         b[(size_t)t] = soft_clip(1.2f * body + beater);
     }
     return b;
@@ -349,13 +353,13 @@ void add_hit(Buffer& out, const Buffer& sound, long at, float gain) {
 // ---- effects -------------------------------------------------------------------------------------------
 
 void lowpass(Buffer& x, float cutoff_hz, int sr) {
-    const float a = (float)(1.0 - std::exp(-kTwoPi * cutoff_hz / sr));
+    const float a = (float)(1.0 - portable_exp(-kTwoPi * cutoff_hz / sr));
     float y = 0.0f;
     for (float& v : x) { y += a * (v - y); v = y; }
 }
 
 void highpass(Buffer& x, float cutoff_hz, int sr) {
-    const float a = (float)(1.0 - std::exp(-kTwoPi * cutoff_hz / sr));
+    const float a = (float)(1.0 - portable_exp(-kTwoPi * cutoff_hz / sr));
     float y = 0.0f;
     for (float& v : x) { y += a * (v - y); v -= y; }
 }
@@ -420,7 +424,7 @@ void add_crackle(Buffer& x, float clicks_per_s, float level, Rng& rng, int sr) {
     const double mean_gap = (double)sr / clicks_per_s;
     double at = 0.0;
     while (true) {
-        at += -std::log(1.0 - (double)rng.uniform()) * mean_gap;  // exponential gaps: a Poisson process
+        at += -portable_log(1.0 - (double)rng.uniform()) * mean_gap;  // exponential gaps: a Poisson process
         if (at >= (double)x.size()) break;
         float size = rng.uniform();
         float amp = level * (0.2f + 0.8f * size * size) * (rng.uniform() < 0.5f ? -1.0f : 1.0f);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "experiments/synth/portable_math.h"
+
 namespace melgrad::synth {
 
 const Scale kMajor = {0, 2, 4, 5, 7, 9, 11};
@@ -24,7 +26,7 @@ const ChordShape kDom9 = {0, 4, 10, 14};  // 3rd, 7th, 9th: the fifth is left ou
 const ChordShape kMin9 = {0, 3, 10, 14};
 const ChordShape kMaj9 = {0, 4, 11, 14};
 
-float midi_to_hz(float midi) { return (float)(440.0 * std::pow(2.0, ((double)midi - 69.0) / 12.0)); }
+float midi_to_hz(float midi) { return (float)(440.0 * portable_exp2(((double)midi - 69.0) / 12.0)); }
 
 int scale_note(const Scale& scale, int tonic, int degree) {
     const int n = (int)scale.size();

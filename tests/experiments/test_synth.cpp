@@ -15,6 +15,7 @@
 #include "audio/wav_write.h"
 #include "experiments/cli/command.h"
 #include "experiments/synth/music.h"
+#include "experiments/synth/portable_math.h"
 #include "experiments/synth/synth_gtzan.h"
 
 using namespace melgrad;
@@ -123,6 +124,22 @@ TEST_CASE("wav_write: errors name the path") {
     CHECK_THROWS_AS(audio::write_wav_pcm16("/tmp/x.wav", {0.0f}, 0), std::runtime_error);
 }
 
+TEST_CASE("synth portable math: exp, log, sin agree with libm to ~1e-15") {
+    using namespace melgrad::synth;
+    for (double x = -50.0; x <= 50.0; x += 0.37) {
+        CAPTURE(x);
+        CHECK(std::fabs(portable_exp(x) / std::exp(x) - 1.0) < 1e-14);
+        CHECK(std::fabs(portable_sin(x) - std::sin(x)) < 1e-14);
+    }
+    for (double x = 1e-6; x < 1e6; x *= 1.7) {
+        CAPTURE(x);
+        CHECK(std::fabs(portable_log(x) - std::log(x)) < 1e-13 * std::max(1.0, std::fabs(std::log(x))));
+    }
+    CHECK(portable_exp(0.0) == 1.0);
+    CHECK(std::fabs(portable_exp2(3.0) - 8.0) < 1e-14);
+    CHECK(std::fabs(portable_exp10(-3.0) - 1e-3) < 1e-17);
+}
+
 TEST_CASE("synth music: scales, chords and the swing grid") {
     using namespace melgrad::synth;
     CHECK(scale_note(kMajor, 60, 0) == 60);
@@ -159,10 +176,10 @@ TEST_CASE("synth: genres, argument errors") {
 TEST_CASE("synth: deterministic, and the same bytes as when this test was written") {
     // Four 2-second clips per genre, hashed per genre. If you change how anything sounds, these change: bump
     // kGeneratorVersion in experiments/synth/synth_gtzan.h and paste the new values printed below.
-    const uint64_t expected[10] = {8041549420412003425ull,  15861525031650265428ull, 6823853933567271926ull,
-                                   3109141557633983413ull,  5832073412358863426ull,  15251612471046015877ull,
-                                   10298763108108677203ull, 14044661039245190237ull, 7326152966500541318ull,
-                                   15328097046788885827ull};
+    const uint64_t expected[10] = {16898040529333639477ull, 4787068238262194252ull,  6424515502213190906ull,
+                                   13758141068509962081ull, 10957720646220773587ull, 2726235007614743271ull,
+                                   16165917784681769709ull, 11752379117897071428ull, 14753893737598928570ull,
+                                   17276119936432907233ull};
     for (int genre = 0; genre < 10; genre++) {
         uint64_t h = 0xcbf29ce484222325ull;
         for (int index = 0; index < 4; index++) h = fnv1a_pcm16(synth::synthesize_clip(genre, index, 7, 2.0), h);
@@ -178,10 +195,13 @@ TEST_CASE("synth: deterministic, and the same bytes as when this test was writte
     CHECK(synth::clip_seed(0, 1, 2) != synth::clip_seed(0, 2, 1));
 }
 
-TEST_CASE("synth: loudness within range, few clipped samples") {
-    // Each style targets an RMS between 0.03 (quiet classical) and 0.22 (metal) before the noise floor and the
-    // limiter; the limiter touches only peaks above 0.8 and reaches full scale only for peaks of 1.4 and more.
-    // Documented bound: fewer than 0.1% of samples at full scale (|int16| = 32767) in every clip.
+TEST_CASE("synth: loudness within each style's range, few clipped samples") {
+    // Each style draws its clip's target RMS from a range (s.target_rms in experiments/synth/style_*.cpp):
+    // quiet, wide-dynamics classical up to loud metal. mixdown() normalises to it, adds the noise floor, and the
+    // limiter touches only peaks above 0.8 (full scale only for peaks of 1.4 and more), so the measured RMS must lie
+    // within 15% of the range. Documented bound: fewer than 0.1% of samples at full scale (|int16| = 32767).
+    const double range[10][2] = {{0.06, 0.14}, {0.03, 0.11}, {0.07, 0.15}, {0.09, 0.16}, {0.09, 0.16},
+                                 {0.05, 0.12}, {0.13, 0.22}, {0.10, 0.17}, {0.08, 0.15}, {0.10, 0.18}};
     for (int genre = 0; genre < 10; genre++) {
         for (int index = 0; index < 3; index++) {
             std::vector<float> x = synth::synthesize_clip(genre, index, 0, 5.0);
@@ -194,8 +214,9 @@ TEST_CASE("synth: loudness within range, few clipped samples") {
             double rms = std::sqrt(sum / (double)x.size());
             CAPTURE(genre);
             CAPTURE(index);
-            CHECK(rms > 0.02);
-            CHECK(rms < 0.30);
+            CAPTURE(rms);
+            CHECK(rms > 0.85 * range[genre][0]);
+            CHECK(rms < 1.15 * range[genre][1]);
             CHECK((double)full_scale / (double)x.size() < 0.001);
         }
     }
@@ -322,5 +343,5 @@ TEST_CASE("synth: learnable - a nearest-centroid classifier on six cheap feature
     }
     double accuracy = (double)right / (double)n;
     MESSAGE("nearest-centroid leave-one-out accuracy " << accuracy << " (chance 0.10)");
-    CHECK(accuracy > 0.4);  // 0.69 when written (v1); far below means the styles stopped differing
+    CHECK(accuracy > 0.4);  // 0.59 when written (v1); far below means the styles stopped differing
 }

@@ -105,6 +105,7 @@ def main():
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--no-cnn", action="store_true")
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--max-folds", type=int, default=0, help="evaluate only the first N folds (0: all)")
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -130,7 +131,7 @@ def main():
         results["logreg"].append(accuracies(lg, y[te], clip[te]))
         if not args.no_cnn:
             t1 = time.time()
-            cl = train_eval(SmallCNN(), X[tr][:, None], y[tr], X[te][:, None], epochs=args.epochs, lr=2e-3, seed=f)
+            cl = train_eval(SmallCNN(), X[tr][:, None], y[tr], X[te][:, None], epochs=args.epochs, lr=args.lr, seed=f)
             results["cnn"].append(accuracies(cl, y[te], clip[te]))
             for c in np.unique(clip[te]):
                 m = clip[te] == c
