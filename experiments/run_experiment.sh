@@ -25,7 +25,7 @@ else
     KIND=synthetic
     # Sized so the whole experiment finishes in well under 15 minutes on a 2-core CPU.
     CLIPS_PER_GENRE="${CLIPS_PER_GENRE:-100}"
-    EPOCHS="${EPOCHS:-4}"
+    EPOCHS="${EPOCHS:-8}"
     DATA_DIR="data/synthetic-gtzan-$CLIPS_PER_GENRE"
     echo "no GTZAN given (GTZAN_DIR=/path or data/gtzan): running on the SYNTHETIC GTZAN-shaped stand-in in $DATA_DIR"
     if [ ! -f "$DATA_DIR/SYNTHETIC.txt" ]; then

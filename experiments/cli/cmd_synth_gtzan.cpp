@@ -12,13 +12,11 @@
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
-#if defined(__GLIBC__)  // defined by the C++ headers above on glibc systems
-#include <malloc.h>
-#endif
 
 #include "audio/wav_write.h"
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
+#include "experiments/progress.h"
 #include "experiments/synth/synth_gtzan.h"
 
 namespace melgrad::cli {
@@ -47,17 +45,6 @@ void write_marker(const std::string& dir, unsigned long long seed, int clips_per
     if (!f) throw std::runtime_error(path + ": cannot write");
 }
 
-// One line, rewritten in place: [#####.....] 420/1000 clips  61.3 clips/s  ETA 9 s
-void print_progress(int done, int total, double elapsed_s) {
-    const int width = 30, filled = total ? (int)((long long)done * width / total) : width;
-    double rate = elapsed_s > 0 ? done / elapsed_s : 0.0;
-    double eta = rate > 0 ? (total - done) / rate : 0.0;
-    std::fprintf(stderr, "\r  [%.*s%.*s] %d/%d clips  %.1f clips/s  ETA %.0f s ", filled,
-                 "##############################", width - filled, "..............................", done, total,
-                 rate, eta);
-    std::fflush(stderr);
-}
-
 int cmd_synth_gtzan(const std::vector<std::string>& args) {
     Args a(args, "melgrad synth-gtzan");
     const std::string dir = a.option("-o", "--output", "");
@@ -72,12 +59,7 @@ int cmd_synth_gtzan(const std::vector<std::string>& args) {
     if (!(seconds > 0.0) || seconds > 3600.0) throw UsageError("--seconds must be in (0, 3600]");
     if (seed < 0) throw UsageError("--seed must be >= 0");
     if (threads > 0) omp_set_num_threads(threads);
-#if defined(__GLIBC__)
-    // Each clip allocates a few 2.6 MB buffers; by default glibc maps and unmaps each one, and the kernel then
-    // zeroes fresh pages for the next clip (a sixth of the run time). Keep freed memory in the heap instead.
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 512 << 20);
-#endif
+    // (Freed clip buffers stay in the heap for the next clip: see framework/cpu/malloc_tuning.cpp.)
 
     const auto& genres = synth::gtzan_genres();
     for (const std::string& g : genres) {
@@ -90,10 +72,10 @@ int cmd_synth_gtzan(const std::vector<std::string>& args) {
     const int total = (int)genres.size() * clips_per_genre;
     std::atomic<int> done{0};
     std::mutex error_mutex, print_mutex;
+    ProgressBar bar("synth-gtzan", total, "clips");
     std::string first_error;
     const auto t0 = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-    double last_print = -1.0;
     std::fprintf(stderr, "synth-gtzan: generating %d SYNTHETIC clips (%d genres x %d, %.0f s each) into %s\n", total,
                  (int)genres.size(), clips_per_genre, seconds, dir.c_str());
 
@@ -109,13 +91,9 @@ int cmd_synth_gtzan(const std::vector<std::string>& args) {
         }
         int now_done = ++done;
         std::lock_guard<std::mutex> lock(print_mutex);
-        double t = elapsed();
-        if (t - last_print > 0.1 || now_done == total) {
-            print_progress(now_done, total, t);
-            last_print = t;
-        }
+        bar.update(now_done);
     }
-    std::fprintf(stderr, "\n");
+    bar.finish();
     if (!first_error.empty()) throw std::runtime_error(first_error);
     const double t = elapsed();
     std::printf("synth-gtzan: wrote %d SYNTHETIC clips (not GTZAN; generator %s, seed %lld) to %s/genres_original "

@@ -25,7 +25,7 @@ bool holds_genre_folders(const fs::path& p) {
 }
 
 fs::path find_root(const fs::path& dir) {
-    for (const fs::path base : {dir, dir / "Data", dir / "data"})
+    for (const fs::path& base : {dir, dir / "Data", dir / "data"})
         for (const char* sub : {"genres_original", "genres", ""}) {
             fs::path p = *sub ? base / sub : base;
             if (holds_genre_folders(p)) return p;
