@@ -25,6 +25,8 @@ int cmd_train(const std::vector<std::string>& args) {
     o.threads = a.int_option("--threads", 0);
     o.max_batches_per_epoch = a.long_option("--max-batches", 0);
     o.resume = a.flag("--resume");
+    o.tf32 = a.flag("--tf32");
+    o.deterministic = a.flag("--deterministic");
     a.finish();
     if (o.data.empty()) throw UsageError("--data DATASET.mgd is required (make one with melgrad preprocess)");
     if (o.out.empty()) throw UsageError("--out RUN_DIR is required");
@@ -42,6 +44,7 @@ MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv
                 "  --epochs 30  --batch 32  --lr 0.001  --optimizer adam|adamw|sgd  --weight-decay 0\n"
                 "  --seed 0     --device auto|cpu|cuda  --threads 0 (all cores)\n"
                 "  --max-batches N   cap the batches per epoch (quick runs)\n"
+                "  --tf32 --deterministic   CUDA numerics: TF32 tensor cores (off by default); deterministic cuDNN\n"
                 "  --resume          continue from runs/NAME/last.ckpt; ends exactly where an uninterrupted run ends\n\n"
                 "Writes runs/NAME/{settings.txt, model.txt, metrics.csv, last.ckpt, model.ckpt (best on validation)}.\n"
                 "Ctrl-C saves last.ckpt and exits; --resume continues.",

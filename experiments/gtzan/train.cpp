@@ -14,6 +14,7 @@
 #include "experiments/progress.h"
 #include "framework/backend.h"
 #include "framework/checkpoint.h"
+#include "framework/cuda/config.h"
 #include "framework/device_choice.h"
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
@@ -78,6 +79,8 @@ TrainResult train(const TrainOptions& o) {
     DatasetFile data(o.data);
     Split split = make_split(data, o.split, o.seed);
     Device device = choose_device(o.device, !o.quiet);
+    cuda::set_tf32(o.tf32);
+    cuda::set_deterministic(o.deterministic);
     std::string model_text = resolve_model_text(o.model);
     BuiltModel built = build_model(model_text, o.model, o.seed);
     Module& model = *built.model;

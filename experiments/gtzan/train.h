@@ -33,6 +33,8 @@ struct TrainOptions {
     bool resume = false;
     long max_batches_per_epoch = 0;  // 0 = all (a cap for quick runs and tests)
     bool quiet = false;              // no progress bars (tests)
+    bool tf32 = false;               // CUDA: allow TF32 tensor-core math (faster, ~1e-3 relative precision)
+    bool deterministic = false;      // CUDA: deterministic cuDNN algorithms only (bit-identical reruns)
 };
 
 struct TrainResult {
