@@ -39,8 +39,7 @@ int cmd_filters(const std::vector<std::string>& args) {
     if (!conv) throw std::runtime_error(rest[0] + ": no Conv2d layer" + (layer_index >= 0 ? " at that index" : ""));
     const Shape& s = conv->weight.shape();
     figures::GridStyle style;
-    style.title = "first conv layer: " + std::to_string(s[0]) + " kernels " + std::to_string(s[2]) + "x" +
-                  std::to_string(s[3]) + " (" + rest[0] + ")";
+    style.title = "conv1: " + std::to_string(s[0]) + " kernels " + std::to_string(s[2]) + "x" + std::to_string(s[3]);
     figures::render_grid(figures::kernel_tiles(conv->weight.data(), s[0], s[1], s[2], s[3]), style).save_png(out);
     std::printf("wrote %s\n", out.c_str());
     return 0;

@@ -138,7 +138,7 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
                   VAlign::middle);
     }
     draw_text_vertical(img, L.bar_x + bw + 5 * s + text_width("100%", s) + 8 * s + text_cap_height(s) / 2,
-                       L.grid_y + bh / 2, "share of the true genre's clips", colors::black, s);
+                       L.grid_y + bh / 2, "share of the true genre's examples", colors::black, s);
     return img;
 }
 

@@ -1,5 +1,5 @@
 // The confusion matrix as a labelled heat map (the paper's Fig. 4): row = true genre, column = predicted
-// genre, each cell shows its count and is coloured by the share of the true genre's clips it holds
+// genre, each cell shows its count and is coloured by the share of the true genre's examples it holds
 // (row-normalised, so a perfect classifier is a bright diagonal whatever the class sizes).
 #pragma once
 #include <string>
