@@ -14,6 +14,7 @@
 #include <cblas.h>
 #include <omp.h>
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -59,7 +60,7 @@ void conv2d_forward_fast(const float* x, const float* w, const float* b, float* 
 }
 
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                          const Conv2dGeometry& g) {
+                          const Conv2dGeometry& g, bool accumulate_dx) {
     const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (db ? 1 : 0);
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ, part_size = (size_t)g.K * J;
     // One [dW | db] per image, summed in image order after the parallel loop (see the top of the file).
@@ -88,6 +89,9 @@ void conv2d_backward_fast(const float* x, const float* w, const float* dy, float
             if (dx) {
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CRS, PQ, g.K, 1.0f, w, CRS, dyn, PQ, 0.0f,
                             dcol, PQ);
+                // A fresh dx is zeroed image by image, right before col2im adds into it: the image is then
+                // in cache, and the zeros cost no separate pass over the whole tensor.
+                if (!accumulate_dx) std::memset(dx + n * x_stride, 0, sizeof(float) * x_stride);
                 col2im_add(dcol, dx + n * x_stride, g);
             }
         }
