@@ -10,9 +10,7 @@ namespace melgrad {
 void adam_update_cpu(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n,
                      const AdamScalars& s) {
     // Every element is independent, so threads change nothing in the result; small tensors stay serial.
-    // simd: each element's operations stay the same float32 operations in the same order (no reduction, no
-    // fma: -ffp-contract=off), so vectorising changes no bit; -O2 alone would leave the loop scalar.
-    #pragma omp parallel for simd schedule(static) if (n >= 65536)
+    #pragma omp parallel for schedule(static) if (n >= 65536)
     for (size_t i = 0; i < n; ++i) {
         float p = param[i];
         float g = grad[i];
