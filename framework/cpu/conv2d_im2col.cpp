@@ -7,9 +7,10 @@
 //              db  += row sums of dy[n]
 //              dcol = W^T · dy[n];  dx[n] += col2im(dcol)
 // Big images are cut into bands of output rows, at most kBandColumns output pixels each, and each band is
-// one im2col and one set of GEMMs (dW adds up the bands). OpenBLAS is 2-4x slower on the paper CNN's first
-// layer (16 x 16384 outputs from 10 rows of col) as one GEMM than as four of 4096 columns; the other layers
-// have at most 4096 outputs per image and are unchanged.
+// one im2col and one set of GEMMs (dW adds up the bands). With its AVX-512 kernels OpenBLAS is 2-4x slower on
+// the paper CNN's first layer (16 x 16384 outputs from 10 rows of col) as one GEMM than as four of 4096
+// columns (its AVX2 kernels, used on AMD Zen 4 - framework/cpu/blas_kernels.cpp - do not care); the other
+// layers have at most 4096 outputs per image and are unchanged.
 // Images are handed to threads dynamically (a thread slowed down by another program on the machine does not
 // hold the others up). dW and db are not summed per thread, whose share of images varies, but per image
 // into their own buffers, and then added in image order: the result has the same bits for any thread
