@@ -113,7 +113,8 @@ struct Conv2dNode : TapeNode {
     Conv2dGeometry g;
     const char* name() const override { return "Conv2d"; }
     void backward() override {
-        bool accumulate_dx = true;  // the input image needs no gradient: dx null
+        // dx is written whole (col2im into a zeroed or existing gradient); the input image needs none (null).
+        bool accumulate_dx = true;
         float* dx = x.requires_grad() ? x.grad_to_write(accumulate_dx).data() : nullptr;
         float* db = bias.defined() ? bias.grad().data() : nullptr;
         const float* dy = y.grad().data();
