@@ -130,6 +130,12 @@ Tensor& Tensor::grad() {
     if (!impl_->grad) impl_->grad = std::make_shared<Tensor>(Tensor::zeros(shape(), device()));
     return *impl_->grad;
 }
+Tensor& Tensor::grad_to_write(bool& accumulate) {
+    check_defined("grad_to_write");
+    accumulate = impl_->grad != nullptr;
+    if (!accumulate) impl_->grad = std::make_shared<Tensor>(shape(), device());  // uninitialised: written next
+    return *impl_->grad;
+}
 void Tensor::zero_grad() { if (has_grad()) impl_->grad->fill(0.0f); }
 
 // ---- CPU memory; CUDA memory is forwarded to the CUDA backend ------------------------------------

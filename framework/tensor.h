@@ -3,7 +3,8 @@
 // A Tensor is a cheap handle: copying it shares the storage (like a PyTorch tensor), so a tape node can
 // keep the activations it needs without copying them. `clone()` makes a real copy.
 // Each tensor can carry a gradient of the same shape (`grad()`), allocated the first time it is asked for
-// and filled with zeros, so backward passes can always accumulate with +=.
+// and filled with zeros, so backward passes can always accumulate with +=. A backward pass that writes
+// every element of a gradient may ask for it with `grad_to_write()` instead and skip the zero fill.
 #pragma once
 #include <cstddef>
 #include <initializer_list>
@@ -65,6 +66,13 @@ public:
     Tensor& set_requires_grad(bool on);
     bool has_grad() const;
     Tensor& grad();                             // allocated as zeros on first use
+    // The gradient, for a backward pass that will write *every* element of it (one pass over the tensor).
+    // Sets `accumulate`: true when the gradient already exists and holds values (another use of this tensor
+    // was differentiated first, or zero_grad() kept it) — then the pass must add (+=), as with grad();
+    // false when it was just allocated, uninitialised — then the pass writes (=) and nothing else may be
+    // assumed about its contents. Same result as grad() and +=, without a pass that writes zeros and a
+    // pass that reads them back (33.5 MB each for the paper CNN's first activations).
+    Tensor& grad_to_write(bool& accumulate);
     void zero_grad();                           // grad := 0 (keeps the memory)
 
     bool same_storage(const Tensor& other) const { return impl_ && other.impl_ && impl_->storage == other.impl_->storage; }

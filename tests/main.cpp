@@ -5,6 +5,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include "framework/cpu/blas_kernels.h"
+
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -48,6 +50,7 @@ REGISTER_LISTENER("summary", 1, SummaryListener);
 }  // namespace
 
 int main(int argc, char** argv) {
+    melgrad::use_preferred_blas_kernels(argv);  // the same OpenBLAS kernels as build/melgrad
     doctest::Context context;
     context.applyCommandLine(argc, argv);
     int rc = context.run();

@@ -3,8 +3,10 @@
 #include <vector>
 
 #include "experiments/cli/command.h"
+#include "framework/cpu/blas_kernels.h"
 
 int main(int argc, char** argv) {
+    melgrad::use_preferred_blas_kernels(argv);  // may restart the program once (framework/cpu/blas_kernels.cpp)
     std::vector<std::string> args(argv + 1, argv + argc);
     return melgrad::cli::run_command(args);
 }

@@ -6,6 +6,11 @@
 //   backward:  dW  += dy[n] · col^T           K x (C*R*S)   (or its transpose, whichever GEMM shape is faster)
 //              db  += row sums of dy[n]
 //              dcol = W^T · dy[n];  dx[n] += col2im(dcol)
+// Big images are cut into bands of output rows, at most kBandColumns output pixels each, and each band is
+// one im2col and one set of GEMMs (dW adds up the bands). With its AVX-512 kernels OpenBLAS is 2-4x slower on
+// the paper CNN's first layer (16 x 16384 outputs from 10 rows of col) as one GEMM than as four of 4096
+// columns (its AVX2 kernels, used on AMD Zen 4 - framework/cpu/blas_kernels.cpp - do not care); the other
+// layers have at most 4096 outputs per image and are unchanged.
 // Images are handed to threads dynamically (a thread slowed down by another program on the machine does not
 // hold the others up). dW and db are not summed per thread, whose share of images varies, but per image
 // into their own buffers, and then added in image order: the result has the same bits for any thread
@@ -14,6 +19,8 @@
 #include <cblas.h>
 #include <omp.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -32,13 +39,18 @@ static bool big_enough_for_threads(const Conv2dGeometry& g) {
 // The bias rides along in the GEMMs: col gets one extra row of ones (J = C*R*S + 1 rows), W one extra column
 // holding the bias. Then  [W | b] · [col; 1] = W · col + b  in the forward GEMM, and in the backward GEMM the
 // extra row gives  dy · 1 = the row sums of dy = db  for free. Two passes over y and dy fewer per layer.
-static void ones_row(float* col, int row, int PQ) {
-    float* r = col + (size_t)row * PQ;
-    for (int i = 0; i < PQ; i++) r[i] = 1.0f;
+static void ones_row(float* col, int row, int columns) {
+    float* r = col + (size_t)row * columns;
+    for (int i = 0; i < columns; i++) r[i] = 1.0f;
 }
 
+// Output rows per band: as many as fit in kBandColumns output pixels (at least one). Depends on the geometry
+// only, so every thread count cuts the same bands and adds the same numbers in the same order.
+static constexpr int kBandColumns = 4096;
+static int band_rows(const Conv2dGeometry& g) { return g.Q >= kBandColumns ? 1 : kBandColumns / g.Q; }
+
 void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g) {
-    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (b ? 1 : 0);
+    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (b ? 1 : 0), rows = band_rows(g);
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
     std::vector<float> w_ext((size_t)g.K * J);  // [W | b], K x J
     for (int k = 0; k < g.K; k++) {
@@ -47,20 +59,24 @@ void conv2d_forward_fast(const float* x, const float* w, const float* b, float* 
     }
 #pragma omp parallel num_threads(num_threads()) if (big_enough_for_threads(g))
     {
-        float* col = thread_scratch(0, (size_t)J * PQ);
-        if (b) ones_row(col, CRS, PQ);  // im2col never touches this row
+        float* col = thread_scratch(0, (size_t)J * std::min(rows, g.P) * g.Q);
 #pragma omp for schedule(dynamic, 1)
         for (int n = 0; n < g.N; n++) {
-            im2col(x + n * x_stride, col, g);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.K, PQ, J, 1.0f, w_ext.data(), J, col, PQ, 0.0f,
-                        y + n * y_stride, PQ);
+            for (int p0 = 0; p0 < g.P; p0 += rows) {
+                const int p1 = std::min(g.P, p0 + rows), columns = (p1 - p0) * g.Q;
+                im2col(x + n * x_stride, col, g, p0, p1);
+                if (b) ones_row(col, CRS, columns);
+                // y[n][:, band] = [W | b] · [col; 1]   (K x columns, rows PQ apart in y)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.K, columns, J, 1.0f, w_ext.data(), J, col,
+                            columns, 0.0f, y + n * y_stride + (size_t)p0 * g.Q, PQ);
+            }
         }
     }
 }
 
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                          const Conv2dGeometry& g) {
-    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (db ? 1 : 0);
+                          const Conv2dGeometry& g, bool accumulate_dx) {
+    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (db ? 1 : 0), rows = band_rows(g);
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ, part_size = (size_t)g.K * J;
     // One [dW | db] per image, summed in image order after the parallel loop (see the top of the file).
     std::unique_ptr<float[]> parts(new float[(size_t)g.N * part_size]);
@@ -69,26 +85,35 @@ void conv2d_backward_fast(const float* x, const float* w, const float* dy, float
     auto target = [&](int k, int j) -> float& { return j < CRS ? dw[(size_t)k * CRS + j] : db[k]; };
 #pragma omp parallel num_threads(num_threads()) if (big_enough_for_threads(g))
     {
-        float* col = thread_scratch(0, (size_t)J * PQ);
-        if (db) ones_row(col, CRS, PQ);
-        float* dcol = dx ? thread_scratch(1, (size_t)CRS * PQ) : nullptr;
+        const size_t band_size = (size_t)std::min(rows, g.P) * g.Q;
+        float* col = thread_scratch(0, (size_t)J * band_size);
+        float* dcol = dx ? thread_scratch(1, (size_t)CRS * band_size) : nullptr;
 #pragma omp for schedule(dynamic, 1)
         for (int n = 0; n < g.N; n++) {
-            const float* dyn = dy + n * y_stride;
-            im2col(x + n * x_stride, col, g);
-            // This image's [dW | db] = dy[n] · [col; 1]^T. OpenBLAS is faster when the taller side of the
-            // output is M, so with more rows J than channels K it computes the transpose [col; 1] · dy[n]^T
-            // (J x K) instead. Same numbers either way; measured 1.2-1.4x on those GEMMs.
             float* part = parts.get() + n * part_size;
-            if (transposed)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, J, g.K, PQ, 1.0f, col, PQ, dyn, PQ, 0.0f, part,
-                            g.K);
-            else
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.K, J, PQ, 1.0f, dyn, PQ, col, PQ, 0.0f, part, J);
-            if (dx) {
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CRS, PQ, g.K, 1.0f, w, CRS, dyn, PQ, 0.0f,
-                            dcol, PQ);
-                col2im_add(dcol, dx + n * x_stride, g);
+            // A fresh dx is zeroed image by image, right before col2im adds into it: the image is then in
+            // cache, and the zeros cost no separate pass over the whole tensor.
+            if (dx && !accumulate_dx) std::memset(dx + n * x_stride, 0, sizeof(float) * x_stride);
+            for (int p0 = 0; p0 < g.P; p0 += rows) {
+                const int p1 = std::min(g.P, p0 + rows), columns = (p1 - p0) * g.Q;
+                const float* dyn = dy + n * y_stride + (size_t)p0 * g.Q;  // dy[n][:, band], rows PQ apart
+                const float beta = p0 == 0 ? 0.0f : 1.0f;                   // the first band writes, the others add
+                im2col(x + n * x_stride, col, g, p0, p1);
+                if (db) ones_row(col, CRS, columns);
+                // This image's [dW | db] += dy[n][:, band] · [col; 1]^T. OpenBLAS is faster when the taller side
+                // of the output is M, so with more rows J than channels K it computes the transpose
+                // [col; 1] · dy^T (J x K) instead. Same numbers either way; measured 1.2-1.4x on those GEMMs.
+                if (transposed)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, J, g.K, columns, 1.0f, col, columns, dyn,
+                                PQ, beta, part, g.K);
+                else
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.K, J, columns, 1.0f, dyn, PQ, col,
+                                columns, beta, part, J);
+                if (dx) {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CRS, columns, g.K, 1.0f, w, CRS, dyn, PQ,
+                                0.0f, dcol, columns);
+                    col2im_add(dcol, dx + n * x_stride, g, p0, p1);
+                }
             }
         }
         // [dW | db] += sum over images, in image order for every element (the same bits for any thread count),

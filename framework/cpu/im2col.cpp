@@ -15,8 +15,8 @@ static inline void valid_columns(const Conv2dGeometry& g, int s, int& lo, int& h
     if (lo > hi) lo = hi;
 }
 
-void im2col(const float* x, float* col, const Conv2dGeometry& g) {
-    const int PQ = g.P * g.Q;
+void im2col(const float* x, float* col, const Conv2dGeometry& g, int p0, int p1) {
+    const int PQ = (p1 - p0) * g.Q;  // columns in this band
     for (int c = 0; c < g.C; c++)
         for (int r = 0; r < g.R; r++)
             for (int s = 0; s < g.S; s++) {
@@ -24,9 +24,9 @@ void im2col(const float* x, float* col, const Conv2dGeometry& g) {
                 const float* xc = x + (size_t)c * g.H * g.W;
                 int lo, hi;
                 valid_columns(g, s, lo, hi);
-                for (int p = 0; p < g.P; p++) {
+                for (int p = p0; p < p1; p++) {
                     int h = p * g.stride_h - g.pad_h + r;
-                    float* out = row + p * g.Q;
+                    float* out = row + (p - p0) * g.Q;
                     if (h < 0 || h >= g.H) { std::memset(out, 0, sizeof(float) * g.Q); continue; }
                     const float* xrow = xc + (size_t)h * g.W + (s - g.pad_w);  // xrow[q * stride_w] = x[h][w]
                     for (int q = 0; q < lo; q++) out[q] = 0.0f;
@@ -38,8 +38,8 @@ void im2col(const float* x, float* col, const Conv2dGeometry& g) {
             }
 }
 
-void col2im_add(const float* col, float* dx, const Conv2dGeometry& g) {
-    const int PQ = g.P * g.Q;
+void col2im_add(const float* col, float* dx, const Conv2dGeometry& g, int p0, int p1) {
+    const int PQ = (p1 - p0) * g.Q;  // columns in this band
     for (int c = 0; c < g.C; c++)
         for (int r = 0; r < g.R; r++)
             for (int s = 0; s < g.S; s++) {
@@ -47,11 +47,11 @@ void col2im_add(const float* col, float* dx, const Conv2dGeometry& g) {
                 float* dxc = dx + (size_t)c * g.H * g.W;
                 int lo, hi;
                 valid_columns(g, s, lo, hi);
-                for (int p = 0; p < g.P; p++) {
+                for (int p = p0; p < p1; p++) {
                     int h = p * g.stride_h - g.pad_h + r;
                     if (h < 0 || h >= g.H) continue;
                     float* dxrow = dxc + (size_t)h * g.W + (s - g.pad_w);
-                    const float* in = row + p * g.Q;
+                    const float* in = row + (p - p0) * g.Q;
                     if (g.stride_w == 1) {
 #pragma omp simd
                         for (int q = lo; q < hi; q++) dxrow[q] += in[q];

@@ -221,16 +221,17 @@ void conv2d_forward(const float* x, const float* w, const float* b, float* y, co
 }
 
 void conv2d_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                     const Conv2dGeometry& g) {
+                     const Conv2dGeometry& g, bool accumulate_dx) {
     if ((size_t)g.N * g.K * g.P * g.Q == 0) return;
     ConvPlan& plan = plan_for(g);
     const float one = 1.0f;  // alpha = 1 and beta = 1: accumulate into dx and dw
+    const float dx_beta = accumulate_dx ? 1.0f : 0.0f;  // beta = 0: cuDNN writes dx without reading it
     if (dx) {
         choose_backward_data(plan, g);
         set_math(plan, plan.bwd_data_math);
         void* ws = workspace().get(plan.bwd_data_ws);
         CUDNN_CHECK(cudnnConvolutionBackwardData(handle(), &one, plan.w, w, plan.y, dy, plan.conv, plan.bwd_data, ws,
-                                                 plan.bwd_data_ws, &one, plan.x, dx));
+                                                 plan.bwd_data_ws, &dx_beta, plan.x, dx));
     }
     choose_backward_filter(plan, g);
     set_math(plan, plan.bwd_filter_math);

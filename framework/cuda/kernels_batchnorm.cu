@@ -99,12 +99,13 @@ __global__ void finalize_backward(const double2* partials, int splits, int C, do
 }
 
 __global__ void input_grad(const float* x, const float* dy, const float* mean, const float* invstd, const float* k,
-                           const float* mean_dy, const float* mean_dy_xhat, float* dx, int C, int HW, size_t n) {
+                           const float* mean_dy, const float* mean_dy_xhat, float* dx, int C, int HW, size_t n,
+                           bool accumulate) {
     size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x;
     if (i >= n) return;
     int c = bias_channel(i, C, HW);
     float xhat = (x[i] - mean[c]) * invstd[c];
-    dx[i] += k[c] * (dy[i] - mean_dy[c] - xhat * mean_dy_xhat[c]);
+    dx[i] = (accumulate ? dx[i] : 0.0f) + k[c] * (dy[i] - mean_dy[c] - xhat * mean_dy_xhat[c]);
 }
 
 __global__ void bias_apply_kernel(float* y, const float* b, int K, int PQ, size_t n, bool accumulate) {
@@ -178,7 +179,7 @@ void batchnorm2d_forward_eval(const float* x, const float* gamma, const float* b
 
 void batchnorm2d_backward(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
                           const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW,
-                          bool training) {
+                          bool training, bool accumulate) {
     const size_t m = (size_t)N * HW, n = m * C;
     const int splits = reduction_splits(m);
     DeviceBuffer partials((size_t)C * splits * sizeof(double2)), coefficients(3 * C * sizeof(float));
@@ -194,7 +195,7 @@ void batchnorm2d_backward(const float* x, const float* gamma, const float* save_
     CUDA_CHECK_LAUNCH("finalize_backward");
     if (!dx || n == 0) return;
     input_grad<<<blocks_for(n), kThreads, 0, stream()>>>(x, dy, save_mean, save_invstd, k, mean_dy, mean_dy_xhat, dx,
-                                                          C, HW, n);
+                                                          C, HW, n, accumulate);
     CUDA_CHECK_LAUNCH("input_grad");
 }
 

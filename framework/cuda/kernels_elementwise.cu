@@ -17,9 +17,9 @@ __global__ void relu_forward_kernel(const float* x, float* y, size_t n) {
     size_t i = thread_index();
     if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
-__global__ void relu_backward_kernel(const float* y, const float* dy, float* dx, size_t n) {
+__global__ void relu_backward_kernel(const float* y, const float* dy, float* dx, size_t n, bool accumulate) {
     size_t i = thread_index();
-    if (i < n) dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+    if (i < n) dx[i] = (accumulate ? dx[i] : 0.0f) + (y[i] > 0.0f ? dy[i] : 0.0f);
 }
 __global__ void add_into_kernel(float* dst, const float* src, size_t n) {
     size_t i = thread_index();
@@ -47,9 +47,9 @@ void relu_forward(const float* x, float* y, size_t n) {
     relu_forward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(x, y, n);
     CUDA_CHECK_LAUNCH("relu_forward_kernel");
 }
-void relu_backward(const float* y, const float* dy, float* dx, size_t n) {
+void relu_backward(const float* y, const float* dy, float* dx, size_t n, bool accumulate) {
     if (n == 0) return;
-    relu_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(y, dy, dx, n);
+    relu_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(y, dy, dx, n, accumulate);
     CUDA_CHECK_LAUNCH("relu_backward_kernel");
 }
 void add_into(float* dst, const float* src, size_t n) {

@@ -31,14 +31,14 @@ __global__ void maxpool_forward_kernel(const float* x, float* y, int32_t* argmax
 }
 
 __global__ void maxpool_backward_kernel(const float* dy, const int32_t* argmax, float* dx, Pool2dGeometry g,
-                                        size_t n) {
+                                        size_t n, bool accumulate) {
     size_t i = thread_index();
     if (i >= n) return;
     const int hw = g.H * g.W;
     size_t nc = i / hw;
     int h = (int)(i % hw) / g.W, w = (int)(i % hw) % g.W;
     size_t plane_out = nc * g.P * g.Q;
-    dx[i] += maxpool_input_grad(dy + plane_out, argmax + plane_out, g, h, w);
+    dx[i] = (accumulate ? dx[i] : 0.0f) + maxpool_input_grad(dy + plane_out, argmax + plane_out, g, h, w);
 }
 
 __global__ void avgpool_forward_kernel(const float* x, float* y, Pool2dGeometry g, size_t n) {
@@ -67,10 +67,10 @@ void maxpool2d_forward(const float* x, float* y, int32_t* argmax, const Pool2dGe
     maxpool_forward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(x, y, argmax, g, n);
     CUDA_CHECK_LAUNCH("maxpool_forward_kernel");
 }
-void maxpool2d_backward(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g) {
+void maxpool2d_backward(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g, bool accumulate) {
     size_t n = (size_t)g.N * g.C * g.H * g.W;
     if (n == 0) return;
-    maxpool_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(dy, argmax, dx, g, n);
+    maxpool_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(dy, argmax, dx, g, n, accumulate);
     CUDA_CHECK_LAUNCH("maxpool_backward_kernel");
 }
 void avgpool2d_forward(const float* x, float* y, const Pool2dGeometry& g) {

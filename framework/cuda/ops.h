@@ -9,6 +9,8 @@
 //   softmax_cross_entropy_*       framework/cuda/kernels_softmax_ce.cu
 //   sgd_update, adam_update       framework/cuda/kernels_optim.cu   (fused: one kernel per parameter)
 // Like the CPU functions, backward passes ACCUMULATE (+=) into the gradients; a null dx / db is skipped.
+// Where a function takes `accumulate`, false means dx is fresh, uninitialised memory to write (=), not add to
+// (Tensor::grad_to_write).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +24,7 @@ namespace melgrad::cuda {
 
 void conv2d_forward(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                     const Conv2dGeometry& g);
+                     const Conv2dGeometry& g, bool accumulate_dx);
 
 void linear_forward(const float* x, const float* w, const float* b, float* y, int N, int in, int out);
 void linear_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db, int N, int in,
@@ -36,17 +38,17 @@ void batchnorm2d_forward_eval(const float* x, const float* gamma, const float* b
                               int HW, float eps);
 void batchnorm2d_backward(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
                           const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW,
-                          bool training);
+                          bool training, bool accumulate);
 
 void relu_forward(const float* x, float* y, size_t n);
-void relu_backward(const float* y, const float* dy, float* dx, size_t n);
+void relu_backward(const float* y, const float* dy, float* dx, size_t n, bool accumulate);
 void add_into(float* dst, const float* src, size_t n);
 void dropout_forward(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
 void dropout_backward(const float* dy, const float* mask, float* dx, size_t n);
 
 // argmax: an int32 device buffer (framework/index_buffer.h), one entry per output.
 void maxpool2d_forward(const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g);
-void maxpool2d_backward(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g);
+void maxpool2d_backward(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g, bool accumulate);
 void avgpool2d_forward(const float* x, float* y, const Pool2dGeometry& g);
 void avgpool2d_backward(const float* dy, float* dx, const Pool2dGeometry& g);
 

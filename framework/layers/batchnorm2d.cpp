@@ -68,7 +68,7 @@ void batchnorm2d_forward_eval_cpu(const float* x, const float* gamma, const floa
 
 void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
                               const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW,
-                              bool training) {
+                              bool training, bool accumulate) {
     const double m = (double)N * HW;
 #pragma omp parallel for schedule(static) if ((size_t)N * C * HW > 65536)
     for (int c = 0; c < C; c++) {
@@ -93,10 +93,18 @@ void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* s
             const float* xc = x + ((size_t)n * C + c) * HW;
             const float* dyc = dy + ((size_t)n * C + c) * HW;
             float* dxc = dx + ((size_t)n * C + c) * HW;
+            if (accumulate) {
 #pragma omp simd
-            for (int i = 0; i < HW; i++) {
-                float xhat = (xc[i] - mean) * invstd;
-                dxc[i] += k * (dyc[i] - mean_dy - xhat * mean_dy_xhat);
+                for (int i = 0; i < HW; i++) {
+                    float xhat = (xc[i] - mean) * invstd;
+                    dxc[i] += k * (dyc[i] - mean_dy - xhat * mean_dy_xhat);
+                }
+            } else {
+#pragma omp simd
+                for (int i = 0; i < HW; i++) {
+                    float xhat = (xc[i] - mean) * invstd;
+                    dxc[i] = k * (dyc[i] - mean_dy - xhat * mean_dy_xhat);
+                }
             }
         }
     }
@@ -139,9 +147,11 @@ struct BatchNorm2dNode : TapeNode {
     const char* name() const override { return "BatchNorm2d"; }
     void backward() override {
         int N = x.dim(0), C = x.dim(1), HW = x.dim(2) * x.dim(3);
-        float* dx = x.requires_grad() ? x.grad().data() : nullptr;
+        bool accumulate = true;
+        float* dx = x.requires_grad() ? x.grad_to_write(accumulate).data() : nullptr;  // every element written
         MELGRAD_DISPATCH_CPU1(y, batchnorm2d_backward, x.data(), weight.data(), save_mean.data(), save_invstd.data(),
-                              y.grad().data(), dx, weight.grad().data(), bias.grad().data(), N, C, HW, training);
+                              y.grad().data(), dx, weight.grad().data(), bias.grad().data(), N, C, HW, training,
+                              accumulate);
     }
 };
 }  // namespace

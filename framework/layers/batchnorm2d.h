@@ -25,10 +25,11 @@ void batchnorm2d_forward_train_cpu(const float* x, const float* gamma, const flo
 void batchnorm2d_forward_eval_cpu(const float* x, const float* gamma, const float* beta, const float* running_mean,
                                   const float* running_var, float* y, float* save_mean, float* save_invstd, int N,
                                   int C, int HW, float eps);
-// training=false gives the evaluation-mode gradient. dx may be null.
+// training=false gives the evaluation-mode gradient. dx may be null; accumulate=false writes dx (=) instead
+// of adding to it (a fresh gradient, see Tensor::grad_to_write).
 void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
                               const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW,
-                              bool training);
+                              bool training, bool accumulate);
 
 class BatchNorm2d : public Module {
 public:

@@ -1,5 +1,6 @@
 #include "framework/layers/conv2d.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -39,7 +40,8 @@ void conv2d_forward_reference(const float* x, const float* w, const float* b, fl
 }
 
 void conv2d_backward_reference(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                               const Conv2dGeometry& g) {
+                               const Conv2dGeometry& g, bool accumulate_dx) {
+    if (dx && !accumulate_dx) std::fill(dx, dx + (size_t)g.N * g.C * g.H * g.W, 0.0f);  // then += as always
     for (int n = 0; n < g.N; n++)
         for (int k = 0; k < g.K; k++)
             for (int p = 0; p < g.P; p++)
@@ -111,10 +113,13 @@ struct Conv2dNode : TapeNode {
     Conv2dGeometry g;
     const char* name() const override { return "Conv2d"; }
     void backward() override {
-        float* dx = x.requires_grad() ? x.grad().data() : nullptr;  // the input image needs no gradient
+        // dx is written whole (col2im into a zeroed or existing gradient); the input image needs none (null).
+        bool accumulate_dx = true;
+        float* dx = x.requires_grad() ? x.grad_to_write(accumulate_dx).data() : nullptr;
         float* db = bias.defined() ? bias.grad().data() : nullptr;
         const float* dy = y.grad().data();
-        MELGRAD_DISPATCH(y, conv2d_backward, x.data(), weight.data(), dy, dx, weight.grad().data(), db, g);
+        MELGRAD_DISPATCH(y, conv2d_backward, x.data(), weight.data(), dy, dx, weight.grad().data(), db, g,
+                         accumulate_dx);
     }
 };
 }  // namespace

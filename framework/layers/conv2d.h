@@ -26,14 +26,15 @@ struct Conv2dGeometry {
 Conv2dGeometry conv2d_geometry(const Shape& input, int out_channels, int kh, int kw, int sh, int sw, int ph, int pw);
 
 // The reference path: the formulas above as plain loops. Gradients are accumulated (+=).
-// dx and dbias may be null (not needed).
+// dx and dbias may be null (not needed). accumulate_dx=false: dx is fresh, uninitialised memory
+// (Tensor::grad_to_write), to be written rather than added to; dw and db are always added to.
 void conv2d_forward_reference(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward_reference(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                               const Conv2dGeometry& g);
+                               const Conv2dGeometry& g, bool accumulate_dx);
 // The fast path (framework/cpu/conv2d_im2col.cpp): im2col + SGEMM, same contract.
 void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                          const Conv2dGeometry& g);
+                          const Conv2dGeometry& g, bool accumulate_dx);
 
 class Rng;
 

@@ -21,7 +21,9 @@ struct Pool2dGeometry {
 };
 
 void maxpool2d_forward_cpu(const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g);
-void maxpool2d_backward_cpu(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g);
+// accumulate=false: dx is fresh, uninitialised memory (Tensor::grad_to_write); it is written, not added to.
+void maxpool2d_backward_cpu(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g,
+                            bool accumulate);
 void avgpool2d_forward_cpu(const float* x, float* y, const Pool2dGeometry& g);
 void avgpool2d_backward_cpu(const float* dy, float* dx, const Pool2dGeometry& g);
 

@@ -13,9 +13,14 @@ void relu_forward_cpu(const float* x, float* y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-void relu_backward_cpu(const float* y, const float* dy, float* dx, size_t n) {
+void relu_backward_cpu(const float* y, const float* dy, float* dx, size_t n, bool accumulate) {
+    if (accumulate) {
 #pragma omp parallel for simd schedule(static) if (n > 65536)
-    for (size_t i = 0; i < n; i++) dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+        for (size_t i = 0; i < n; i++) dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+    } else {
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+        for (size_t i = 0; i < n; i++) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+    }
 }
 
 namespace {
@@ -24,7 +29,9 @@ struct ReLUNode : TapeNode {
     const char* name() const override { return "ReLU"; }
     void backward() override {
         if (!x.requires_grad()) return;
-        MELGRAD_DISPATCH_CPU1(y, relu_backward, y.data(), y.grad().data(), x.grad().data(), y.numel());
+        bool accumulate;
+        float* dx = x.grad_to_write(accumulate).data();  // every element is written: no zero fill needed
+        MELGRAD_DISPATCH_CPU1(y, relu_backward, y.data(), y.grad().data(), dx, y.numel(), accumulate);
     }
 };
 }  // namespace

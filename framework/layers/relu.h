@@ -6,7 +6,8 @@
 namespace melgrad {
 
 void relu_forward_cpu(const float* x, float* y, size_t n);
-void relu_backward_cpu(const float* y, const float* dy, float* dx, size_t n);  // y > 0 <=> x > 0
+// dx += (y > 0 ? dy : 0), or dx = ... when accumulate is false (a fresh gradient, see Tensor::grad_to_write).
+void relu_backward_cpu(const float* y, const float* dy, float* dx, size_t n, bool accumulate);  // y > 0 <=> x > 0
 
 class ReLU : public Module {
 public:

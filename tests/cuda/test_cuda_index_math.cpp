@@ -109,7 +109,7 @@ TEST_CASE("cuda index math: max-pool window and gathered gradient equal the CPU 
         CHECK(a_hd == a_cpu);  // same tie rule: the first maximum
 
         std::vector<float> dy = random_values(outs, 5), dx_cpu(x.size(), 0.0f), dx_hd(x.size(), 0.0f);
-        maxpool2d_backward_cpu(dy.data(), a_cpu.data(), dx_cpu.data(), g);
+        maxpool2d_backward_cpu(dy.data(), a_cpu.data(), dx_cpu.data(), g, /*accumulate=*/true);
         for (size_t i = 0; i < x.size(); i++) {
             size_t nc = i / (c.H * c.W);
             int h = (int)(i % (c.H * c.W)) / c.W, w = (int)(i % (c.H * c.W)) % c.W;
