@@ -10,22 +10,15 @@ import time
 import numpy as np
 import scipy.io.wavfile
 import torch
-import torch.nn as nn
 import torchaudio
+from paper_cnn_torch import paper_cnn
 
 
-def paper_cnn():
-    layers, c = [], 1
-    for out in (16, 32, 64, 128):
-        layers += [nn.Conv2d(c, out, 3, padding=1), nn.BatchNorm2d(out), nn.ReLU(), nn.MaxPool2d(2)]
-        c = out
-    layers += [nn.Flatten(), nn.Dropout(0.5), nn.Linear(8192, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)]
-    return nn.Sequential(*layers).eval()
 
 
 mel = torchaudio.transforms.MelSpectrogram(sample_rate=22050, n_fft=2048, hop_length=512, n_mels=128, power=2.0,
                                            norm="slaney", mel_scale="slaney", pad_mode="constant")
-model = paper_cnn()
+model = paper_cnn().eval()
 
 
 def load(path):

@@ -9,15 +9,9 @@ import time
 
 import torch
 import torch.nn as nn
+from paper_cnn_torch import paper_cnn
 
 
-def paper_cnn():
-    layers, c_in = [], 1
-    for c_out in (16, 32, 64, 128):
-        layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU(), nn.MaxPool2d(2)]
-        c_in = c_out
-    layers += [nn.Flatten(), nn.Dropout(0.5), nn.Linear(8192, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)]
-    return nn.Sequential(*layers)
 
 
 def main():

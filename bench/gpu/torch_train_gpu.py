@@ -5,20 +5,16 @@ random batch already on the GPU, eager mode, printing `samples/s: X` like `melgr
 usage: python3 bench/gpu/torch_train_gpu.py [--batch 32] [--steps 200] [--warmup 10] [--tf32]
 """
 import argparse
+import os
 import sys
 import time
 
 import torch
 import torch.nn as nn
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from paper_cnn_torch import paper_cnn  # noqa: E402
 
 
-def paper_cnn():
-    layers, c_in = [], 1
-    for c_out in (16, 32, 64, 128):
-        layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU(), nn.MaxPool2d(2)]
-        c_in = c_out
-    layers += [nn.Flatten(), nn.Dropout(0.5), nn.Linear(8192, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)]
-    return nn.Sequential(*layers)
 
 
 def main():
