@@ -65,7 +65,7 @@ int cmd_featuremaps(const std::vector<std::string>& args) {
     std::vector<Tensor> kept;
     std::vector<figures::LayerActivations> layers;
     kept.push_back(x);
-    layers.push_back({"input chunk", x.data(), 1, fs.n_mels, fs.chunk_frames});
+    layers.push_back({"input", x.data(), 1, fs.n_mels, fs.chunk_frames});
     int block = 0;
     for (size_t i = 0; i < m.model->size(); i++) {
         Module& layer = (*m.model)[i];
@@ -73,7 +73,7 @@ int cmd_featuremaps(const std::vector<std::string>& args) {
         // Show each conv block after its ReLU (what the next block sees).
         if (dynamic_cast<ReLU*>(&layer) && x.ndim() == 4) {
             kept.push_back(x);
-            layers.push_back({"block " + std::to_string(++block) + " (layer " + std::to_string(i) + ", after ReLU)",
+            layers.push_back({"block " + std::to_string(++block) + " (ReLU " + std::to_string(i) + ")",
                               x.data(), x.dim(1), x.dim(2), x.dim(3)});
         }
     }

@@ -47,7 +47,8 @@ Image render_grid(const std::vector<Tile>& tiles, const GridStyle& st) {
     const int title_h = st.title.empty() ? 0 : text_line_height(2) + 10;
     const int legend_h = st.legend ? 12 + 4 + text_line_height(1) + 8 : 0;
     const int grid_h = grid_rows * cell_h + st.gap;
-    Image img(std::max(columns * cell_w + st.gap, 260), grid_h + title_h + legend_h);
+    const int title_w = st.title.empty() ? 0 : text_width(st.title, 2) + 12;  // never clip the title
+    Image img(std::max({columns * cell_w + st.gap, 260, title_w}), grid_h + title_h + legend_h);
     if (!st.title.empty()) draw_text(img, img.width() / 2, 6, st.title, colors::black, 2, HAlign::center);
 
     float shared_lo = INFINITY, shared_hi = -INFINITY;
