@@ -140,7 +140,11 @@ TrainResult train(const TrainOptions& o) {
         result.best_val_acc = parse_double(ck.meta("best_val_acc"), "best_val_acc");
         result.best_epoch = std::stoi(ck.meta("best_epoch"));
         truncate_metrics(metrics, start_epoch);
-        if (!o.quiet)
+        result.epochs_done = start_epoch;
+        if (!o.quiet && start_epoch >= o.epochs)
+            std::fprintf(stderr, "%s has already trained %d epochs: nothing to do (raise --epochs to go on)\n",
+                         run.string().c_str(), start_epoch);
+        else if (!o.quiet)
             std::fprintf(stderr, "resuming %s from epoch %d, batch %ld\n", run.string().c_str(), start_epoch + 1,
                          start_batch);
     } else {
