@@ -34,7 +34,12 @@ public:
         used_.insert(key);
         auto it = line_.options.find(key);
         if (it == line_.options.end()) {
-            if (required) throw std::invalid_argument(where_ + ": " + line_.layer + " needs " + key + "=");
+            if (required) {
+                std::string given;
+                for (auto& kv : line_.options) given += " " + kv.first + "=" + kv.second;
+                throw std::invalid_argument(where_ + ": " + line_.layer + " needs " + key + "=" +
+                                            (given.empty() ? "" : " (given:" + given + ")"));
+            }
             return fallback;
         }
         std::istringstream is(it->second);

@@ -26,7 +26,7 @@ std::string Args::option(const std::string& short_name, const std::string& long_
         if (used_[i]) continue;
         const std::string& a = args_[i];
         if ((!short_name.empty() && a == short_name) || (!long_name.empty() && a == long_name)) {
-            if (i + 1 >= args_.size()) throw UsageError(command_ + ": option " + a + " needs a value");
+            if (i + 1 >= args_.size()) throw UsageError("option " + a + " needs a value");
             used_[i] = used_[i + 1] = true;
             value = args_[++i];
         } else if (!long_name.empty() && a.rfind(long_name + "=", 0) == 0) {
@@ -42,7 +42,7 @@ long long Args::long_option(const std::string& long_name, long long fallback) {
     if (s.empty()) return fallback;
     char* end = nullptr;
     long long v = std::strtoll(s.c_str(), &end, 10);
-    if (end == s.c_str() || *end) throw UsageError(command_ + ": " + long_name + " expects an integer, got '" + s + "'");
+    if (end == s.c_str() || *end) throw UsageError(long_name + " expects an integer, got '" + s + "'");
     return v;
 }
 
@@ -53,7 +53,7 @@ double Args::double_option(const std::string& long_name, double fallback) {
     if (s.empty()) return fallback;
     char* end = nullptr;
     double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end) throw UsageError(command_ + ": " + long_name + " expects a number, got '" + s + "'");
+    if (end == s.c_str() || *end) throw UsageError(long_name + " expects a number, got '" + s + "'");
     return v;
 }
 
@@ -66,7 +66,7 @@ const std::vector<std::string>& Args::finish() {
         const std::string& a = args_[i];
         if (a == "--" && !only_positional) { only_positional = true; continue; }
         if (!only_positional && a.size() > 1 && a[0] == '-' && !(a[1] >= '0' && a[1] <= '9'))
-            throw UsageError(command_ + ": unknown option " + a + " (see: melgrad help " +
+            throw UsageError("unknown option " + a + " (see: melgrad help " +
                              command_.substr(command_.find(' ') + 1) + ")");
         rest_.push_back(a);
     }
