@@ -53,6 +53,10 @@ std::string evaluate_run(const EvalOptions& o) {
         std::snprintf(line, sizeof line, "  %-11s %10zu %9.1f%% %9.1f%% %8.3f   %s\n", p.name, p.chunks->size(),
                       100 * pred.confusion.accuracy(), 100 * clips.accuracy(), pred.mean_loss, p.paper);
         out += line;
+        if (std::string(p.name) == "train") {
+            std::snprintf(line, sizeof line, "train_accuracy: %.2f%%\n", 100 * pred.confusion.accuracy());
+            machine_lines += line;
+        }
         if (std::string(p.name) == "test") {
             std::snprintf(line, sizeof line, "test_accuracy: %.2f%%\ntest_clip_accuracy: %.2f%%\n",
                           100 * pred.confusion.accuracy(), 100 * clips.accuracy());
