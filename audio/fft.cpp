@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || defined(__AVX2__)
 // GCC 12 warns about its own AVX-512 header (a false positive in _mm512_set1_ps & co.)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
@@ -179,6 +179,30 @@ inline void transpose16x16(__m512 r[16]) {
         r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
     }
 }
+#elif defined(__AVX2__)
+// The same for 8 x 8 floats in 256-bit registers (AVX2 machines): r[l] = 8 samples of frame l becomes
+// r[s] = sample s of the 8 frames; unpack / shuffle / permute2f128, 24 shuffles for 64 floats.
+inline void transpose8x8(__m256 r[8]) {
+    __m256 t[8];
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    __m256 s[8];
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i += 4) {
+        s[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+#pragma GCC unroll 8
+    for (int i = 0; i < 4; ++i) {
+        r[i] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x20);
+        r[i + 4] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x31);
+    }
+}
 #endif
 
 }  // namespace
@@ -321,6 +345,22 @@ void RealFftPowerBatch::power(const float* const* frames, const float* window, f
             const int idx = s0 + s;
             float* dst = ((idx & 1) ? im : re) + size_t(bitrev_[idx >> 1]) * L;
             _mm512_storeu_ps(dst, _mm512_mul_ps(r[s], _mm512_set1_ps(window[idx])));
+        }
+    }
+#elif defined(__AVX2__)
+    static_assert(L % 8 == 0, "the AVX2 transpose moves 8 frames at a time");
+    for (int s0 = 0; s0 < n_; s0 += 8) {  // 8 samples x 8 frames at a time, transposed in registers
+        for (int h = 0; h < L; h += 8) {
+            __m256 r[8];
+#pragma GCC unroll 8
+            for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(frames[h + l] + s0);
+            transpose8x8(r);
+#pragma GCC unroll 8
+            for (int s = 0; s < 8; ++s) {
+                const int idx = s0 + s;
+                float* dst = ((idx & 1) ? im : re) + size_t(bitrev_[idx >> 1]) * L + h;
+                _mm256_storeu_ps(dst, _mm256_mul_ps(r[s], _mm256_set1_ps(window[idx])));
+            }
         }
     }
 #else
