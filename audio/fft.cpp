@@ -127,8 +127,9 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
 // All stages. Cache blocking: the early stages only mix elements inside small blocks, so they run block
 // by block on a piece that fits in the L1 cache (32 KiB: 4096 complex floats over all lanes); only the
 // later stages sweep the whole array.
+// first_stage_done: the caller already ran the first radix-4 stage (m = 1) while packing; even log2 n only.
 template <int L>
-void fft_passes(float* re, float* im, int n, const float* tw) {
+void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_done = false) {
     constexpr int kBlock = std::max(4, 4096 / L);  // complex elements per lane in one L1-sized block
     const bool odd = log2_int(n) % 2;
     const int block = std::min(n, kBlock);
@@ -136,7 +137,7 @@ void fft_passes(float* re, float* im, int n, const float* tw) {
         if (odd) radix2_stage<L>(re, im, b0, b0 + block);
         const float* t = tw;
         for (int m = odd ? 2 : 1; 4 * m <= block; m *= 4) {
-            radix4_stage<L>(re, im, b0, b0 + block, m, t);
+            if (!(first_stage_done && m == 1)) radix4_stage<L>(re, im, b0, b0 + block, m, t);
             t += 6 * m;
         }
     }
@@ -327,10 +328,58 @@ RealFftPowerBatch::RealFftPowerBatch(int n) : n_(n), m_(n / 2) {
     }
 }
 
+#if defined(__AVX2__) && !defined(__AVX512F__)
+// Steps 1 and the first radix-4 stage of step 2 in one go (AVX2 machines, log2 m even, m >= 16).
+// In bit-reversed order, position p = bitrev(r) (r < q = m/4) starts a block of four that holds
+// z[r], z[r + 2q], z[r + q], z[r + 3q]; the first stage combines exactly these four (all twiddles 1).
+// So for four consecutive r we load the samples 2r, 2r + 1 at the four offsets 0, 2q, 4q, 6q of 8 frames,
+// transpose them in registers, window them, do the butterflies and store four consecutive positions:
+// contiguous stores instead of one scattered store per sample, and one pass over the array less.
+void RealFftPowerBatch::pack_and_first_stage_avx2(const float* const* frames, const float* window, float* re,
+                                                   float* im) const {
+    constexpr int L = kLanes;
+    const int q = m_ / 4;
+    for (int s0 = 0; s0 < 2 * q; s0 += 8) {  // samples s0 .. s0 + 7 of each quarter: r = s0/2 .. s0/2 + 3
+        for (int h = 0; h < L; h += 8) {     // 8 frames (lanes) at a time
+            __m256 x[4][8];                   // x[g][s]: windowed sample s0 + 2qg + s of the 8 frames
+#pragma GCC unroll 4
+            for (int g = 0; g < 4; ++g) {
+                const int off = s0 + 2 * q * g;
+#pragma GCC unroll 8
+                for (int l = 0; l < 8; ++l) x[g][l] = _mm256_loadu_ps(frames[h + l] + off);
+                transpose8x8(x[g]);
+#pragma GCC unroll 8
+                for (int s = 0; s < 8; ++s) x[g][s] = _mm256_mul_ps(x[g][s], _mm256_set1_ps(window[off + s]));
+            }
+#pragma GCC unroll 4
+            for (int t = 0; t < 4; ++t) {
+                // z[r + gq] = x[g][2t] + i x[g][2t+1]; the butterfly of radix4_stage with m = 1
+                const __m256 x0r = x[0][2 * t], x0i = x[0][2 * t + 1], x1r = x[1][2 * t], x1i = x[1][2 * t + 1];
+                const __m256 x2r = x[2][2 * t], x2i = x[2][2 * t + 1], x3r = x[3][2 * t], x3i = x[3][2 * t + 1];
+                const __m256 t0r = _mm256_add_ps(x0r, x2r), t0i = _mm256_add_ps(x0i, x2i);
+                const __m256 t1r = _mm256_sub_ps(x0r, x2r), t1i = _mm256_sub_ps(x0i, x2i);
+                const __m256 t2r = _mm256_add_ps(x1r, x3r), t2i = _mm256_add_ps(x1i, x3i);
+                const __m256 t3r = _mm256_sub_ps(x1r, x3r), t3i = _mm256_sub_ps(x1i, x3i);
+                const size_t p = size_t(bitrev_[s0 / 2 + t]) * L + h;
+                _mm256_storeu_ps(re + p, _mm256_add_ps(t0r, t2r));
+                _mm256_storeu_ps(im + p, _mm256_add_ps(t0i, t2i));
+                _mm256_storeu_ps(re + p + L, _mm256_add_ps(t1r, t3i));      // t1 - i t3
+                _mm256_storeu_ps(im + p + L, _mm256_sub_ps(t1i, t3r));
+                _mm256_storeu_ps(re + p + 2 * L, _mm256_sub_ps(t0r, t2r));
+                _mm256_storeu_ps(im + p + 2 * L, _mm256_sub_ps(t0i, t2i));
+                _mm256_storeu_ps(re + p + 3 * L, _mm256_sub_ps(t1r, t3i));  // t1 + i t3
+                _mm256_storeu_ps(im + p + 3 * L, _mm256_add_ps(t1i, t3r));
+            }
+        }
+    }
+}
+#endif
+
 void RealFftPowerBatch::power(const float* const* frames, const float* window, float* power, float* work) const {
     constexpr int L = kLanes;
     float* __restrict re = work;
     float* __restrict im = work + size_t(m_) * L;
+    bool first_stage_done = false;
     // 1. window, pack z[j] = x[2j] + i x[2j+1] and put it in bit-reversed order: sample s of every frame
     //    goes to re (s even) or im (s odd) at index bitrev[s / 2], as one vector of kLanes frames.
 #if defined(__AVX512F__)
@@ -349,17 +398,22 @@ void RealFftPowerBatch::power(const float* const* frames, const float* window, f
     }
 #elif defined(__AVX2__)
     static_assert(L % 8 == 0, "the AVX2 transpose moves 8 frames at a time");
-    for (int s0 = 0; s0 < n_; s0 += 8) {  // 8 samples x 8 frames at a time, transposed in registers
-        for (int h = 0; h < L; h += 8) {
-            __m256 r[8];
+    if (log2_int(m_) % 2 == 0 && m_ >= 16) {
+        pack_and_first_stage_avx2(frames, window, re, im);
+        first_stage_done = true;
+    } else {
+        for (int s0 = 0; s0 < n_; s0 += 8) {  // 8 samples x 8 frames at a time, transposed in registers
+            for (int h = 0; h < L; h += 8) {
+                __m256 r[8];
 #pragma GCC unroll 8
-            for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(frames[h + l] + s0);
-            transpose8x8(r);
+                for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(frames[h + l] + s0);
+                transpose8x8(r);
 #pragma GCC unroll 8
-            for (int s = 0; s < 8; ++s) {
-                const int idx = s0 + s;
-                float* dst = ((idx & 1) ? im : re) + size_t(bitrev_[idx >> 1]) * L + h;
-                _mm256_storeu_ps(dst, _mm256_mul_ps(r[s], _mm256_set1_ps(window[idx])));
+                for (int s = 0; s < 8; ++s) {
+                    const int idx = s0 + s;
+                    float* dst = ((idx & 1) ? im : re) + size_t(bitrev_[idx >> 1]) * L + h;
+                    _mm256_storeu_ps(dst, _mm256_mul_ps(r[s], _mm256_set1_ps(window[idx])));
+                }
             }
         }
     }
@@ -374,7 +428,7 @@ void RealFftPowerBatch::power(const float* const* frames, const float* window, f
     }
 #endif
     // 2. the complex FFT of size m, all lanes at once
-    fft_passes<L>(re, im, m_, tw_.data());
+    fft_passes<L>(re, im, m_, tw_.data(), first_stage_done);
     // 3. post-pass (see RealFft) fused with the power |X[k]|^2
 #pragma omp simd
     for (int l = 0; l < L; ++l) {

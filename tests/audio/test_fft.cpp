@@ -95,7 +95,7 @@ TEST_CASE("fft: real FFT matches a float64 DFT (even and odd sizes)") {
 TEST_CASE("fft: batched power spectra equal |DFT|^2 of each windowed frame") {
     melgrad::Rng rng(10);
     constexpr int L = RealFftPowerBatch::kLanes;
-    for (int n : {16, 32, 64, 256, 2048}) {
+    for (int n : {16, 32, 64, 128, 256, 512, 1024, 2048}) {  // odd and even log2(n/2): both pack paths
         CAPTURE(n);
         std::vector<std::vector<float>> frames(L, std::vector<float>(n));
         std::vector<float> window(n);
