@@ -10,9 +10,11 @@
 #include "framework/layers/conv2d.h"
 #include "framework/layers/dropout.h"
 #include "framework/layers/flatten.h"
+#include "framework/layers/gru.h"
 #include "framework/layers/linear.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
+#include "framework/layers/to_sequence.h"
 #include "framework/rng.h"
 
 namespace melgrad {
@@ -52,6 +54,18 @@ public:
         double v = number(key, fallback, required);
         if (v != (int)v) throw std::invalid_argument(where_ + ": " + key + " must be an integer");
         return (int)v;
+    }
+    // A word from a fixed list, e.g. output=last|sequence.
+    std::string word(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed) {
+        used_.insert(key);
+        auto it = line_.options.find(key);
+        if (it == line_.options.end()) return fallback;
+        std::string list;
+        for (auto& a : allowed) {
+            if (it->second == a) return a;
+            list += (list.empty() ? "" : "|") + a;
+        }
+        throw std::invalid_argument(where_ + ": " + key + "=" + it->second + " is not one of " + list);
     }
     void finish() {
         for (auto& kv : line_.options)
@@ -133,6 +147,20 @@ BuiltModel build_model(const std::string& text, const std::string& source, uint6
             layer = std::make_unique<GlobalAvgPool2d>();
         } else if (l.layer == "flatten") {
             layer = std::make_unique<Flatten>();
+        } else if (l.layer == "to_sequence") {
+            need_4d("to_sequence");
+            layer = std::make_unique<ToSequence>();
+        } else if (l.layer == "gru") {
+            if (shape.size() != 3)
+                throw std::invalid_argument(where + ": gru needs a sequence input (T, features) (add 'to_sequence' after the "
+                                            "convolutions), the input here is " +
+                                            shape_str(Shape(shape.begin() + 1, shape.end())));
+            int hidden = o.integer("hidden", 0, true);
+            if (hidden <= 0) throw std::invalid_argument(where + ": gru hidden=" + std::to_string(hidden) + " must be positive");
+            auto out = o.word("output", "last", {"last", "sequence"}) == "last" ? GRU::Output::Last : GRU::Output::Sequence;
+            auto gru = std::make_unique<GRU>(shape[2], hidden, out);
+            gru->reset_parameters(rng);
+            layer = std::move(gru);
         } else if (l.layer == "dropout") {
             layer = std::make_unique<Dropout>((float)o.number("p", 0.5));
         } else if (l.layer == "linear") {
@@ -145,7 +173,7 @@ BuiltModel build_model(const std::string& text, const std::string& source, uint6
         } else {
             throw std::invalid_argument(where + ": unknown layer '" + l.layer +
                                         "' (known: conv2d batchnorm2d relu maxpool2d avgpool2d globalavgpool2d flatten "
-                                        "dropout linear)");
+                                        "dropout linear to_sequence gru)");
         }
         o.finish();
         try {

@@ -15,6 +15,8 @@
 //   conv2d out= kernel= [stride=1] [padding=0] [bias=1]   batchnorm2d [eps=1e-5] [momentum=0.1]
 //   relu   maxpool2d kernel= [stride=kernel]   avgpool2d kernel= [stride=kernel]   globalavgpool2d
 //   flatten   dropout [p=0.5]   linear out= [bias=1]
+//   to_sequence                (N, C, H, W) -> (N, W, C·H): time along W, for a recurrent layer
+//   gru hidden= [output=last]  (N, T, F) -> (N, hidden) with output=last, (N, T, hidden) with output=sequence
 // Every error names the source, the line and the problem.
 #pragma once
 #include <cstdint>

@@ -172,7 +172,7 @@ int cmd_bench_train(const std::vector<std::string>& args) {
 }
 
 MELGRAD_COMMAND("bench-train", "training speed (samples/s) on random data; MELGRAD_PROFILE=1 for per-layer ms",
-                "usage: melgrad bench-train [--model paper-cnn|tiny-cnn|FILE] [--batch 32] [--steps 10] [--warmup 2]\n"
+                "usage: melgrad bench-train [--model paper-cnn|tiny-cnn|crnn|FILE] [--batch 32] [--steps 10] [--warmup 2]\n"
                 "                           [--threads 0] [--optimizer adam|sgd] [--path fast|reference]\n\n"
                 "Trains the model on one random batch (Adam lr 1e-3 by default, or SGD lr 0.01 momentum 0.9) and\n"
                 "prints `samples/s: X` over the timed steps (after the warm-up steps) and the median step time.\n"

@@ -29,7 +29,7 @@ int cmd_model_text(const std::vector<std::string>& args) {
 }
 
 MELGRAD_COMMAND("summary", "print a model's layers, output shapes and parameter counts",
-                "usage: melgrad summary [--model paper-cnn|tiny-cnn|FILE] [--batch N]\n\n"
+                "usage: melgrad summary [--model paper-cnn|tiny-cnn|crnn|FILE] [--batch N]\n\n"
                 "Builds the model from its text description and prints each layer, its output shape and\n"
                 "its parameter count, and the total (like Keras' summary()).",
                 cmd_summary);

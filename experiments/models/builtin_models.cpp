@@ -52,6 +52,31 @@ globalavgpool2d
 flatten
 linear out=10
 )"},
+    {"crnn", R"(# A CRNN, the paper's proposed next step: convolutions, then a recurrent layer over time.
+# The conv blocks extract local time-frequency patterns (onsets, harmonics, timbre) from the mel
+# spectrogram (1 x 128 mels x 128 frames) and shrink it to 64 maps of 16 mel rows x 16 frame steps.
+# to_sequence reads those maps as a sequence along the frame axis: 16 steps, each with 64 x 16 = 1024
+# features (every channel, every remaining mel row). The GRU summarises the sequence over time (rhythm,
+# how the texture evolves) into its last hidden state, and a linear layer classifies that.
+# Three cheap conv blocks (16/32/64 channels) keep it fast on a CPU: 233,450 parameters, most in the GRU.
+input 1 128 128
+conv2d out=16 kernel=3 padding=1
+batchnorm2d
+relu
+maxpool2d kernel=2
+conv2d out=32 kernel=3 padding=1
+batchnorm2d
+relu
+maxpool2d kernel=2
+conv2d out=64 kernel=3 padding=1
+batchnorm2d
+relu
+maxpool2d kernel=2
+to_sequence
+gru hidden=64
+dropout p=0.5
+linear out=10
+)"},
 };
 }  // namespace
 
