@@ -26,10 +26,12 @@
 #include "framework/layers/conv2d.h"
 #include "framework/layers/dropout.h"
 #include "framework/layers/flatten.h"
+#include "framework/layers/gru.h"
 #include "framework/layers/linear.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
 #include "framework/layers/softmax_cross_entropy.h"
+#include "framework/layers/to_sequence.h"
 #include "framework/model_text.h"
 #include "framework/optim/adam.h"
 #include "framework/optim/sgd.h"
@@ -413,4 +415,17 @@ GPU_TEST_CASE("cuda: TF32 mode runs and stays within TF32's precision") {
     double e = rel_err(yg, y);
     CHECK(e <= 1e-2);
     MESSAGE("conv 16->32 with TF32: relative error " << e);
+}
+
+// The recurrent layers are CPU-only so far: a CUDA tensor must get a clear error, not a crash.
+GPU_TEST_CASE("cuda: GRU and ToSequence refuse CUDA tensors with a clear error (CPU only so far)") {
+    GRU gru(4, 3);
+    gru.to(Device::CUDA);
+    Tensor x = Tensor::zeros({2, 5, 4}).to(Device::CUDA);
+    CHECK_THROWS_WITH_AS(gru.forward(x), doctest::Contains("GRU has no CUDA implementation yet; use --device cpu"),
+                         std::runtime_error);
+    ToSequence seq;
+    Tensor maps = Tensor::zeros({1, 2, 3, 4}).to(Device::CUDA);
+    CHECK_THROWS_WITH_AS(seq.forward(maps), doctest::Contains("ToSequence has no CUDA implementation yet"),
+                         std::runtime_error);
 }
