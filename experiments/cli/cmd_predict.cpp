@@ -19,7 +19,7 @@ int cmd_predict(const std::vector<std::string>& args) {
     const auto& rest = a.finish();
     if (rest.size() < 2) throw UsageError("give a checkpoint and at least one song, e.g. melgrad predict runs/x/model.ckpt song.mp3");
     set_num_threads(threads);
-    gtzan::GenrePredictor predictor(rest[0], choose_device(device, false));
+    gtzan::GenrePredictor predictor(rest[0], device);
     if (predictor.trained_on_synthetic())
         std::printf("note: this model was trained on the SYNTHETIC stand-in, not on GTZAN\n");
     int failures = 0;

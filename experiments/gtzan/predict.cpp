@@ -8,6 +8,7 @@
 
 #include "audio/decode.h"
 #include "framework/checkpoint.h"
+#include "framework/device_choice.h"
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
 #include "framework/tape.h"
@@ -20,14 +21,15 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 }
 }  // namespace
 
-GenrePredictor::GenrePredictor(const std::string& path, Device device) : device_(device) {
+GenrePredictor::GenrePredictor(const std::string& path, const std::string& device) {
     Checkpoint ck = load_checkpoint(path);
     BuiltModel built = build_model(ck.meta("model_text"), path + " (model_text)");
+    device_ = choose_device(device, false, built.model->cpu_only_layer());
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, ck.has("model.0.weight") ? "model" : "");
     model_ = std::move(built.model);
     model_->eval();
-    model_->to(device);
+    model_->to(device_);
     features_ = FeatureSettings::from_header(ck.metadata, "data.");
     std::istringstream gs(ck.meta("genres"));
     std::string g;

@@ -14,7 +14,8 @@ namespace melgrad::gtzan {
 class GenrePredictor {
 public:
     // Loads RUN/model.ckpt (or any checkpoint written by melgrad train). Errors name the file.
-    GenrePredictor(const std::string& checkpoint, Device device = Device::CPU);
+    // device: "cpu", "cuda" or "auto" (framework/device_choice.h), decided once the model is known.
+    GenrePredictor(const std::string& checkpoint, const std::string& device = "cpu");
 
     struct SongPrediction {
         std::string path;
@@ -35,7 +36,7 @@ private:
     std::unique_ptr<Sequential> model_;
     FeatureSettings features_;
     std::vector<std::string> genres_;
-    Device device_;
+    Device device_ = Device::CPU;
     bool synthetic_ = false;
 };
 

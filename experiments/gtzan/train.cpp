@@ -78,12 +78,12 @@ TrainResult train(const TrainOptions& o) {
     set_num_threads(o.threads);
     DatasetFile data(o.data);
     Split split = make_split(data, o.split, o.seed);
-    Device device = choose_device(o.device, !o.quiet);
-    cuda::set_tf32(o.tf32);
-    cuda::set_deterministic(o.deterministic);
     std::string model_text = resolve_model_text(o.model);
     BuiltModel built = build_model(model_text, o.model, o.seed);
     Module& model = *built.model;
+    Device device = choose_device(o.device, !o.quiet, model.cpu_only_layer());
+    cuda::set_tf32(o.tf32);
+    cuda::set_deterministic(o.deterministic);
     Shape expected = {1, data.n_mels(), data.chunk_frames()};
     if (built.input_shape != expected)
         throw std::invalid_argument("model " + o.model + " takes " + shape_str(built.input_shape) + " but " + o.data +

@@ -44,6 +44,7 @@ public:
     Tensor forward(const Tensor& x) override;
     Shape output_shape(const Shape& input) const override;
     void collect_parameters(const std::string& prefix, std::vector<NamedTensor>& out) override;
+    std::string cpu_only_layer() const override { return type(); }
     // PyTorch's default: every parameter U(-1/sqrt(H), 1/sqrt(H)), drawn in the order
     // weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0.
     void reset_parameters(Rng& rng);
