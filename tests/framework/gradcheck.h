@@ -22,6 +22,9 @@
 #include <utility>
 #include <vector>
 
+#include <doctest/doctest.h>
+
+#include "framework/backend.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
 #include "framework/tensor.h"
@@ -150,6 +153,23 @@ inline double scaled_max_error(const std::vector<float>& a, const std::vector<fl
         mag = std::max(mag, (double)std::fabs(b[i]));
     }
     return a.size() == b.size() ? diff / mag : 1e30;
+}
+inline double scaled_max_error(const Tensor& a, const Tensor& b) { return scaled_max_error(a.to_vector(), b.to_vector()); }
+
+// Sets the CPU path (reference loops or the fast path) for a scope and restores it when the test ends,
+// even on failure.
+struct PathGuard {
+    CpuPath saved = cpu_path();
+    explicit PathGuard(CpuPath p) { set_cpu_path(p); }
+    ~PathGuard() { set_cpu_path(saved); }
+};
+
+// A gradient check passes when it checked something, nothing failed and nothing was skipped.
+inline void check_report(const GradCheckReport& rep, const std::string& what) {
+    INFO(what << ": " << rep.summary());
+    CHECK(rep.checked > 0);
+    CHECK(rep.failed == 0);
+    CHECK(rep.skipped == 0);
 }
 
 }  // namespace melgrad::testing

@@ -20,20 +20,6 @@ using namespace melgrad::testing;
 
 namespace {
 
-// Restores the default CPU path when a test ends, even on failure.
-struct PathGuard {
-    CpuPath saved = cpu_path();
-    explicit PathGuard(CpuPath p) { set_cpu_path(p); }
-    ~PathGuard() { set_cpu_path(saved); }
-};
-
-void check_report(const GradCheckReport& rep, const std::string& what) {
-    INFO(what << ": " << rep.summary());
-    CHECK(rep.checked > 0);
-    CHECK(rep.failed == 0);
-    CHECK(rep.skipped == 0);
-}
-
 void gradcheck_conv(int N, int C, int H, int W, int K, int k, int stride, int pad, bool bias, CpuPath path) {
     PathGuard guard(path);
     Rng rng(100 + N * 7 + C * 11 + H * 13 + K * 17 + k * 19 + stride * 23 + pad * 29);

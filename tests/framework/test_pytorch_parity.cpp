@@ -12,6 +12,7 @@
 #include "framework/optim/adam.h"
 #include "framework/optim/sgd.h"
 #include "framework/tape.h"
+#include "tests/framework/gradcheck.h"
 #include "tests/framework/parity_fixture.h"
 
 using namespace melgrad;
@@ -35,16 +36,6 @@ std::vector<int> labels_of(const ParityFixture& fx) {
     return labels;
 }
 
-// max |a - b| / max |b| over a tensor: the error relative to the tensor's magnitude.
-double relative_error(const Tensor& ours, const Tensor& theirs) {
-    double diff = 0, mag = 0;
-    for (size_t i = 0; i < theirs.numel(); i++) {
-        diff = std::max(diff, (double)std::fabs(ours.at(i) - theirs.at(i)));
-        mag = std::max(mag, (double)std::fabs(theirs.at(i)));
-    }
-    return diff / std::max(mag, 1e-30);
-}
-
 }  // namespace
 
 TEST_CASE("pytorch parity: paper CNN logits, loss and every parameter gradient (rel. error <= 1e-4)") {
@@ -58,7 +49,7 @@ TEST_CASE("pytorch parity: paper CNN logits, loss and every parameter gradient (
     Tensor logits = model.forward(fx["input"]);
     Tensor loss = softmax_cross_entropy(logits, labels_of(fx));
     REQUIRE(logits.shape() == fx["logits"].shape());
-    double logits_err = relative_error(logits, fx["logits"]);
+    double logits_err = scaled_max_error(logits, fx["logits"]);
     INFO("logits relative error " << logits_err);
     CHECK(logits_err <= 1e-4);
     CHECK(std::fabs(loss.item() - fx["loss"].item()) <= 1e-4 * std::fabs(fx["loss"].item()));
@@ -87,7 +78,7 @@ TEST_CASE("pytorch parity: paper CNN logits, loss and every parameter gradient (
             for (size_t i = 0; i < w.numel(); i++) mag = std::max(mag, (double)std::fabs(w.at(i)));
             err = diff / mag;
         } else {
-            err = relative_error(ours, theirs);
+            err = scaled_max_error(ours, theirs);
         }
         INFO(name << " gradient relative error " << err);
         CHECK(err <= 1e-4);
