@@ -7,6 +7,7 @@
 #if defined(__AVX512F__) || defined(__AVX2__)
 // GCC 12 warns about its own AVX-512 header (a false positive in _mm512_set1_ps & co.)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 #endif
 #include <string>
@@ -72,12 +73,44 @@ void radix2_stage(float* __restrict re, float* __restrict im, int begin, int end
     }
 }
 
-// Radix-4 stage merging transforms of size m into size 4m, on the blocks in [begin, end). In bit-reversed
-// order a block of size 4m holds four transforms of size m, of the subsequences x[4j], x[4j+2], x[4j+1],
-// x[4j+3] (in that order). With B_r the transform of x[4j+r] multiplied by W^{rk}, W = e^{-2 pi i/4m}:
-//   X[k + q m] = sum_r B_r[k] (-i)^{qr},  q = 0..3.
+// One radix-4 butterfly (of a stage with m > 1) on one lane: the elements at o0..o3 (= k, k + m, k + 2m,
+// k + 3m of a block) become X[k + q m], q = 0..3, in zr/zi, with the twiddles w = (W^k, W^2k, W^3k).
+// With B_r the transform of x[4j+r] multiplied by W^{rk}:  X[k + q m] = sum_r B_r[k] (-i)^{qr}.
 // The complex products use fused multiply-adds: one rounding less, which keeps the quiet bins of a
 // spectrum (80 dB below the peak) within 1e-3 dB of librosa's float64 result.
+// (The twiddles are read once per butterfly, before the loop over lanes: a load inside that loop, which
+// may alias the stores, keeps GCC from vectorizing it.)
+struct Twiddles3 {
+    float w1r, w1i, w2r, w2i, w3r, w3i;
+    explicit Twiddles3(const float* w) : w1r(w[0]), w1i(w[1]), w2r(w[2]), w2i(w[3]), w3r(w[4]), w3i(w[5]) {}
+};
+
+struct Radix4Out {
+    float r0, i0, r1, i1, r2, i2, r3, i3;  // X[k + q m] = r_q + i i_q
+};
+
+[[gnu::always_inline]] inline Radix4Out radix4_butterfly(const float* re, const float* im, int o0, int o1, int o2,
+                                                         int o3, const Twiddles3 w) {
+    const float w1r = w.w1r, w1i = w.w1i, w2r = w.w2r, w2i = w.w2i, w3r = w.w3r, w3i = w.w3i;
+    const float b0r = re[o0], b0i = im[o0];
+    // B1 = W^k * (block at 2m), B2 = W^2k * (block at m), B3 = W^3k * (block at 3m)
+    float xr = re[o2], xi = im[o2];
+    const float b1r = std::fma(xr, w1r, -xi * w1i), b1i = std::fma(xr, w1i, xi * w1r);
+    xr = re[o1], xi = im[o1];
+    const float b2r = std::fma(xr, w2r, -xi * w2i), b2i = std::fma(xr, w2i, xi * w2r);
+    xr = re[o3], xi = im[o3];
+    const float b3r = std::fma(xr, w3r, -xi * w3i), b3i = std::fma(xr, w3i, xi * w3r);
+    const float t0r = b0r + b2r, t0i = b0i + b2i, t1r = b0r - b2r, t1i = b0i - b2i;
+    const float t2r = b1r + b3r, t2i = b1i + b3i, t3r = b1r - b3r, t3i = b1i - b3i;
+    return {t0r + t2r, t0i + t2i,    // q = 0
+            t1r + t3i, t1i - t3r,    // q = 1: t1 - i t3
+            t0r - t2r, t0i - t2i,    // q = 2
+            t1r - t3i, t1i + t3r};   // q = 3: t1 + i t3
+}
+
+// Radix-4 stage merging transforms of size m into size 4m, on the blocks in [begin, end). In bit-reversed
+// order a block of size 4m holds four transforms of size m, of the subsequences x[4j], x[4j+2], x[4j+1],
+// x[4j+3] (in that order); radix4_butterfly combines them.
 template <int L>
 void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end, int m, const float* tw) {
     if (m == 1) {  // the first stage: all twiddles are 1, so no multiplications at all
@@ -100,25 +133,15 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
     }
     for (int base = begin; base < end; base += 4 * m) {
         for (int k = 0; k < m; ++k) {
-            const float* w = tw + 6 * k;
-            const float w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
+            const Twiddles3 w(tw + 6 * k);
             const int o0 = (base + k) * L, o1 = o0 + m * L, o2 = o1 + m * L, o3 = o2 + m * L;
 #pragma omp simd
             for (int l = 0; l < L; ++l) {
-                float b0r = re[o0 + l], b0i = im[o0 + l];
-                // B1 = W^k * (block at 2m), B2 = W^2k * (block at m), B3 = W^3k * (block at 3m)
-                float xr = re[o2 + l], xi = im[o2 + l];
-                float b1r = std::fma(xr, w1r, -xi * w1i), b1i = std::fma(xr, w1i, xi * w1r);
-                xr = re[o1 + l], xi = im[o1 + l];
-                float b2r = std::fma(xr, w2r, -xi * w2i), b2i = std::fma(xr, w2i, xi * w2r);
-                xr = re[o3 + l], xi = im[o3 + l];
-                float b3r = std::fma(xr, w3r, -xi * w3i), b3i = std::fma(xr, w3i, xi * w3r);
-                float t0r = b0r + b2r, t0i = b0i + b2i, t1r = b0r - b2r, t1i = b0i - b2i;
-                float t2r = b1r + b3r, t2i = b1i + b3i, t3r = b1r - b3r, t3i = b1i - b3i;
-                re[o0 + l] = t0r + t2r;  im[o0 + l] = t0i + t2i;   // q = 0
-                re[o1 + l] = t1r + t3i;  im[o1 + l] = t1i - t3r;   // q = 1: t1 - i t3
-                re[o2 + l] = t0r - t2r;  im[o2 + l] = t0i - t2i;   // q = 2
-                re[o3 + l] = t1r - t3i;  im[o3 + l] = t1i + t3r;   // q = 3: t1 + i t3
+                const Radix4Out z = radix4_butterfly(re, im, o0 + l, o1 + l, o2 + l, o3 + l, w);
+                re[o0 + l] = z.r0;  im[o0 + l] = z.i0;
+                re[o1 + l] = z.r1;  im[o1 + l] = z.i1;
+                re[o2 + l] = z.r2;  im[o2 + l] = z.i2;
+                re[o3 + l] = z.r3;  im[o3 + l] = z.i3;
             }
         }
     }
@@ -128,15 +151,19 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
 // by block on a piece that fits in the L1 cache (32 KiB: 4096 complex floats over all lanes); only the
 // later stages sweep the whole array.
 // first_stage_done: the caller already ran the first radix-4 stage (m = 1) while packing; even log2 n only.
+// skip_last_stage: stop before the last stage (the one that makes transforms of size n), which the caller
+// runs itself, fused with what comes next (RealFftPowerBatch: last_stage_and_power).
 template <int L>
-void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_done = false) {
+void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_done = false,
+                bool skip_last_stage = false) {
     constexpr int kBlock = std::max(4, 4096 / L);  // complex elements per lane in one L1-sized block
     const bool odd = log2_int(n) % 2;
     const int block = std::min(n, kBlock);
+    const int out_max = skip_last_stage ? n / 4 : n;  // the largest transform size to make
     for (int b0 = 0; b0 < n; b0 += block) {  // blocked stages: those whose output size 4m <= block
         if (odd) radix2_stage<L>(re, im, b0, b0 + block);
         const float* t = tw;
-        for (int m = odd ? 2 : 1; 4 * m <= block; m *= 4) {
+        for (int m = odd ? 2 : 1; 4 * m <= block && 4 * m <= out_max; m *= 4) {
             if (!(first_stage_done && m == 1)) radix4_stage<L>(re, im, b0, b0 + block, m, t);
             t += 6 * m;
         }
@@ -144,64 +171,229 @@ void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_d
     const float* t = tw;
     int m = odd ? 2 : 1;
     for (; 4 * m <= block; m *= 4) t += 6 * m;
-    for (; 4 * m <= n; m *= 4) {  // the remaining stages over the whole array
+    for (; 4 * m <= out_max; m *= 4) {  // the remaining stages over the whole array
         radix4_stage<L>(re, im, 0, n, m, t);
         t += 6 * m;
     }
 }
 
-#if defined(__AVX512F__)
-// Transposes the 16 x 16 block r[l] = 16 samples of frame l into r[s] = sample s of the 16 frames (each a
-// 512-bit register), with the classic unpack / shuffle / shuffle_f32x4 network (64 shuffles for 256 floats).
-inline void transpose16x16(__m512 r[16]) {
-    __m512 t[16];
-#pragma GCC unroll 16
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+// The post-pass of the real FFT (see RealFft) for one pair of bins j and m - j (1 <= j <= m/2, m = N/2),
+// from a = Z[j] and b = Z[m-j], straight to the powers. With E = (a + conj b)/2, O = (a - conj b)/2i and
+// w = e^{-2 pi i j/N}:  X[j] = E + w O  and, because E[m-j] = conj E, O[m-j] = conj O, w[m-j] = -conj w,
+//   X[m-j] = conj(E - w O),
+// so one E, O and w O give both bins: |X[j]|^2 = |E + wO|^2, |X[m-j]|^2 = |E - wO|^2.
+struct PowerPair {
+    float pj, pmj;  // |X[j]|^2, |X[m-j]|^2
+};
+
+[[gnu::always_inline]] inline PowerPair post_pass_pair(float ar, float ai, float br, float bi, Cpx w) {
+    const float wr = w.re, wi = w.im;
+    const float er = 0.5f * (ar + br), ei = 0.5f * (ai - bi);
+    const float orr = 0.5f * (ai + bi), oi = -0.5f * (ar - br);
+    const float wor = std::fma(wr, orr, -wi * oi), woi = std::fma(wr, oi, wi * orr);  // w O
+    const float xr = er + wor, xi = ei + woi, yr = er - wor, yi = ei - woi;
+    return {std::fma(xr, xr, xi * xi), std::fma(yr, yr, yi * yi)};
+}
+
+[[gnu::always_inline]] inline void store_pair(float* pj, float* pmj, int l, PowerPair v) {
+    pj[l] = v.pj;
+    pmj[l] = v.pmj;
+}
+
+// The last radix-4 stage (four transforms of size q = m/4 into Z of size m) fused with the post-pass and
+// |X[k]|^2, so Z is never written back: butterfly k makes Z[k], Z[k+q], Z[k+2q], Z[k+3q], and butterfly
+// q - k makes Z[q-k], Z[2q-k], Z[3q-k], Z[m-k]: together exactly the four pairs (j, m - j) the post-pass
+// needs, for j = k, k + q, 2q - k, q - k. power[k * L + l] = |X[k]|^2 of lane l, k = 0..m.
+// Butterflies k = 0 and k = q/2 are their own partners and make fewer pairs: kEdge is k = 0, kMiddle k = q/2
+// (a template parameter, so that the lane loop has no branches and stays one SIMD loop).
+enum class LastButterfly { kEdge, kPaired, kMiddle };
+
+template <int L, LastButterfly kCase>
+void last_butterflies(const float* __restrict re, const float* __restrict im, int m, int k, const float* tw,
+                      const float* post_re, const float* post_im, float* __restrict power) {
+    const int q = m / 4, kb = kCase == LastButterfly::kPaired ? q - k : k;  // kb: the partner butterfly
+    const int a0 = k * L, b0 = kb * L;
+    const Twiddles3 wa(tw + 6 * k), wb(tw + 6 * kb);
+    // the post-pass twiddles of the four pairs j = k, k + q, 2q - k, q - k
+    const int j[4] = {k, k + q, 2 * q - k, q - k};
+    const Cpx w0 = {post_re[j[0]], post_im[j[0]]}, w1 = {post_re[j[1]], post_im[j[1]]};
+    const Cpx w2 = {post_re[j[2]], post_im[j[2]]}, w3 = {post_re[j[3]], post_im[j[3]]};
+    float* pj[4];    // where bin j of lane 0 goes
+    float* pmj[4];   // ... and bin m - j
+    for (int i = 0; i < 4; ++i) {
+        pj[i] = power + size_t(j[i]) * L;
+        pmj[i] = power + size_t(m - j[i]) * L;
     }
-#pragma GCC unroll 16
-    for (int i = 0; i < 16; i += 4) {
-        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
-#pragma GCC unroll 16
-    for (int h = 0; h < 16; h += 8)
-#pragma GCC unroll 16
-        for (int i = 0; i < 4; ++i) {
-            t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
-            t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+#pragma omp simd
+    for (int l = 0; l < L; ++l) {
+        // z: Z[k + i q], y: Z[kb + i q], i = 0..3
+        const Radix4Out z = radix4_butterfly(re, im, a0 + l, a0 + q * L + l, a0 + 2 * q * L + l, a0 + 3 * q * L + l, wa);
+        if constexpr (kCase == LastButterfly::kEdge) {
+            // k = 0: X[0] = Re Z[0] + Im Z[0], X[m] = Re Z[0] - Im Z[0]; the pair (q, 3q); bin 2q = m/2 pairs
+            // with itself (its second power is the same bin again)
+            power[l] = (z.r0 + z.i0) * (z.r0 + z.i0);
+            power[size_t(m) * L + l] = (z.r0 - z.i0) * (z.r0 - z.i0);
+            store_pair(pj[1], pmj[1], l, post_pass_pair(z.r1, z.i1, z.r3, z.i3, w1));
+            pj[2][l] = post_pass_pair(z.r2, z.i2, z.r2, z.i2, w2).pj;
+        } else if constexpr (kCase == LastButterfly::kMiddle) {
+            // k = q/2: the pairs (k, m-k) and (k+q, 3q-k) lie in this one butterfly (j[2], j[3] repeat them)
+            store_pair(pj[0], pmj[0], l, post_pass_pair(z.r0, z.i0, z.r3, z.i3, w0));
+            store_pair(pj[1], pmj[1], l, post_pass_pair(z.r1, z.i1, z.r2, z.i2, w1));
+        } else {
+            const Radix4Out y = radix4_butterfly(re, im, b0 + l, b0 + q * L + l, b0 + 2 * q * L + l, b0 + 3 * q * L + l, wb);
+            store_pair(pj[0], pmj[0], l, post_pass_pair(z.r0, z.i0, y.r3, y.i3, w0));  // Z[k], Z[m-k]
+            store_pair(pj[1], pmj[1], l, post_pass_pair(z.r1, z.i1, y.r2, y.i2, w1));  // Z[k+q], Z[3q-k]
+            store_pair(pj[2], pmj[2], l, post_pass_pair(y.r1, y.i1, z.r2, z.i2, w2));  // Z[2q-k], Z[2q+k]
+            store_pair(pj[3], pmj[3], l, post_pass_pair(y.r0, y.i0, z.r3, z.i3, w3));  // Z[q-k], Z[3q+k]
         }
-#pragma GCC unroll 16
-    for (int i = 0; i < 8; ++i) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
     }
 }
-#elif defined(__AVX2__)
-// The same for 8 x 8 floats in 256-bit registers (AVX2 machines): r[l] = 8 samples of frame l becomes
-// r[s] = sample s of the 8 frames; unpack / shuffle / permute2f128, 24 shuffles for 64 floats.
-inline void transpose8x8(__m256 r[8]) {
-    __m256 t[8];
+
+template <int L>
+void last_stage_and_power(const float* re, const float* im, int m, const float* tw, const float* post_re,
+                          const float* post_im, float* power) {
+    const int q = m / 4;  // m >= 8, so q >= 2
+    last_butterflies<L, LastButterfly::kEdge>(re, im, m, 0, tw, post_re, post_im, power);
+    for (int k = 1; k < q / 2; ++k)
+        last_butterflies<L, LastButterfly::kPaired>(re, im, m, k, tw, post_re, post_im, power);
+    last_butterflies<L, LastButterfly::kMiddle>(re, im, m, q / 2, tw, post_re, post_im, power);
+}
+
+#if defined(__AVX512F__) || defined(__AVX2__)
+// The SIMD pack of RealFftPowerBatch: kFrames frames (lanes) per register. load_transposed reads samples
+// off .. off + 7 of frames f[0 .. kFrames) and transposes them in registers, so that x[s] holds sample
+// off + s of every frame, lane l = frame l: the layout of the FFT's arrays.
+#if defined(__AVX512F__)
+struct Simd {
+    using V = __m512;
+    static constexpr int kFrames = 16;
+    static V add(V a, V b) { return _mm512_add_ps(a, b); }
+    static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+    static V mul(V a, float b) { return _mm512_mul_ps(a, _mm512_set1_ps(b)); }
+    static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+    // Row r holds 8 samples of frame r (low half) and of frame r + 8 (high half); then the 8 x 8 transpose
+    // below runs in both 256-bit halves at once (unpack / shuffle / permutex2var: 24 shuffles for 128 floats).
+    [[gnu::always_inline]] static void load_transposed(const float* const* f, int off, V x[8]) {
 #pragma GCC unroll 8
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+        for (int r = 0; r < 8; ++r)
+            x[r] = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(f[r] + off)), _mm256_loadu_ps(f[r + 8] + off), 1);
+        V t[8], s[8];
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i += 2) {
+            t[i] = _mm512_unpacklo_ps(x[i], x[i + 1]);
+            t[i + 1] = _mm512_unpackhi_ps(x[i], x[i + 1]);
+        }
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i += 4) {
+            s[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+            s[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+            s[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+            s[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+        }
+        // per 256-bit half: (low 128 bits of s[i], low 128 of s[i+4]) and (high of s[i], high of s[i+4])
+        const __m512i lo = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        const __m512i hi = _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+#pragma GCC unroll 8
+        for (int i = 0; i < 4; ++i) {
+            x[i] = _mm512_permutex2var_ps(s[i], lo, s[i + 4]);
+            x[i + 4] = _mm512_permutex2var_ps(s[i], hi, s[i + 4]);
+        }
     }
-    __m256 s[8];
+};
+#else
+struct Simd {
+    using V = __m256;
+    static constexpr int kFrames = 8;
+    static V add(V a, V b) { return _mm256_add_ps(a, b); }
+    static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+    static V mul(V a, float b) { return _mm256_mul_ps(a, _mm256_set1_ps(b)); }
+    static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+    // unpack / shuffle / permute2f128: 24 shuffles for 64 floats
+    [[gnu::always_inline]] static void load_transposed(const float* const* f, int off, V x[8]) {
 #pragma GCC unroll 8
-    for (int i = 0; i < 8; i += 4) {
-        s[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+        for (int r = 0; r < 8; ++r) x[r] = _mm256_loadu_ps(f[r] + off);
+        V t[8], s[8];
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i += 2) {
+            t[i] = _mm256_unpacklo_ps(x[i], x[i + 1]);
+            t[i + 1] = _mm256_unpackhi_ps(x[i], x[i + 1]);
+        }
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i += 4) {
+            s[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+            s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+            s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+            s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+        }
+#pragma GCC unroll 8
+        for (int i = 0; i < 4; ++i) {
+            x[i] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x20);
+            x[i + 4] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x31);
+        }
     }
+};
+#endif
+
+// Window, pack z[j] = x[2j] + i x[2j+1] and put it in bit-reversed order: sample s of every frame goes to
+// re (s even) or im (s odd) at index bitrev[s / 2], as one vector of L frames. 8 samples x kFrames frames
+// at a time, transposed in registers.
+template <int L>
+void pack_simd(const float* const* frames, const float* window, const int* bitrev, int n, float* re, float* im) {
+    static_assert(L % Simd::kFrames == 0, "a batch is a whole number of registers");
+    for (int s0 = 0; s0 < n; s0 += 8) {
+        for (int h = 0; h < L; h += Simd::kFrames) {
+            Simd::V x[8];
+            Simd::load_transposed(frames + h, s0, x);
 #pragma GCC unroll 8
-    for (int i = 0; i < 4; ++i) {
-        r[i] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x20);
-        r[i + 4] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x31);
+            for (int s = 0; s < 8; ++s) {
+                const int idx = s0 + s;
+                Simd::store(((idx & 1) ? im : re) + size_t(bitrev[idx >> 1]) * L + h, Simd::mul(x[s], window[idx]));
+            }
+        }
+    }
+}
+
+// The pack and the first radix-4 stage in one go (log2 m even, m >= 16). In bit-reversed order, position
+// p = bitrev(r) (r < q = m/4) starts a block of four that holds z[r], z[r + 2q], z[r + q], z[r + 3q]; the
+// first stage combines exactly these four (all twiddles 1). So for four consecutive r we load the samples
+// 2r, 2r + 1 at the four offsets 0, 2q, 4q, 6q, transpose them in registers, window them, do the
+// butterflies and store four consecutive positions: contiguous stores instead of one scattered store per
+// sample, and one pass over the array less.
+template <int L>
+void pack_and_first_stage_simd(const float* const* frames, const float* window, const int* bitrev, int m, float* re,
+                               float* im) {
+    using V = Simd::V;
+    const int q = m / 4;
+    for (int s0 = 0; s0 < 2 * q; s0 += 8) {  // samples s0 .. s0 + 7 of each quarter: r = s0/2 .. s0/2 + 3
+        for (int h = 0; h < L; h += Simd::kFrames) {
+            V x[4][8];  // x[g][s]: windowed sample s0 + 2qg + s of the frames h ..
+#pragma GCC unroll 4
+            for (int g = 0; g < 4; ++g) {
+                const int off = s0 + 2 * q * g;
+                Simd::load_transposed(frames + h, off, x[g]);
+#pragma GCC unroll 8
+                for (int s = 0; s < 8; ++s) x[g][s] = Simd::mul(x[g][s], window[off + s]);
+            }
+#pragma GCC unroll 4
+            for (int t = 0; t < 4; ++t) {
+                // z[r + gq] = x[g][2t] + i x[g][2t+1]; the butterfly of radix4_stage with m = 1
+                const V x0r = x[0][2 * t], x0i = x[0][2 * t + 1], x1r = x[1][2 * t], x1i = x[1][2 * t + 1];
+                const V x2r = x[2][2 * t], x2i = x[2][2 * t + 1], x3r = x[3][2 * t], x3i = x[3][2 * t + 1];
+                const V t0r = Simd::add(x0r, x2r), t0i = Simd::add(x0i, x2i);
+                const V t1r = Simd::sub(x0r, x2r), t1i = Simd::sub(x0i, x2i);
+                const V t2r = Simd::add(x1r, x3r), t2i = Simd::add(x1i, x3i);
+                const V t3r = Simd::sub(x1r, x3r), t3i = Simd::sub(x1i, x3i);
+                const size_t p = size_t(bitrev[s0 / 2 + t]) * L + h;
+                Simd::store(re + p, Simd::add(t0r, t2r));
+                Simd::store(im + p, Simd::add(t0i, t2i));
+                Simd::store(re + p + L, Simd::add(t1r, t3i));  // t1 - i t3
+                Simd::store(im + p + L, Simd::sub(t1i, t3r));
+                Simd::store(re + p + 2 * L, Simd::sub(t0r, t2r));
+                Simd::store(im + p + 2 * L, Simd::sub(t0i, t2i));
+                Simd::store(re + p + 3 * L, Simd::sub(t1r, t3i));  // t1 + i t3
+                Simd::store(im + p + 3 * L, Simd::add(t1i, t3r));
+            }
+        }
     }
 }
 #endif
@@ -326,96 +518,21 @@ RealFftPowerBatch::RealFftPowerBatch(int n) : n_(n), m_(n / 2) {
         post_re_[k] = float(std::cos(a));
         post_im_[k] = float(std::sin(a));
     }
+    last_stage_tw_ = tw_.size() - 6 * size_t(m_ / 4);  // the last stage's twiddles end the table
 }
-
-#if defined(__AVX2__) && !defined(__AVX512F__)
-// Steps 1 and the first radix-4 stage of step 2 in one go (AVX2 machines, log2 m even, m >= 16).
-// In bit-reversed order, position p = bitrev(r) (r < q = m/4) starts a block of four that holds
-// z[r], z[r + 2q], z[r + q], z[r + 3q]; the first stage combines exactly these four (all twiddles 1).
-// So for four consecutive r we load the samples 2r, 2r + 1 at the four offsets 0, 2q, 4q, 6q of 8 frames,
-// transpose them in registers, window them, do the butterflies and store four consecutive positions:
-// contiguous stores instead of one scattered store per sample, and one pass over the array less.
-void RealFftPowerBatch::pack_and_first_stage_avx2(const float* const* frames, const float* window, float* re,
-                                                   float* im) const {
-    constexpr int L = kLanes;
-    const int q = m_ / 4;
-    for (int s0 = 0; s0 < 2 * q; s0 += 8) {  // samples s0 .. s0 + 7 of each quarter: r = s0/2 .. s0/2 + 3
-        for (int h = 0; h < L; h += 8) {     // 8 frames (lanes) at a time
-            __m256 x[4][8];                   // x[g][s]: windowed sample s0 + 2qg + s of the 8 frames
-#pragma GCC unroll 4
-            for (int g = 0; g < 4; ++g) {
-                const int off = s0 + 2 * q * g;
-#pragma GCC unroll 8
-                for (int l = 0; l < 8; ++l) x[g][l] = _mm256_loadu_ps(frames[h + l] + off);
-                transpose8x8(x[g]);
-#pragma GCC unroll 8
-                for (int s = 0; s < 8; ++s) x[g][s] = _mm256_mul_ps(x[g][s], _mm256_set1_ps(window[off + s]));
-            }
-#pragma GCC unroll 4
-            for (int t = 0; t < 4; ++t) {
-                // z[r + gq] = x[g][2t] + i x[g][2t+1]; the butterfly of radix4_stage with m = 1
-                const __m256 x0r = x[0][2 * t], x0i = x[0][2 * t + 1], x1r = x[1][2 * t], x1i = x[1][2 * t + 1];
-                const __m256 x2r = x[2][2 * t], x2i = x[2][2 * t + 1], x3r = x[3][2 * t], x3i = x[3][2 * t + 1];
-                const __m256 t0r = _mm256_add_ps(x0r, x2r), t0i = _mm256_add_ps(x0i, x2i);
-                const __m256 t1r = _mm256_sub_ps(x0r, x2r), t1i = _mm256_sub_ps(x0i, x2i);
-                const __m256 t2r = _mm256_add_ps(x1r, x3r), t2i = _mm256_add_ps(x1i, x3i);
-                const __m256 t3r = _mm256_sub_ps(x1r, x3r), t3i = _mm256_sub_ps(x1i, x3i);
-                const size_t p = size_t(bitrev_[s0 / 2 + t]) * L + h;
-                _mm256_storeu_ps(re + p, _mm256_add_ps(t0r, t2r));
-                _mm256_storeu_ps(im + p, _mm256_add_ps(t0i, t2i));
-                _mm256_storeu_ps(re + p + L, _mm256_add_ps(t1r, t3i));      // t1 - i t3
-                _mm256_storeu_ps(im + p + L, _mm256_sub_ps(t1i, t3r));
-                _mm256_storeu_ps(re + p + 2 * L, _mm256_sub_ps(t0r, t2r));
-                _mm256_storeu_ps(im + p + 2 * L, _mm256_sub_ps(t0i, t2i));
-                _mm256_storeu_ps(re + p + 3 * L, _mm256_sub_ps(t1r, t3i));  // t1 + i t3
-                _mm256_storeu_ps(im + p + 3 * L, _mm256_add_ps(t1i, t3r));
-            }
-        }
-    }
-}
-#endif
 
 void RealFftPowerBatch::power(const float* const* frames, const float* window, float* power, float* work) const {
     constexpr int L = kLanes;
     float* __restrict re = work;
     float* __restrict im = work + size_t(m_) * L;
+    // 1. window, pack z[j] = x[2j] + i x[2j+1] in bit-reversed order (and, where it can, the first stage)
     bool first_stage_done = false;
-    // 1. window, pack z[j] = x[2j] + i x[2j+1] and put it in bit-reversed order: sample s of every frame
-    //    goes to re (s even) or im (s odd) at index bitrev[s / 2], as one vector of kLanes frames.
-#if defined(__AVX512F__)
-    static_assert(L == 16, "the AVX-512 transpose moves 16 frames at a time");
-    for (int s0 = 0; s0 < n_; s0 += 16) {  // 16 samples x 16 frames at a time, transposed in registers
-        __m512 r[16];
-#pragma GCC unroll 16
-        for (int l = 0; l < 16; ++l) r[l] = _mm512_loadu_ps(frames[l] + s0);
-        transpose16x16(r);
-#pragma GCC unroll 16
-        for (int s = 0; s < 16; ++s) {
-            const int idx = s0 + s;
-            float* dst = ((idx & 1) ? im : re) + size_t(bitrev_[idx >> 1]) * L;
-            _mm512_storeu_ps(dst, _mm512_mul_ps(r[s], _mm512_set1_ps(window[idx])));
-        }
-    }
-#elif defined(__AVX2__)
-    static_assert(L % 8 == 0, "the AVX2 transpose moves 8 frames at a time");
+#if defined(__AVX512F__) || defined(__AVX2__)
     if (log2_int(m_) % 2 == 0 && m_ >= 16) {
-        pack_and_first_stage_avx2(frames, window, re, im);
+        pack_and_first_stage_simd<L>(frames, window, bitrev_.data(), m_, re, im);
         first_stage_done = true;
     } else {
-        for (int s0 = 0; s0 < n_; s0 += 8) {  // 8 samples x 8 frames at a time, transposed in registers
-            for (int h = 0; h < L; h += 8) {
-                __m256 r[8];
-#pragma GCC unroll 8
-                for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(frames[h + l] + s0);
-                transpose8x8(r);
-#pragma GCC unroll 8
-                for (int s = 0; s < 8; ++s) {
-                    const int idx = s0 + s;
-                    float* dst = ((idx & 1) ? im : re) + size_t(bitrev_[idx >> 1]) * L + h;
-                    _mm256_storeu_ps(dst, _mm256_mul_ps(r[s], _mm256_set1_ps(window[idx])));
-                }
-            }
-        }
+        pack_simd<L>(frames, window, bitrev_.data(), n_, re, im);
     }
 #else
     for (int j = 0; j < m_; ++j) {
@@ -427,31 +544,10 @@ void RealFftPowerBatch::power(const float* const* frames, const float* window, f
         }
     }
 #endif
-    // 2. the complex FFT of size m, all lanes at once
-    fft_passes<L>(re, im, m_, tw_.data(), first_stage_done);
-    // 3. post-pass (see RealFft) fused with the power |X[k]|^2
-#pragma omp simd
-    for (int l = 0; l < L; ++l) {
-        const float zr = re[l], zi = im[l];
-        power[l] = (zr + zi) * (zr + zi);                 // X[0] = Re Z[0] + Im Z[0]
-        power[size_t(m_) * L + l] = (zr - zi) * (zr - zi);  // X[N/2] = Re Z[0] - Im Z[0]
-    }
-    for (int k = 1; k < m_; ++k) {
-        const float wr = post_re_[k], wi = post_im_[k];
-        const float* ar = re + k * L;
-        const float* ai = im + k * L;
-        const float* br = re + (m_ - k) * L;
-        const float* bi = im + (m_ - k) * L;
-        float* p = power + size_t(k) * L;
-#pragma omp simd
-        for (int l = 0; l < L; ++l) {
-            // E = (Z[k] + conj Z[m-k]) / 2,  O = (Z[k] - conj Z[m-k]) / 2i
-            const float er = 0.5f * (ar[l] + br[l]), ei = 0.5f * (ai[l] - bi[l]);
-            const float orr = 0.5f * (ai[l] + bi[l]), oi = -0.5f * (ar[l] - br[l]);
-            const float xr = er + std::fma(wr, orr, -wi * oi), xi = ei + std::fma(wr, oi, wi * orr);
-            p[l] = std::fma(xr, xr, xi * xi);
-        }
-    }
+    // 2. the complex FFT of size m, all lanes at once, but its last stage
+    fft_passes<L>(re, im, m_, tw_.data(), first_stage_done, /*skip_last_stage=*/true);
+    // 3. the last stage, the post-pass (see RealFft) and the power |X[k]|^2 in one sweep
+    last_stage_and_power<L>(re, im, m_, tw_.data() + last_stage_tw_, post_re_.data(), post_im_.data(), power);
 }
 
 }  // namespace melgrad::audio

@@ -69,12 +69,10 @@ public:
     size_t work_floats() const { return size_t(n_) * kLanes; }
 
 private:
-#if defined(__AVX2__) && !defined(__AVX512F__)
-    void pack_and_first_stage_avx2(const float* const* frames, const float* window, float* re, float* im) const;
-#endif
     int n_ = 0, m_ = 0;            // m = n/2, the complex FFT size
     std::vector<int> bitrev_;      // bit reversal of log2(m) bits
     std::vector<float> tw_;        // like ComplexFft
+    size_t last_stage_tw_ = 0;     // where the last stage's twiddles start in tw_
     std::vector<float> post_re_, post_im_;  // e^{-2 pi i k / n}, k < m
 };
 
