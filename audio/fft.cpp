@@ -73,44 +73,12 @@ void radix2_stage(float* __restrict re, float* __restrict im, int begin, int end
     }
 }
 
-// One radix-4 butterfly (of a stage with m > 1) on one lane: the elements at o0..o3 (= k, k + m, k + 2m,
-// k + 3m of a block) become X[k + q m], q = 0..3, in zr/zi, with the twiddles w = (W^k, W^2k, W^3k).
-// With B_r the transform of x[4j+r] multiplied by W^{rk}:  X[k + q m] = sum_r B_r[k] (-i)^{qr}.
-// The complex products use fused multiply-adds: one rounding less, which keeps the quiet bins of a
-// spectrum (80 dB below the peak) within 1e-3 dB of librosa's float64 result.
-// (The twiddles are read once per butterfly, before the loop over lanes: a load inside that loop, which
-// may alias the stores, keeps GCC from vectorizing it.)
-struct Twiddles3 {
-    float w1r, w1i, w2r, w2i, w3r, w3i;
-    explicit Twiddles3(const float* w) : w1r(w[0]), w1i(w[1]), w2r(w[2]), w2i(w[3]), w3r(w[4]), w3i(w[5]) {}
-};
-
-struct Radix4Out {
-    float r0, i0, r1, i1, r2, i2, r3, i3;  // X[k + q m] = r_q + i i_q
-};
-
-[[gnu::always_inline]] inline Radix4Out radix4_butterfly(const float* re, const float* im, int o0, int o1, int o2,
-                                                         int o3, const Twiddles3 w) {
-    const float w1r = w.w1r, w1i = w.w1i, w2r = w.w2r, w2i = w.w2i, w3r = w.w3r, w3i = w.w3i;
-    const float b0r = re[o0], b0i = im[o0];
-    // B1 = W^k * (block at 2m), B2 = W^2k * (block at m), B3 = W^3k * (block at 3m)
-    float xr = re[o2], xi = im[o2];
-    const float b1r = std::fma(xr, w1r, -xi * w1i), b1i = std::fma(xr, w1i, xi * w1r);
-    xr = re[o1], xi = im[o1];
-    const float b2r = std::fma(xr, w2r, -xi * w2i), b2i = std::fma(xr, w2i, xi * w2r);
-    xr = re[o3], xi = im[o3];
-    const float b3r = std::fma(xr, w3r, -xi * w3i), b3i = std::fma(xr, w3i, xi * w3r);
-    const float t0r = b0r + b2r, t0i = b0i + b2i, t1r = b0r - b2r, t1i = b0i - b2i;
-    const float t2r = b1r + b3r, t2i = b1i + b3i, t3r = b1r - b3r, t3i = b1i - b3i;
-    return {t0r + t2r, t0i + t2i,    // q = 0
-            t1r + t3i, t1i - t3r,    // q = 1: t1 - i t3
-            t0r - t2r, t0i - t2i,    // q = 2
-            t1r - t3i, t1i + t3r};   // q = 3: t1 + i t3
-}
-
 // Radix-4 stage merging transforms of size m into size 4m, on the blocks in [begin, end). In bit-reversed
 // order a block of size 4m holds four transforms of size m, of the subsequences x[4j], x[4j+2], x[4j+1],
-// x[4j+3] (in that order); radix4_butterfly combines them.
+// x[4j+3] (in that order). With B_r the transform of x[4j+r] multiplied by W^{rk}, W = e^{-2 pi i/4m}:
+//   X[k + q m] = sum_r B_r[k] (-i)^{qr},  q = 0..3.
+// The complex products use fused multiply-adds: one rounding less, which keeps the quiet bins of a
+// spectrum (80 dB below the peak) within 1e-3 dB of librosa's float64 result.
 template <int L>
 void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end, int m, const float* tw) {
     if (m == 1) {  // the first stage: all twiddles are 1, so no multiplications at all
@@ -133,15 +101,25 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
     }
     for (int base = begin; base < end; base += 4 * m) {
         for (int k = 0; k < m; ++k) {
-            const Twiddles3 w(tw + 6 * k);
+            const float* w = tw + 6 * k;
+            const float w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
             const int o0 = (base + k) * L, o1 = o0 + m * L, o2 = o1 + m * L, o3 = o2 + m * L;
 #pragma omp simd
             for (int l = 0; l < L; ++l) {
-                const Radix4Out z = radix4_butterfly(re, im, o0 + l, o1 + l, o2 + l, o3 + l, w);
-                re[o0 + l] = z.r0;  im[o0 + l] = z.i0;
-                re[o1 + l] = z.r1;  im[o1 + l] = z.i1;
-                re[o2 + l] = z.r2;  im[o2 + l] = z.i2;
-                re[o3 + l] = z.r3;  im[o3 + l] = z.i3;
+                float b0r = re[o0 + l], b0i = im[o0 + l];
+                // B1 = W^k * (block at 2m), B2 = W^2k * (block at m), B3 = W^3k * (block at 3m)
+                float xr = re[o2 + l], xi = im[o2 + l];
+                float b1r = std::fma(xr, w1r, -xi * w1i), b1i = std::fma(xr, w1i, xi * w1r);
+                xr = re[o1 + l], xi = im[o1 + l];
+                float b2r = std::fma(xr, w2r, -xi * w2i), b2i = std::fma(xr, w2i, xi * w2r);
+                xr = re[o3 + l], xi = im[o3 + l];
+                float b3r = std::fma(xr, w3r, -xi * w3i), b3i = std::fma(xr, w3i, xi * w3r);
+                float t0r = b0r + b2r, t0i = b0i + b2i, t1r = b0r - b2r, t1i = b0i - b2i;
+                float t2r = b1r + b3r, t2i = b1i + b3i, t3r = b1r - b3r, t3i = b1i - b3i;
+                re[o0 + l] = t0r + t2r;  im[o0 + l] = t0i + t2i;   // q = 0
+                re[o1 + l] = t1r + t3i;  im[o1 + l] = t1i - t3r;   // q = 1: t1 - i t3
+                re[o2 + l] = t0r - t2r;  im[o2 + l] = t0i - t2i;   // q = 2
+                re[o3 + l] = t1r - t3i;  im[o3 + l] = t1i + t3r;   // q = 3: t1 + i t3
             }
         }
     }
@@ -151,19 +129,15 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
 // by block on a piece that fits in the L1 cache (32 KiB: 4096 complex floats over all lanes); only the
 // later stages sweep the whole array.
 // first_stage_done: the caller already ran the first radix-4 stage (m = 1) while packing; even log2 n only.
-// skip_last_stage: stop before the last stage (the one that makes transforms of size n), which the caller
-// runs itself, fused with what comes next (RealFftPowerBatch: last_stage_and_power).
 template <int L>
-void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_done = false,
-                bool skip_last_stage = false) {
+void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_done = false) {
     constexpr int kBlock = std::max(4, 4096 / L);  // complex elements per lane in one L1-sized block
     const bool odd = log2_int(n) % 2;
     const int block = std::min(n, kBlock);
-    const int out_max = skip_last_stage ? n / 4 : n;  // the largest transform size to make
     for (int b0 = 0; b0 < n; b0 += block) {  // blocked stages: those whose output size 4m <= block
         if (odd) radix2_stage<L>(re, im, b0, b0 + block);
         const float* t = tw;
-        for (int m = odd ? 2 : 1; 4 * m <= block && 4 * m <= out_max; m *= 4) {
+        for (int m = odd ? 2 : 1; 4 * m <= block; m *= 4) {
             if (!(first_stage_done && m == 1)) radix4_stage<L>(re, im, b0, b0 + block, m, t);
             t += 6 * m;
         }
@@ -171,7 +145,7 @@ void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_d
     const float* t = tw;
     int m = odd ? 2 : 1;
     for (; 4 * m <= block; m *= 4) t += 6 * m;
-    for (; 4 * m <= out_max; m *= 4) {  // the remaining stages over the whole array
+    for (; 4 * m <= n; m *= 4) {  // the remaining stages over the whole array
         radix4_stage<L>(re, im, 0, n, m, t);
         t += 6 * m;
     }
@@ -200,63 +174,30 @@ struct PowerPair {
     pmj[l] = v.pmj;
 }
 
-// The last radix-4 stage (four transforms of size q = m/4 into Z of size m) fused with the post-pass and
-// |X[k]|^2, so Z is never written back: butterfly k makes Z[k], Z[k+q], Z[k+2q], Z[k+3q], and butterfly
-// q - k makes Z[q-k], Z[2q-k], Z[3q-k], Z[m-k]: together exactly the four pairs (j, m - j) the post-pass
-// needs, for j = k, k + q, 2q - k, q - k. power[k * L + l] = |X[k]|^2 of lane l, k = 0..m.
-// Butterflies k = 0 and k = q/2 are their own partners and make fewer pairs: kEdge is k = 0, kMiddle k = q/2
-// (a template parameter, so that the lane loop has no branches and stays one SIMD loop).
-enum class LastButterfly { kEdge, kPaired, kMiddle };
-
-template <int L, LastButterfly kCase>
-void last_butterflies(const float* __restrict re, const float* __restrict im, int m, int k, const float* tw,
-                      const float* post_re, const float* post_im, float* __restrict power) {
-    const int q = m / 4, kb = kCase == LastButterfly::kPaired ? q - k : k;  // kb: the partner butterfly
-    const int a0 = k * L, b0 = kb * L;
-    const Twiddles3 wa(tw + 6 * k), wb(tw + 6 * kb);
-    // the post-pass twiddles of the four pairs j = k, k + q, 2q - k, q - k
-    const int j[4] = {k, k + q, 2 * q - k, q - k};
-    const Cpx w0 = {post_re[j[0]], post_im[j[0]]}, w1 = {post_re[j[1]], post_im[j[1]]};
-    const Cpx w2 = {post_re[j[2]], post_im[j[2]]}, w3 = {post_re[j[3]], post_im[j[3]]};
-    float* pj[4];    // where bin j of lane 0 goes
-    float* pmj[4];   // ... and bin m - j
-    for (int i = 0; i < 4; ++i) {
-        pj[i] = power + size_t(j[i]) * L;
-        pmj[i] = power + size_t(m - j[i]) * L;
-    }
+// Step 3 of RealFftPowerBatch: the post-pass and |X[k]|^2 of all lanes, a pair of bins (j, m - j) at a time:
+// both bins from the same two loads of Z[j] and Z[m-j] and one E, O and w O (post_pass_pair).
+template <int L>
+void post_pass_power(const float* __restrict re, const float* __restrict im, int m, const float* post_re,
+                     const float* post_im, float* __restrict power) {
 #pragma omp simd
-    for (int l = 0; l < L; ++l) {
-        // z: Z[k + i q], y: Z[kb + i q], i = 0..3
-        const Radix4Out z = radix4_butterfly(re, im, a0 + l, a0 + q * L + l, a0 + 2 * q * L + l, a0 + 3 * q * L + l, wa);
-        if constexpr (kCase == LastButterfly::kEdge) {
-            // k = 0: X[0] = Re Z[0] + Im Z[0], X[m] = Re Z[0] - Im Z[0]; the pair (q, 3q); bin 2q = m/2 pairs
-            // with itself (its second power is the same bin again)
-            power[l] = (z.r0 + z.i0) * (z.r0 + z.i0);
-            power[size_t(m) * L + l] = (z.r0 - z.i0) * (z.r0 - z.i0);
-            store_pair(pj[1], pmj[1], l, post_pass_pair(z.r1, z.i1, z.r3, z.i3, w1));
-            pj[2][l] = post_pass_pair(z.r2, z.i2, z.r2, z.i2, w2).pj;
-        } else if constexpr (kCase == LastButterfly::kMiddle) {
-            // k = q/2: the pairs (k, m-k) and (k+q, 3q-k) lie in this one butterfly (j[2], j[3] repeat them)
-            store_pair(pj[0], pmj[0], l, post_pass_pair(z.r0, z.i0, z.r3, z.i3, w0));
-            store_pair(pj[1], pmj[1], l, post_pass_pair(z.r1, z.i1, z.r2, z.i2, w1));
-        } else {
-            const Radix4Out y = radix4_butterfly(re, im, b0 + l, b0 + q * L + l, b0 + 2 * q * L + l, b0 + 3 * q * L + l, wb);
-            store_pair(pj[0], pmj[0], l, post_pass_pair(z.r0, z.i0, y.r3, y.i3, w0));  // Z[k], Z[m-k]
-            store_pair(pj[1], pmj[1], l, post_pass_pair(z.r1, z.i1, y.r2, y.i2, w1));  // Z[k+q], Z[3q-k]
-            store_pair(pj[2], pmj[2], l, post_pass_pair(y.r1, y.i1, z.r2, z.i2, w2));  // Z[2q-k], Z[2q+k]
-            store_pair(pj[3], pmj[3], l, post_pass_pair(y.r0, y.i0, z.r3, z.i3, w3));  // Z[q-k], Z[3q+k]
+    for (int l = 0; l < L; ++l) {  // X[0] = Re Z[0] + Im Z[0], X[m] = Re Z[0] - Im Z[0]
+        power[l] = (re[l] + im[l]) * (re[l] + im[l]);
+        power[size_t(m) * L + l] = (re[l] - im[l]) * (re[l] - im[l]);
+    }
+    for (int j = 1; j <= m / 2; ++j) {
+        const Cpx w = {post_re[j], post_im[j]};
+        const float *ar = re + size_t(j) * L, *ai = im + size_t(j) * L;
+        const float *br = re + size_t(m - j) * L, *bi = im + size_t(m - j) * L;
+        float* pj = power + size_t(j) * L;
+        float* pmj = power + size_t(m - j) * L;
+        if (j < m / 2) {
+#pragma omp simd
+            for (int l = 0; l < L; ++l) store_pair(pj, pmj, l, post_pass_pair(ar[l], ai[l], br[l], bi[l], w));
+        } else {  // j = m/2 pairs with itself
+#pragma omp simd
+            for (int l = 0; l < L; ++l) pj[l] = post_pass_pair(ar[l], ai[l], br[l], bi[l], w).pj;
         }
     }
-}
-
-template <int L>
-void last_stage_and_power(const float* re, const float* im, int m, const float* tw, const float* post_re,
-                          const float* post_im, float* power) {
-    const int q = m / 4;  // m >= 8, so q >= 2
-    last_butterflies<L, LastButterfly::kEdge>(re, im, m, 0, tw, post_re, post_im, power);
-    for (int k = 1; k < q / 2; ++k)
-        last_butterflies<L, LastButterfly::kPaired>(re, im, m, k, tw, post_re, post_im, power);
-    last_butterflies<L, LastButterfly::kMiddle>(re, im, m, q / 2, tw, post_re, post_im, power);
 }
 
 #if defined(__AVX512F__) || defined(__AVX2__)
@@ -518,7 +459,6 @@ RealFftPowerBatch::RealFftPowerBatch(int n) : n_(n), m_(n / 2) {
         post_re_[k] = float(std::cos(a));
         post_im_[k] = float(std::sin(a));
     }
-    last_stage_tw_ = tw_.size() - 6 * size_t(m_ / 4);  // the last stage's twiddles end the table
 }
 
 void RealFftPowerBatch::power(const float* const* frames, const float* window, float* power, float* work) const {
@@ -544,10 +484,10 @@ void RealFftPowerBatch::power(const float* const* frames, const float* window, f
         }
     }
 #endif
-    // 2. the complex FFT of size m, all lanes at once, but its last stage
-    fft_passes<L>(re, im, m_, tw_.data(), first_stage_done, /*skip_last_stage=*/true);
-    // 3. the last stage, the post-pass (see RealFft) and the power |X[k]|^2 in one sweep
-    last_stage_and_power<L>(re, im, m_, tw_.data() + last_stage_tw_, post_re_.data(), post_im_.data(), power);
+    // 2. the complex FFT of size m, all lanes at once
+    fft_passes<L>(re, im, m_, tw_.data(), first_stage_done);
+    // 3. the post-pass (see RealFft) fused with the power |X[k]|^2
+    post_pass_power<L>(re, im, m_, post_re_.data(), post_im_.data(), power);
 }
 
 }  // namespace melgrad::audio

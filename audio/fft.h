@@ -72,7 +72,6 @@ private:
     int n_ = 0, m_ = 0;            // m = n/2, the complex FFT size
     std::vector<int> bitrev_;      // bit reversal of log2(m) bits
     std::vector<float> tw_;        // like ComplexFft
-    size_t last_stage_tw_ = 0;     // where the last stage's twiddles start in tw_
     std::vector<float> post_re_, post_im_;  // e^{-2 pi i k / n}, k < m
 };
 
