@@ -78,6 +78,58 @@ MelFilterbank mel_filterbank(const MelParams& p) {
     return fb;
 }
 
+namespace {
+constexpr int L = RealFftPowerBatch::kLanes;
+constexpr int kBandsAtOnce = 4;
+
+// Bands i0 .. i0 + G - 1 of one batch of power spectra (power[k * L + l] = P[k] of lane l), to the mel rows
+// out + b * row_stride (count <= L frames each):  mel[i0 + b][l] = sum_k W[i0 + b, k] P[k] of lane l.
+// Each band's sum is a chain of dependent additions (3 cycles each); summing G bands side by side keeps G
+// chains in flight instead of one. Every band still adds its bins in ascending order, so the result is the
+// same to the last bit as one band at a time. Neighbouring bands have about the same number of bins: the
+// loop runs them together for the shortest one's length, then finishes each one alone. (acc is local, so
+// the compiler keeps it in registers.)
+template <int G>
+void sum_bands(const MelFilterbank& fb, int i0, const float* power, float* out, size_t row_stride, int count) {
+    const float* w[G];
+    const float* p[G];
+    int len[G], common = fb.n_bins;
+    for (int b = 0; b < G; ++b) {
+        const int i = i0 + b;
+        w[b] = fb.weights.data() + fb.offset[i];
+        p[b] = power + size_t(fb.first[i]) * L;
+        len[b] = std::max(0, fb.last[i] - fb.first[i] + 1);
+        common = std::min(common, len[b]);
+    }
+    float acc[G][L] = {};
+    for (int t = 0; t < common; ++t) {
+#pragma GCC unroll 8
+        for (int b = 0; b < G; ++b) {
+            const float wt = w[b][t];
+            const float* pt = p[b] + size_t(t) * L;
+#pragma omp simd
+            for (int l = 0; l < L; ++l) acc[b][l] += wt * pt[l];
+        }
+    }
+#pragma GCC unroll 8
+    for (int b = 0; b < G; ++b) {
+        for (int t = common; t < len[b]; ++t) {
+            const float wt = w[b][t];
+            const float* pt = p[b] + size_t(t) * L;
+#pragma omp simd
+            for (int l = 0; l < L; ++l) acc[b][l] += wt * pt[l];
+        }
+        float* row = out + size_t(b) * row_stride;
+        if (count == L) {
+#pragma omp simd
+            for (int l = 0; l < L; ++l) row[l] = acc[b][l];
+        } else {
+            for (int l = 0; l < count; ++l) row[l] = acc[b][l];
+        }
+    }
+}
+}  // namespace
+
 std::vector<float> melspectrogram(const float* y, size_t n, const StftParams& stft, const MelFilterbank& fb,
                                   int threads) {
     if (fb.n_bins != stft.n_fft / 2 + 1)
@@ -86,21 +138,12 @@ std::vector<float> melspectrogram(const float* y, size_t n, const StftParams& st
                                     std::to_string(stft.n_fft / 2 + 1));
     const int frames = stft_frames(n, stft);
     std::vector<float> mel(size_t(fb.n_mels) * frames, 0.0f);
-    constexpr int L = RealFftPowerBatch::kLanes;
     auto apply_filterbank = [&](int f0, int count, const float* power) {
-        // every lane is a frame: acc[l] = sum_k W[i,k] P[k, f0 + l], one SIMD vector per band
-        for (int i = 0; i < fb.n_mels; ++i) {
-            float acc[L] = {};
-            const float* w = fb.weights.data() + fb.offset[i];
-            for (int k = fb.first[i]; k <= fb.last[i]; ++k) {
-                const float wk = w[k - fb.first[i]];
-                const float* pk = power + size_t(k) * L;
-#pragma omp simd
-                for (int l = 0; l < L; ++l) acc[l] += wk * pk[l];
-            }
-            float* out = mel.data() + size_t(i) * frames + f0;
-            for (int l = 0; l < count; ++l) out[l] = acc[l];
-        }
+        // every lane is a frame: mel[i, f0 + l] = sum_k W[i,k] P[k, f0 + l], one SIMD vector per band
+        int i = 0;
+        for (; i + kBandsAtOnce <= fb.n_mels; i += kBandsAtOnce)
+            sum_bands<kBandsAtOnce>(fb, i, power, mel.data() + size_t(i) * frames + f0, frames, count);
+        for (; i < fb.n_mels; ++i) sum_bands<1>(fb, i, power, mel.data() + size_t(i) * frames + f0, frames, count);
     };
     if ((stft.n_fft & (stft.n_fft - 1)) == 0 && stft.n_fft >= 16) {
         for_each_power_batch(y, n, stft, threads, apply_filterbank);

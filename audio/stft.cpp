@@ -1,7 +1,11 @@
 #include "audio/stft.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "audio/window.h"
 
@@ -86,6 +90,15 @@ const float* PaddedFrames::frame(int t) const {
     if (start >= pad_ && start - pad_ + n_fft_ <= n_) return y_ + (start - pad_);
     if (start + n_fft_ <= head_.size()) return head_.data() + start;
     return tail_.data() + (start - tail_begin_);
+}
+
+const PowerBatchPlan& power_batch_plan(int n_fft, int win_length) {
+    static std::mutex mutex;
+    static std::map<std::pair<int, int>, std::unique_ptr<const PowerBatchPlan>> plans;  // never freed: a few KB each
+    const std::lock_guard<std::mutex> lock(mutex);
+    std::unique_ptr<const PowerBatchPlan>& plan = plans[{n_fft, win_length}];
+    if (!plan) plan.reset(new PowerBatchPlan{hann_window(win_length, n_fft), RealFftPowerBatch(n_fft)});
+    return *plan;
 }
 
 std::vector<Cpx> stft(const float* y, size_t n, const StftParams& p) {

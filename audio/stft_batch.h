@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "audio/fft.h"
-#include "audio/window.h"
 
 namespace melgrad::audio {
 
@@ -16,8 +15,9 @@ void for_each_power_batch(const float* y, size_t n, const StftParams& p, int thr
     if (frames <= 0) return;
     constexpr int L = RealFftPowerBatch::kLanes;
     const int win = p.win_length > 0 ? p.win_length : p.n_fft;
-    const std::vector<float> window = hann_window(win, p.n_fft);
-    const RealFftPowerBatch fft(p.n_fft);
+    const PowerBatchPlan& plan = power_batch_plan(p.n_fft, win);
+    const std::vector<float>& window = plan.window;
+    const RealFftPowerBatch& fft = plan.fft;
     const PaddedFrames src(y, n, p);
     const std::vector<float> zeros(p.n_fft, 0.0f);  // stands in for the missing frames of the last batch
     const int batches = (frames + L - 1) / L;
