@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #if defined(__AVX512F__) || defined(__AVX2__)
 // GCC 12 warns about its own AVX-512 header (a false positive in _mm512_set1_ps & co.)
@@ -201,98 +202,119 @@ void post_pass_power(const float* __restrict re, const float* __restrict im, int
 }
 
 #if defined(__AVX512F__) || defined(__AVX2__)
-// The SIMD pack of RealFftPowerBatch: kFrames frames (lanes) per register. load_transposed reads samples
-// off .. off + 7 of frames f[0 .. kFrames) and transposes them in registers, so that x[s] holds sample
-// off + s of every frame, lane l = frame l: the layout of the FFT's arrays.
+// ---- the SIMD pack of RealFftPowerBatch ----------------------------------------------------------------
+// Vec holds one sample of kVecFrames frames, lane l = frame l: the layout of the FFT's arrays. GCC's vector
+// types take + - * like floats (a float operand is broadcast), so the butterflies below read like scalar
+// code; only the data movement needs intrinsics, a few per instruction set.
 #if defined(__AVX512F__)
-struct Simd {
-    using V = __m512;
-    static constexpr int kFrames = 16;
-    static V add(V a, V b) { return _mm512_add_ps(a, b); }
-    static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
-    static V mul(V a, float b) { return _mm512_mul_ps(a, _mm512_set1_ps(b)); }
-    static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
-    // Row r holds 8 samples of frame r (low half) and of frame r + 8 (high half); then the 8 x 8 transpose
-    // below runs in both 256-bit halves at once (unpack / shuffle / permutex2var: 24 shuffles for 128 floats).
-    [[gnu::always_inline]] static void load_transposed(const float* const* f, int off, V x[8]) {
+using Vec = __m512;
+constexpr int kVecFrames = 16;
+// rows r = 0..7: samples off .. off + 7 of frame r in the low 256 bits and of frame r + 8 in the high ones;
+// frame(r) is where frame r starts
+template <class FramePtr>
+[[gnu::always_inline]] inline void load_rows(FramePtr frame, int off, Vec x[8]) {
 #pragma GCC unroll 8
-        for (int r = 0; r < 8; ++r)
-            x[r] = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(f[r] + off)), _mm256_loadu_ps(f[r + 8] + off), 1);
-        V t[8], s[8];
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i += 2) {
-            t[i] = _mm512_unpacklo_ps(x[i], x[i + 1]);
-            t[i + 1] = _mm512_unpackhi_ps(x[i], x[i + 1]);
-        }
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i += 4) {
-            s[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-            s[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-            s[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-            s[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-        }
-        // per 256-bit half: (low 128 bits of s[i], low 128 of s[i+4]) and (high of s[i], high of s[i+4])
-        const __m512i lo = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-        const __m512i hi = _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-#pragma GCC unroll 8
-        for (int i = 0; i < 4; ++i) {
-            x[i] = _mm512_permutex2var_ps(s[i], lo, s[i + 4]);
-            x[i + 4] = _mm512_permutex2var_ps(s[i], hi, s[i + 4]);
-        }
-    }
-};
+    for (int r = 0; r < 8; ++r)
+        x[r] = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(frame(r) + off)),
+                                  _mm256_loadu_ps(frame(r + 8) + off), 1);
+}
+inline Vec unpacklo(Vec a, Vec b) { return _mm512_unpacklo_ps(a, b); }
+inline Vec unpackhi(Vec a, Vec b) { return _mm512_unpackhi_ps(a, b); }
+template <int kImm>
+Vec shuffle(Vec a, Vec b) { return _mm512_shuffle_ps(a, b, kImm); }
+// in each 256-bit half: the low 128 bits of a and then of b / the high 128 bits of a and then of b
+inline Vec low_quarters(Vec a, Vec b) {
+    return _mm512_permutex2var_ps(a, _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27), b);
+}
+inline Vec high_quarters(Vec a, Vec b) {
+    return _mm512_permutex2var_ps(a, _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31), b);
+}
 #else
-struct Simd {
-    using V = __m256;
-    static constexpr int kFrames = 8;
-    static V add(V a, V b) { return _mm256_add_ps(a, b); }
-    static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
-    static V mul(V a, float b) { return _mm256_mul_ps(a, _mm256_set1_ps(b)); }
-    static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
-    // unpack / shuffle / permute2f128: 24 shuffles for 64 floats
-    [[gnu::always_inline]] static void load_transposed(const float* const* f, int off, V x[8]) {
+using Vec = __m256;
+constexpr int kVecFrames = 8;
+template <class FramePtr>
+[[gnu::always_inline]] inline void load_rows(FramePtr frame, int off, Vec x[8]) {  // row r: frame r
 #pragma GCC unroll 8
-        for (int r = 0; r < 8; ++r) x[r] = _mm256_loadu_ps(f[r] + off);
-        V t[8], s[8];
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i += 2) {
-            t[i] = _mm256_unpacklo_ps(x[i], x[i + 1]);
-            t[i + 1] = _mm256_unpackhi_ps(x[i], x[i + 1]);
-        }
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i += 4) {
-            s[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-            s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-            s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-            s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-        }
-#pragma GCC unroll 8
-        for (int i = 0; i < 4; ++i) {
-            x[i] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x20);
-            x[i + 4] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x31);
-        }
-    }
-};
+    for (int r = 0; r < 8; ++r) x[r] = _mm256_loadu_ps(frame(r) + off);
+}
+inline Vec unpacklo(Vec a, Vec b) { return _mm256_unpacklo_ps(a, b); }
+inline Vec unpackhi(Vec a, Vec b) { return _mm256_unpackhi_ps(a, b); }
+template <int kImm>
+Vec shuffle(Vec a, Vec b) { return _mm256_shuffle_ps(a, b, kImm); }
+inline Vec low_quarters(Vec a, Vec b) { return _mm256_permute2f128_ps(a, b, 0x20); }
+inline Vec high_quarters(Vec a, Vec b) { return _mm256_permute2f128_ps(a, b, 0x31); }
 #endif
+inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }  // one unaligned vector store
+
+// Samples off .. off + 7 of frames 0 .. kVecFrames - 1 (frame(r) points at frame r), transposed: x[s] =
+// sample off + s of every frame. The classic 8 x 8 network (in each 256-bit half with AVX-512): unpack
+// pairs of rows, shuffle pairs of pairs, then swap 128-bit quarters; 24 shuffles.
+template <class FramePtr>
+[[gnu::always_inline]] inline void load_transposed(FramePtr frame, int off, Vec x[8]) {
+    load_rows(frame, off, x);
+    Vec t[8], u[8];
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = unpacklo(x[i], x[i + 1]);
+        t[i + 1] = unpackhi(x[i], x[i + 1]);
+    }
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t[i], t[i + 2]);
+        u[i + 1] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t[i], t[i + 2]);
+        u[i + 2] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t[i + 1], t[i + 3]);
+        u[i + 3] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t[i + 1], t[i + 3]);
+    }
+#pragma GCC unroll 8
+    for (int i = 0; i < 4; ++i) {
+        x[i] = low_quarters(u[i], u[i + 4]);
+        x[i + 4] = high_quarters(u[i], u[i + 4]);
+    }
+}
 
 // Window, pack z[j] = x[2j] + i x[2j+1] and put it in bit-reversed order: sample s of every frame goes to
-// re (s even) or im (s odd) at index bitrev[s / 2], as one vector of L frames. 8 samples x kFrames frames
-// at a time, transposed in registers.
+// re (s even) or im (s odd) at index bitrev[s / 2], as one vector of L frames. 8 samples x kVecFrames
+// frames at a time, transposed in registers.
 template <int L>
 void pack_simd(const float* const* frames, const float* window, const int* bitrev, int n, float* re, float* im) {
-    static_assert(L % Simd::kFrames == 0, "a batch is a whole number of registers");
+    static_assert(L % kVecFrames == 0, "a batch is a whole number of vectors");
     for (int s0 = 0; s0 < n; s0 += 8) {
-        for (int h = 0; h < L; h += Simd::kFrames) {
-            Simd::V x[8];
-            Simd::load_transposed(frames + h, s0, x);
+        for (int h = 0; h < L; h += kVecFrames) {
+            Vec x[8];
+            load_transposed([&](int r) { return frames[h + r]; }, s0, x);
 #pragma GCC unroll 8
             for (int s = 0; s < 8; ++s) {
                 const int idx = s0 + s;
-                Simd::store(((idx & 1) ? im : re) + size_t(bitrev[idx >> 1]) * L + h, Simd::mul(x[s], window[idx]));
+                store(((idx & 1) ? im : re) + size_t(bitrev[idx >> 1]) * L + h, x[s] * window[idx]);
             }
         }
     }
 }
+
+#if defined(__AVX512F__)
+// The four quarters of pack_and_first_stage_simd when the 16 frames are consecutive frames of one signal
+// with hop = a quarter frame (librosa's default hop, n_fft / 4): then frame l + g starts where quarter g of
+// frame l does, so quarter g of all frames is quarter 0 shifted by g frames. With
+//   c[s] = sample off + s of frames 0..15  and  d[s] = the same of frames 16, 17, 18 (the samples lie in
+//   frame 15's last three quarters),
+// x[g][s] = lanes g .. g + 15 of (c[s], d[s]): one valignd instead of a transpose of its own, and the
+// frames are read once instead of four times. f0 = frames[0], hop = the quarter, in samples.
+[[gnu::always_inline]] inline void overlapping_quarters(const float* f0, int hop, int off, Vec x[4][8]) {
+    load_transposed([&](int r) { return f0 + size_t(r) * hop; }, off, x[0]);
+    // d[s] = (row 16, row 17, row 18 at sample off + s, ...): permute two vectors [row 16 | row 17], [row 18 | -]
+    const Vec a = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(f0 + 16 * size_t(hop) + off)),
+                                     _mm256_loadu_ps(f0 + 17 * size_t(hop) + off), 1);
+    const Vec b = _mm512_castps256_ps512(_mm256_loadu_ps(f0 + 18 * size_t(hop) + off));
+#pragma GCC unroll 8
+    for (int s = 0; s < 8; ++s) {
+        const Vec d = _mm512_permutex2var_ps(a, _mm512_setr_epi32(s, 8 + s, 16 + s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), b);
+        const __m512i c = _mm512_castps_si512(x[0][s]), di = _mm512_castps_si512(d);
+        x[1][s] = _mm512_castsi512_ps(_mm512_alignr_epi32(di, c, 1));
+        x[2][s] = _mm512_castsi512_ps(_mm512_alignr_epi32(di, c, 2));
+        x[3][s] = _mm512_castsi512_ps(_mm512_alignr_epi32(di, c, 3));
+    }
+}
+#endif
 
 // The pack and the first radix-4 stage in one go (log2 m even, m >= 16). In bit-reversed order, position
 // p = bitrev(r) (r < q = m/4) starts a block of four that holds z[r], z[r + 2q], z[r + q], z[r + 3q]; the
@@ -303,36 +325,43 @@ void pack_simd(const float* const* frames, const float* window, const int* bitre
 template <int L>
 void pack_and_first_stage_simd(const float* const* frames, const float* window, const int* bitrev, int m, float* re,
                                float* im) {
-    using V = Simd::V;
     const int q = m / 4;
+#if defined(__AVX512F__)
+    bool overlapping = L == kVecFrames;  // frames[l] = frames[0] + l * 2q (hop = n/4): overlapping_quarters
+    for (int l = 1; l < L; ++l) overlapping = overlapping && frames[l] == frames[0] + size_t(l) * 2 * q;
+#endif
     for (int s0 = 0; s0 < 2 * q; s0 += 8) {  // samples s0 .. s0 + 7 of each quarter: r = s0/2 .. s0/2 + 3
-        for (int h = 0; h < L; h += Simd::kFrames) {
-            V x[4][8];  // x[g][s]: windowed sample s0 + 2qg + s of the frames h ..
+        for (int h = 0; h < L; h += kVecFrames) {
+            Vec x[4][8];  // x[g][s]: sample s0 + 2qg + s of the frames h .., windowed below
+#if defined(__AVX512F__)
+            if (overlapping) {
+                overlapping_quarters(frames[0], 2 * q, s0, x);
+            } else
+#endif
+            {
 #pragma GCC unroll 4
-            for (int g = 0; g < 4; ++g) {
-                const int off = s0 + 2 * q * g;
-                Simd::load_transposed(frames + h, off, x[g]);
-#pragma GCC unroll 8
-                for (int s = 0; s < 8; ++s) x[g][s] = Simd::mul(x[g][s], window[off + s]);
+                for (int g = 0; g < 4; ++g) load_transposed([&](int r) { return frames[h + r]; }, s0 + 2 * q * g, x[g]);
             }
+#pragma GCC unroll 4
+            for (int g = 0; g < 4; ++g)
+#pragma GCC unroll 8
+                for (int s = 0; s < 8; ++s) x[g][s] = x[g][s] * window[s0 + 2 * q * g + s];
 #pragma GCC unroll 4
             for (int t = 0; t < 4; ++t) {
                 // z[r + gq] = x[g][2t] + i x[g][2t+1]; the butterfly of radix4_stage with m = 1
-                const V x0r = x[0][2 * t], x0i = x[0][2 * t + 1], x1r = x[1][2 * t], x1i = x[1][2 * t + 1];
-                const V x2r = x[2][2 * t], x2i = x[2][2 * t + 1], x3r = x[3][2 * t], x3i = x[3][2 * t + 1];
-                const V t0r = Simd::add(x0r, x2r), t0i = Simd::add(x0i, x2i);
-                const V t1r = Simd::sub(x0r, x2r), t1i = Simd::sub(x0i, x2i);
-                const V t2r = Simd::add(x1r, x3r), t2i = Simd::add(x1i, x3i);
-                const V t3r = Simd::sub(x1r, x3r), t3i = Simd::sub(x1i, x3i);
+                const Vec x0r = x[0][2 * t], x0i = x[0][2 * t + 1], x1r = x[1][2 * t], x1i = x[1][2 * t + 1];
+                const Vec x2r = x[2][2 * t], x2i = x[2][2 * t + 1], x3r = x[3][2 * t], x3i = x[3][2 * t + 1];
+                const Vec t0r = x0r + x2r, t0i = x0i + x2i, t1r = x0r - x2r, t1i = x0i - x2i;
+                const Vec t2r = x1r + x3r, t2i = x1i + x3i, t3r = x1r - x3r, t3i = x1i - x3i;
                 const size_t p = size_t(bitrev[s0 / 2 + t]) * L + h;
-                Simd::store(re + p, Simd::add(t0r, t2r));
-                Simd::store(im + p, Simd::add(t0i, t2i));
-                Simd::store(re + p + L, Simd::add(t1r, t3i));  // t1 - i t3
-                Simd::store(im + p + L, Simd::sub(t1i, t3r));
-                Simd::store(re + p + 2 * L, Simd::sub(t0r, t2r));
-                Simd::store(im + p + 2 * L, Simd::sub(t0i, t2i));
-                Simd::store(re + p + 3 * L, Simd::sub(t1r, t3i));  // t1 + i t3
-                Simd::store(im + p + 3 * L, Simd::add(t1i, t3r));
+                store(re + p, t0r + t2r);
+                store(im + p, t0i + t2i);
+                store(re + p + L, t1r + t3i);  // t1 - i t3
+                store(im + p + L, t1i - t3r);
+                store(re + p + 2 * L, t0r - t2r);
+                store(im + p + 2 * L, t0i - t2i);
+                store(re + p + 3 * L, t1r - t3i);  // t1 + i t3
+                store(im + p + 3 * L, t1i + t3r);
             }
         }
     }
