@@ -157,6 +157,7 @@ void fft_passes(float* re, float* im, int n, const float* tw, bool first_stage_d
 // w = e^{-2 pi i j/N}:  X[j] = E + w O  and, because E[m-j] = conj E, O[m-j] = conj O, w[m-j] = -conj w,
 //   X[m-j] = conj(E - w O),
 // so one E, O and w O give both bins: |X[j]|^2 = |E + wO|^2, |X[m-j]|^2 = |E - wO|^2.
+// (Both come back by value: a local passed by address inside an `omp simd` loop stops GCC vectorizing it.)
 struct PowerPair {
     float pj, pmj;  // |X[j]|^2, |X[m-j]|^2
 };
@@ -168,11 +169,6 @@ struct PowerPair {
     const float wor = std::fma(wr, orr, -wi * oi), woi = std::fma(wr, oi, wi * orr);  // w O
     const float xr = er + wor, xi = ei + woi, yr = er - wor, yi = ei - woi;
     return {std::fma(xr, xr, xi * xi), std::fma(yr, yr, yi * yi)};
-}
-
-[[gnu::always_inline]] inline void store_pair(float* pj, float* pmj, int l, PowerPair v) {
-    pj[l] = v.pj;
-    pmj[l] = v.pmj;
 }
 
 // Step 3 of RealFftPowerBatch: the post-pass and |X[k]|^2 of all lanes, a pair of bins (j, m - j) at a time:
@@ -193,7 +189,11 @@ void post_pass_power(const float* __restrict re, const float* __restrict im, int
         float* pmj = power + size_t(m - j) * L;
         if (j < m / 2) {
 #pragma omp simd
-            for (int l = 0; l < L; ++l) store_pair(pj, pmj, l, post_pass_pair(ar[l], ai[l], br[l], bi[l], w));
+            for (int l = 0; l < L; ++l) {
+                const PowerPair v = post_pass_pair(ar[l], ai[l], br[l], bi[l], w);
+                pj[l] = v.pj;
+                pmj[l] = v.pmj;
+            }
         } else {  // j = m/2 pairs with itself
 #pragma omp simd
             for (int l = 0; l < L; ++l) pj[l] = post_pass_pair(ar[l], ai[l], br[l], bi[l], w).pj;
