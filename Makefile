@@ -51,9 +51,19 @@ else
 endif
 
 LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
-TEST_SRCS := $(shell find tests -name '*.cpp' | sort)
+TEST_SRCS := $(shell find tests -name '*.cpp' ! -path 'tests/isa/*' | sort)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
+
+# The FFT's other instruction-set paths, for the tests only (tests/audio/test_fft_isa.cpp): audio/fft.cpp
+# is compiled again for AVX2 and for plain x86-64-v2, each under a namespace of its own, so that one machine
+# tests every pack path against the native one. x86-64 only; AVX2 only where this CPU has it.
+ifeq ($(shell uname -m),x86_64)
+  ISA_VARIANTS := generic $(if $(shell grep -m1 -ow avx2 /proc/cpuinfo 2>/dev/null),avx2,)
+endif
+ISA_MARCH_generic := x86-64-v2
+ISA_MARCH_avx2    := haswell
+ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(BUILD)/obj/isa/$(v)/fft.o $(BUILD)/obj/isa/$(v)/fft_entry.o)
 
 .PHONY: all test bench bench-gpu experiment-gtzan images docs-check clean help config
 
@@ -73,6 +83,18 @@ $(BUILD)/obj/%.o: %.cpp
 	@$(if $(V),,echo "  CXX   $<")
 	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
 
+$(BUILD)/obj/isa/%/fft.o: audio/fft.cpp
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CXX   $< (-march=$(ISA_MARCH_$*))")
+	$(Q)$(CXX) $(CXXFLAGS) -march=$(ISA_MARCH_$*) -Dmelgrad=melgrad_isa_$* -c $< -o $@
+
+$(BUILD)/obj/isa/%/fft_entry.o: tests/isa/fft_entry.cpp
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CXX   $< (-march=$(ISA_MARCH_$*))")
+	$(Q)$(CXX) $(CXXFLAGS) -march=$(ISA_MARCH_$*) -Dmelgrad=melgrad_isa_$* -DMELGRAD_ISA_ENTRY=melgrad_isa_power_$* -c $< -o $@
+
+$(BUILD)/obj/tests/audio/test_fft_isa.o: CXXFLAGS += $(foreach v,$(ISA_VARIANTS),-DMELGRAD_ISA_$(v))
+
 $(BUILD)/obj/%.cu.o: %.cu
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  NVCC  $<")
@@ -82,7 +104,7 @@ $(BUILD)/melgrad: $(LIB_OBJS) $(BUILD)/obj/experiments/cli/main.o
 	@$(if $(V),,echo "  LINK  $@")
 	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/melgrad_tests: $(LIB_OBJS) $(TEST_OBJS)
+$(BUILD)/melgrad_tests: $(LIB_OBJS) $(TEST_OBJS) $(ISA_OBJS)
 	@$(if $(V),,echo "  LINK  $@")
 	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
 

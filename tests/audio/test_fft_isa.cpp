@@ -1,0 +1,72 @@
+// The batched power spectra of every instruction-set path give the same bits: the native build (AVX-512 on
+// a machine that has it) against audio/fft.cpp built again for AVX2 and for plain x86-64-v2 (no AVX, no
+// FMA instructions: std::fma is then a library call, still exactly rounded). See tests/isa/fft_entry.cpp
+// and the Makefile's ISA_VARIANTS.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "audio/fft.h"
+#include "framework/rng.h"
+
+using PowerFn = void (*)(int n, const float* const* frames, const float* window, float* power);
+
+extern "C" {
+#ifdef MELGRAD_ISA_generic
+void melgrad_isa_power_generic(int, const float* const*, const float*, float*);
+#endif
+#ifdef MELGRAD_ISA_avx2
+void melgrad_isa_power_avx2(int, const float* const*, const float*, float*);
+#endif
+}
+
+namespace {
+
+struct Variant {
+    const char* name;
+    PowerFn power;
+};
+
+const std::vector<Variant> kVariants = {
+#ifdef MELGRAD_ISA_generic
+    {"x86-64-v2", melgrad_isa_power_generic},
+#endif
+#ifdef MELGRAD_ISA_avx2
+    {"avx2", melgrad_isa_power_avx2},
+#endif
+};
+
+}  // namespace
+
+TEST_CASE("fft isa: AVX2 and plain C++ builds of the batched power spectra give the native build's bits" *
+          doctest::skip(kVariants.empty()) *
+          doctest::description("not an x86-64 machine: no other instruction-set builds to compare")) {
+    using melgrad::audio::RealFftPowerBatch;
+    constexpr int L = RealFftPowerBatch::kLanes;
+    melgrad::Rng rng(12);
+    for (int n : {16, 32, 64, 128, 512, 2048, 8192}) {  // both pack paths of each build
+        const int hop = n / 4;
+        std::vector<float> y(size_t(L - 1) * hop + n), window(n);
+        for (auto& v : y) v = float(rng.normal());
+        for (auto& w : window) w = float(rng.uniform());
+        std::vector<std::vector<float>> copies(L);
+        const float *overlapping[L], *apart[L];
+        for (int l = 0; l < L; ++l) {
+            overlapping[l] = y.data() + size_t(l) * hop;  // consecutive frames at hop n/4
+            copies[l].assign(overlapping[l], overlapping[l] + n);
+            apart[l] = copies[l].data();
+        }
+        RealFftPowerBatch fft(n);
+        std::vector<float> work(fft.work_floats());
+        for (const float* const* frames : {overlapping, apart}) {
+            std::vector<float> native(size_t(fft.bins()) * L), other(native.size());
+            fft.power(frames, window.data(), native.data(), work.data());
+            for (const Variant& v : kVariants) {
+                CAPTURE(n);
+                CAPTURE(v.name);
+                v.power(n, frames, window.data(), other.data());
+                CHECK(other == native);
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+// One way into audio/fft.cpp as built for another instruction set. The Makefile compiles this file and
+// audio/fft.cpp once more per variant, with -march=<that set> and -Dmelgrad=<a namespace of its own>, so
+// that one test binary holds the AVX-512, AVX2 and plain C++ pack paths side by side
+// (tests/audio/test_fft_isa.cpp compares their bits). The entry has C linkage and a name of its own
+// (MELGRAD_ISA_ENTRY), which the namespace macro leaves alone.
+#include <vector>
+
+#include "audio/fft.h"
+
+extern "C" void MELGRAD_ISA_ENTRY(int n, const float* const* frames, const float* window, float* power) {
+    const melgrad::audio::RealFftPowerBatch fft(n);
+    std::vector<float> work(fft.work_floats());
+    fft.power(frames, window, power, work.data());
+}
