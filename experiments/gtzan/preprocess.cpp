@@ -96,6 +96,12 @@ PreprocessResult preprocess(const PreprocessOptions& o) {
     c.header["fingerprint"] = print;
     c.header["source"] = scan.root;
     c.header["synthetic"] = scan.synthetic ? "1" : "0";
+    // one allocation for all the data (~650 MB for GTZAN): growing it chunk by chunk copied it over and over
+    // into fresh pages, a third of the whole preprocessing time
+    size_t floats = 0;
+    for (size_t i = 0; i < n; i++)
+        if (errors[i].empty()) floats += chunks[i].size() * size_t(c.n_mels) * c.chunk_frames;
+    c.data.reserve(floats);
     for (size_t i = 0; i < n; i++) {
         if (!errors[i].empty()) { r.failed.push_back(errors[i]); continue; }
         ClipEntry clip;
