@@ -1,6 +1,6 @@
 // Deterministic per-channel sums over an (N, C, HW) tensor, in double, for BatchNorm statistics and bias
 // gradients. Two kernels and no atomics:
-//   1. channel_partials: grid (splits, C); block (s, c) sums its range of the channel's m = N*HW elements
+//   1. channel_partials: grid (C, splits); block (c, s) sums its range of the channel's m = N*HW elements
 //      (split_range) with a fixed-shape tree in shared memory and writes one partial;
 //   2. the caller's finalize kernel adds the `splits` partials of a channel in order.
 // The same inputs therefore give the same bits in every run, whatever the GPU's scheduling.
@@ -16,7 +16,7 @@ namespace melgrad::cuda {
 // term(c, offset) -> double2 for the element at `offset` of channel c.
 template <class Term>
 __global__ void channel_partials(Term term, int C, int HW, size_t m, int splits, double2* partials) {
-    const int s = blockIdx.x, c = blockIdx.y;
+    const int c = blockIdx.x, s = blockIdx.y;  // channels on x: gridDim.y stops at 65535, x at 2^31 - 1
     size_t begin, end;
     split_range(m, splits, s, &begin, &end);
     double ax = 0, ay = 0;
@@ -51,7 +51,7 @@ __device__ inline double2 channel_total(const double2* partials, int c, int spli
 
 template <class Term>
 void launch_channel_partials(Term term, int N, int C, int HW, int splits, double2* partials, cudaStream_t st) {
-    dim3 grid((unsigned)splits, (unsigned)C);
+    dim3 grid((unsigned)C, (unsigned)splits);
     channel_partials<<<grid, kReduceThreads, 0, st>>>(term, C, HW, (size_t)N * HW, splits, partials);
 }
 
