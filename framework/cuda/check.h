@@ -11,10 +11,15 @@ namespace melgrad::cuda {
 [[noreturn]] void fail(const char* call, const char* file, int line, const std::string& status);
 }
 
+// A failed call also stays recorded as the runtime's "last error" until someone reads it; we read (clear)
+// it before throwing, or the next CUDA_CHECK_LAUNCH would blame an innocent kernel for it.
 #define CUDA_CHECK(call)                                                                        \
     do {                                                                                        \
         cudaError_t err_ = (call);                                                              \
-        if (err_ != cudaSuccess) ::melgrad::cuda::fail(#call, __FILE__, __LINE__, cudaGetErrorString(err_)); \
+        if (err_ != cudaSuccess) {                                                              \
+            (void)cudaGetLastError();                                                           \
+            ::melgrad::cuda::fail(#call, __FILE__, __LINE__, cudaGetErrorString(err_));         \
+        }                                                                                       \
     } while (0)
 
 // For the libraries: their status type, success value and status-to-string function differ, the rest is

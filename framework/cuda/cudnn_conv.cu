@@ -63,9 +63,11 @@ public:
         if (stream_is_capturing())
             throw std::runtime_error("cuDNN workspace must grow during CUDA graph capture: run one eager step with "
                                      "the same shapes before capturing");
-        if (ptr_) retired_.push_back(ptr_);  // kept: a captured graph may still point at it
         size_t rounded = (bytes + ((1 << 20) - 1)) & ~(size_t)((1 << 20) - 1);  // whole MiB
-        CUDA_CHECK(cudaMalloc(&ptr_, rounded));
+        void* grown = nullptr;
+        CUDA_CHECK(cudaMalloc(&grown, rounded));  // on failure the old workspace stays as it was
+        if (ptr_) retired_.push_back(ptr_);       // kept: a captured graph may still point at it
+        ptr_ = grown;
         bytes_ = rounded;
         return ptr_;
     }
@@ -102,9 +104,13 @@ template <class Perf>
 const Perf& choose(const std::vector<Perf>& perf, int count, bool det, bool tf32, const char* what,
                    const Conv2dGeometry& g) {
     std::vector<AlgoCandidate> c;
-    for (int i = 0; i < count; i++)
-        c.push_back({(int)perf[i].algo, perf[i].status == CUDNN_STATUS_SUCCESS, perf[i].memory,
-                     perf[i].determinism == CUDNN_DETERMINISTIC, is_tensor_op(perf[i].mathType)});
+    for (int i = 0; i < count; i++) {
+        // ALLOW_CONVERSION may compute in FP16, below even TF32's precision: never take it
+        const bool usable = perf[i].status == CUDNN_STATUS_SUCCESS &&
+                            perf[i].mathType != CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
+        c.push_back({(int)perf[i].algo, usable, perf[i].memory, perf[i].determinism == CUDNN_DETERMINISTIC,
+                     is_tensor_op(perf[i].mathType)});
+    }
     int i = choose_algorithm(c, kWorkspaceLimit, det, tf32);
     if (i < 0)
         throw std::runtime_error(std::string("cuDNN offers no usable ") + what + " algorithm for input (" +
@@ -148,9 +154,20 @@ ConvPlan& plan_for(const Conv2dGeometry& g) {
     return *slot;
 }
 
+// A search runs convolutions and allocates: it cannot be part of a CUDA graph. Reaching one while capturing
+// means the captured step has a shape (or a TF32/determinism setting) the eager warm-up did not have.
+void refuse_search_while_capturing(const char* what, const Conv2dGeometry& g) {
+    if (stream_is_capturing())
+        throw std::runtime_error(std::string("cuDNN ") + what + " algorithm for a new convolution shape (input " +
+                                 std::to_string(g.N) + "x" + std::to_string(g.C) + "x" + std::to_string(g.H) + "x" +
+                                 std::to_string(g.W) + ") needed during CUDA graph capture: run one eager step with "
+                                 "the same shapes and settings before capturing");
+}
+
 // The three algorithm searches: the same pattern, the cuDNN function names differ.
 void choose_forward(ConvPlan& plan, const Conv2dGeometry& g) {
     if (plan.has_fwd) return;
+    refuse_search_while_capturing("forward", g);
     const bool det = deterministic(), tf32 = tf32_enabled();
     int max_count = 0, count = 0;
     CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(handle(), &max_count));
@@ -170,6 +187,7 @@ void choose_forward(ConvPlan& plan, const Conv2dGeometry& g) {
 
 void choose_backward_data(ConvPlan& plan, const Conv2dGeometry& g) {
     if (plan.has_bwd_data) return;
+    refuse_search_while_capturing("backward-data", g);
     const bool det = deterministic(), tf32 = tf32_enabled();
     int max_count = 0, count = 0;
     CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(handle(), &max_count));
@@ -189,6 +207,7 @@ void choose_backward_data(ConvPlan& plan, const Conv2dGeometry& g) {
 
 void choose_backward_filter(ConvPlan& plan, const Conv2dGeometry& g) {
     if (plan.has_bwd_filter) return;
+    refuse_search_while_capturing("backward-filter", g);
     const bool det = deterministic(), tf32 = tf32_enabled();
     int max_count = 0, count = 0;
     CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(handle(), &max_count));

@@ -51,23 +51,28 @@ void CudaGraphStep::capture() {
     uint64_t* counter = replay_counter();
     CUDA_CHECK(cudaStreamSynchronize(stream()));  // the eager warm-up has finished
     impl_->pool = begin_private_pool();
-    // Relaxed: allocations from the driver (cudaMalloc, for the private pool's first blocks) are allowed
-    // while capturing; they are not stream operations and do not become part of the graph.
-    CUDA_CHECK(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeRelaxed));
-    try {
-        increment_counter<<<1, 1, 0, stream()>>>(counter);  // first node: a new dropout draw per replay
-        CUDA_CHECK_LAUNCH("increment_counter");
-        impl_->step();
-    } catch (...) {
-        cudaGraph_t broken = nullptr;
-        cudaStreamEndCapture(stream(), &broken);  // leave the stream usable
-        if (broken) cudaGraphDestroy(broken);
-        (void)cudaGetLastError();
-        end_private_pool();
-        throw;
+    {
+        // every way out of this block, a failed BeginCapture or EndCapture included, goes back to the
+        // default pool (else every later eager allocation would come from the graph's pool)
+        struct DefaultPoolOnExit {
+            ~DefaultPoolOnExit() { end_private_pool(); }
+        } back_to_default_pool;
+        // Relaxed: allocations from the driver (cudaMalloc, for the private pool's first blocks) are allowed
+        // while capturing; they are not stream operations and do not become part of the graph.
+        CUDA_CHECK(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeRelaxed));
+        try {
+            increment_counter<<<1, 1, 0, stream()>>>(counter);  // first node: a new dropout draw per replay
+            CUDA_CHECK_LAUNCH("increment_counter");
+            impl_->step();
+        } catch (...) {
+            cudaGraph_t broken = nullptr;
+            cudaStreamEndCapture(stream(), &broken);  // leave the stream usable
+            if (broken) cudaGraphDestroy(broken);
+            (void)cudaGetLastError();
+            throw;
+        }
+        CUDA_CHECK(cudaStreamEndCapture(stream(), &impl_->graph));
     }
-    CUDA_CHECK(cudaStreamEndCapture(stream(), &impl_->graph));
-    end_private_pool();
     CUDA_CHECK(cudaGraphInstantiate(&impl_->exec, impl_->graph, 0));
     CUDA_CHECK(cudaGraphUpload(impl_->exec, stream()));
 }

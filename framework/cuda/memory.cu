@@ -61,11 +61,13 @@ public:
                 release_cached_locked(kDefaultPool);
                 err = cudaMalloc(&p, bucket);
             }
-            if (err != cudaSuccess)
+            if (err != cudaSuccess) {
+                (void)cudaGetLastError();  // see CUDA_CHECK: the next kernel launch check must not see it
                 fail("cudaMalloc", __FILE__, __LINE__,
                      std::string(cudaGetErrorString(err)) + " (asked for " + std::to_string(bucket) + " bytes; " +
                          std::to_string(stats_.bytes_in_use) + " in use, " + std::to_string(stats_.bytes_reserved) +
                          " reserved)");
+            }
             stats_.device_mallocs++;
             stats_.bytes_reserved += bucket;
         }
