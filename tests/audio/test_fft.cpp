@@ -7,6 +7,7 @@
 
 #include "audio/fft.h"
 #include "framework/rng.h"
+#include "tests/audio/batch_frames.h"
 
 using melgrad::audio::ComplexFft;
 using melgrad::audio::Cpx;
@@ -131,21 +132,11 @@ TEST_CASE("fft: batched power spectra of overlapping frames (hop n/4) equal thos
     constexpr int L = RealFftPowerBatch::kLanes;
     for (int n : {16, 32, 64, 128, 512, 2048, 8192}) {  // log2(n/2) even and odd
         CAPTURE(n);
-        const int hop = n / 4;
-        std::vector<float> y(size_t(L - 1) * hop + n), window(n);
-        for (auto& v : y) v = float(rng.normal());
-        for (auto& w : window) w = float(rng.uniform());
-        std::vector<std::vector<float>> copies(L);
-        const float *overlapping[L], *apart[L];
-        for (int l = 0; l < L; ++l) {
-            overlapping[l] = y.data() + size_t(l) * hop;
-            copies[l].assign(overlapping[l], overlapping[l] + n);
-            apart[l] = copies[l].data();
-        }
+        const BatchFrames b(n, rng);
         RealFftPowerBatch fft(n);
         std::vector<float> p1(size_t(fft.bins()) * L), p2(p1.size()), work(fft.work_floats());
-        fft.power(overlapping, window.data(), p1.data(), work.data());
-        fft.power(apart, window.data(), p2.data(), work.data());
+        fft.power(b.overlapping, b.window.data(), p1.data(), work.data());
+        fft.power(b.apart, b.window.data(), p2.data(), work.data());
         CHECK(p1 == p2);
     }
 }

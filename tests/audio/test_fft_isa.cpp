@@ -8,6 +8,7 @@
 
 #include "audio/fft.h"
 #include "framework/rng.h"
+#include "tests/audio/batch_frames.h"
 
 using PowerFn = void (*)(int n, const float* const* frames, const float* window, float* power);
 
@@ -45,26 +46,16 @@ TEST_CASE("fft isa: AVX2 and plain C++ builds of the batched power spectra give 
     constexpr int L = RealFftPowerBatch::kLanes;
     melgrad::Rng rng(12);
     for (int n : {16, 32, 64, 128, 512, 2048, 8192}) {  // both pack paths of each build
-        const int hop = n / 4;
-        std::vector<float> y(size_t(L - 1) * hop + n), window(n);
-        for (auto& v : y) v = float(rng.normal());
-        for (auto& w : window) w = float(rng.uniform());
-        std::vector<std::vector<float>> copies(L);
-        const float *overlapping[L], *apart[L];
-        for (int l = 0; l < L; ++l) {
-            overlapping[l] = y.data() + size_t(l) * hop;  // consecutive frames at hop n/4
-            copies[l].assign(overlapping[l], overlapping[l] + n);
-            apart[l] = copies[l].data();
-        }
+        const BatchFrames b(n, rng);
         RealFftPowerBatch fft(n);
         std::vector<float> work(fft.work_floats());
-        for (const float* const* frames : {overlapping, apart}) {
+        for (const float* const* frames : {b.overlapping, b.apart}) {
             std::vector<float> native(size_t(fft.bins()) * L), other(native.size());
-            fft.power(frames, window.data(), native.data(), work.data());
+            fft.power(frames, b.window.data(), native.data(), work.data());
             for (const Variant& v : kVariants) {
                 CAPTURE(n);
                 CAPTURE(v.name);
-                v.power(n, frames, window.data(), other.data());
+                v.power(n, frames, b.window.data(), other.data());
                 CHECK(other == native);
             }
         }
