@@ -3,7 +3,8 @@
 //
 // cuDNN returns candidates best first: by measured time (cudnnFind*, which runs each algorithm) or by its
 // heuristics' ranking (cudnnGet*_v7, which runs nothing). We take the first candidate that
-//   * succeeded (status CUDNN_STATUS_SUCCESS: some algorithms do not support a shape),
+//   * succeeded (status CUDNN_STATUS_SUCCESS: some algorithms do not support a shape) and does not ask for
+//     CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (FP16 inside: cudnn_conv.cu marks those as not succeeded),
 //   * needs no more workspace than the limit,
 //   * is deterministic, when deterministic mode is on,
 //   * does not use tensor-op math (TF32) when TF32 is off.
@@ -15,7 +16,7 @@ namespace melgrad::cuda {
 
 struct AlgoCandidate {
     int algo;               // the cudnnConvolution*Algo_t value
-    bool success;           // status == CUDNN_STATUS_SUCCESS
+    bool success;           // status == CUDNN_STATUS_SUCCESS (and no ALLOW_CONVERSION math)
     size_t workspace_bytes;
     bool deterministic;     // determinism == CUDNN_DETERMINISTIC
     bool tensor_op_math;    // mathType is CUDNN_TENSOR_OP_MATH or CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION
