@@ -272,6 +272,32 @@ template <class FramePtr>
     }
 }
 
+// pack_and_first_stage_simd holds four quarters x kPackSamples vectors at a time: 4 x 8 with AVX-512's 32
+// vector registers, 4 x 4 with AVX2's 16 (4 x 8 there spilled to the stack: 6-8 % slower FFT).
+#if defined(__AVX512F__)
+constexpr int kPackSamples = 8;
+template <class FramePtr>
+[[gnu::always_inline]] inline void load_pack_samples(FramePtr frame, int off, Vec x[8]) {
+    load_transposed(frame, off, x);
+}
+#else
+constexpr int kPackSamples = 4;
+// Samples off .. off + 3 of frames 0..7, transposed: rows r = 0..3 hold frame r (low 128 bits) and frame
+// r + 4 (high), then a 4 x 4 transpose in each half (unpack pairs of rows, shuffle pairs of pairs).
+template <class FramePtr>
+[[gnu::always_inline]] inline void load_pack_samples(FramePtr frame, int off, Vec x[4]) {
+    Vec r[4];
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i)
+        r[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(frame(i) + off)), _mm_loadu_ps(frame(i + 4) + off), 1);
+    const Vec t0 = unpacklo(r[0], r[1]), t1 = unpackhi(r[0], r[1]), t2 = unpacklo(r[2], r[3]), t3 = unpackhi(r[2], r[3]);
+    x[0] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t0, t2);
+    x[1] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t0, t2);
+    x[2] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t1, t3);
+    x[3] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t1, t3);
+}
+#endif
+
 // Window, pack z[j] = x[2j] + i x[2j+1] and put it in bit-reversed order: sample s of every frame goes to
 // re (s even) or im (s odd) at index bitrev[s / 2], as one vector of L frames. 8 samples x kVecFrames
 // frames at a time, transposed in registers.
@@ -318,9 +344,9 @@ void pack_simd(const float* const* frames, const float* window, const int* bitre
 
 // The pack and the first radix-4 stage in one go (log2 m even, m >= 16). In bit-reversed order, position
 // p = bitrev(r) (r < q = m/4) starts a block of four that holds z[r], z[r + 2q], z[r + q], z[r + 3q]; the
-// first stage combines exactly these four (all twiddles 1). So for four consecutive r we load the samples
-// 2r, 2r + 1 at the four offsets 0, 2q, 4q, 6q, transpose them in registers, window them, do the
-// butterflies and store four consecutive positions: contiguous stores instead of one scattered store per
+// first stage combines exactly these four (all twiddles 1). So for kPackSamples / 2 consecutive r we load the
+// samples 2r, 2r + 1 at the four offsets 0, 2q, 4q, 6q, transpose them in registers, window them, do the
+// butterflies and store consecutive positions: contiguous stores instead of one scattered store per
 // sample, and one pass over the array less.
 template <int L>
 void pack_and_first_stage_simd(const float* const* frames, const float* window, const int* bitrev, int m, float* re,
@@ -330,9 +356,10 @@ void pack_and_first_stage_simd(const float* const* frames, const float* window, 
     bool overlapping = L == kVecFrames;  // frames[l] = frames[0] + l * 2q (hop = n/4): overlapping_quarters
     for (int l = 1; l < L; ++l) overlapping = overlapping && frames[l] == frames[0] + size_t(l) * 2 * q;
 #endif
-    for (int s0 = 0; s0 < 2 * q; s0 += 8) {  // samples s0 .. s0 + 7 of each quarter: r = s0/2 .. s0/2 + 3
+    constexpr int S = kPackSamples;
+    for (int s0 = 0; s0 < 2 * q; s0 += S) {  // samples s0 .. s0 + S-1 of each quarter: r = s0/2 .. s0/2 + S/2-1
         for (int h = 0; h < L; h += kVecFrames) {
-            Vec x[4][8];  // x[g][s]: sample s0 + 2qg + s of the frames h .., windowed below
+            Vec x[4][S];  // x[g][s]: sample s0 + 2qg + s of the frames h .., windowed below
 #if defined(__AVX512F__)
             if (overlapping) {
                 overlapping_quarters(frames[0], 2 * q, s0, x);
@@ -340,14 +367,14 @@ void pack_and_first_stage_simd(const float* const* frames, const float* window, 
 #endif
             {
 #pragma GCC unroll 4
-                for (int g = 0; g < 4; ++g) load_transposed([&](int r) { return frames[h + r]; }, s0 + 2 * q * g, x[g]);
+                for (int g = 0; g < 4; ++g) load_pack_samples([&](int r) { return frames[h + r]; }, s0 + 2 * q * g, x[g]);
             }
 #pragma GCC unroll 4
             for (int g = 0; g < 4; ++g)
 #pragma GCC unroll 8
-                for (int s = 0; s < 8; ++s) x[g][s] = x[g][s] * window[s0 + 2 * q * g + s];
+                for (int s = 0; s < S; ++s) x[g][s] = x[g][s] * window[s0 + 2 * q * g + s];
 #pragma GCC unroll 4
-            for (int t = 0; t < 4; ++t) {
+            for (int t = 0; t < S / 2; ++t) {
                 // z[r + gq] = x[g][2t] + i x[g][2t+1]; the butterfly of radix4_stage with m = 1
                 const Vec x0r = x[0][2 * t], x0i = x[0][2 * t + 1], x1r = x[1][2 * t], x1i = x[1][2 * t + 1];
                 const Vec x2r = x[2][2 * t], x2i = x[2][2 * t + 1], x3r = x[3][2 * t], x3i = x[3][2 * t + 1];
