@@ -22,17 +22,26 @@ struct AlgoCandidate {
     bool tensor_op_math;    // mathType is CUDNN_TENSOR_OP_MATH or CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION
 };
 
-// Index of the chosen candidate in `ranked`, or -1 when none qualifies.
-inline int choose_algorithm(const std::vector<AlgoCandidate>& ranked, size_t workspace_limit, bool deterministic,
-                            bool tf32) {
+// Indices of every qualifying candidate in `ranked`, best first. The first is the choice; the others are
+// the fallbacks when it still fails at execution (cudnn_conv.cu: a heuristic's or even Find's pick can).
+inline std::vector<int> usable_algorithms(const std::vector<AlgoCandidate>& ranked, size_t workspace_limit,
+                                          bool deterministic, bool tf32) {
+    std::vector<int> usable;
     for (size_t i = 0; i < ranked.size(); i++) {
         const AlgoCandidate& a = ranked[i];
         if (!a.success || a.workspace_bytes > workspace_limit) continue;
         if (deterministic && !a.deterministic) continue;
         if (!tf32 && a.tensor_op_math) continue;
-        return (int)i;
+        usable.push_back((int)i);
     }
-    return -1;
+    return usable;
+}
+
+// Index of the chosen candidate in `ranked`, or -1 when none qualifies.
+inline int choose_algorithm(const std::vector<AlgoCandidate>& ranked, size_t workspace_limit, bool deterministic,
+                            bool tf32) {
+    const std::vector<int> usable = usable_algorithms(ranked, workspace_limit, deterministic, tf32);
+    return usable.empty() ? -1 : usable[0];
 }
 
 }  // namespace melgrad::cuda

@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -85,24 +86,35 @@ Workspace& workspace() {
 
 using ConvKey = std::tuple<int, int, int, int, int, int, int, int, int, int, int, bool, bool>;
 
+// The usable algorithms of one direction, best first, and the one in use (current).
+template <class Algo>
+struct AlgoList {
+    struct Entry {
+        Algo algo;
+        cudnnMathType_t math;
+        size_t workspace;
+    };
+    std::vector<Entry> ranked;
+    size_t current = 0;
+    bool chosen() const { return !ranked.empty(); }
+    const Entry& get() const { return ranked[current]; }
+};
+
 struct ConvPlan {
     cudnnTensorDescriptor_t x = nullptr, y = nullptr;
     cudnnFilterDescriptor_t w = nullptr;
     cudnnConvolutionDescriptor_t conv = nullptr;
-    bool has_fwd = false, has_bwd_data = false, has_bwd_filter = false;
-    cudnnConvolutionFwdAlgo_t fwd{};
-    cudnnConvolutionBwdDataAlgo_t bwd_data{};
-    cudnnConvolutionBwdFilterAlgo_t bwd_filter{};
-    cudnnMathType_t fwd_math{}, bwd_data_math{}, bwd_filter_math{};
-    size_t fwd_ws = 0, bwd_data_ws = 0, bwd_filter_ws = 0;
+    AlgoList<cudnnConvolutionFwdAlgo_t> fwd;
+    AlgoList<cudnnConvolutionBwdDataAlgo_t> bwd_data;
+    AlgoList<cudnnConvolutionBwdFilterAlgo_t> bwd_filter;
 };
 
 bool is_tensor_op(cudnnMathType_t m) { return m == CUDNN_TENSOR_OP_MATH || m == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION; }
 
-// The cuDNN candidates -> AlgoCandidate list -> choose_algorithm -> the chosen perf entry.
-template <class Perf>
-const Perf& choose(const std::vector<Perf>& perf, int count, bool det, bool tf32, const char* what,
-                   const Conv2dGeometry& g) {
+// The cuDNN candidates -> AlgoCandidate list -> usable_algorithms -> the plan's list of usable ones.
+template <class Perf, class Algo>
+void choose(const std::vector<Perf>& perf, int count, bool det, bool tf32, const char* what, const Conv2dGeometry& g,
+            AlgoList<Algo>& list) {
     std::vector<AlgoCandidate> c;
     for (int i = 0; i < count; i++) {
         // ALLOW_CONVERSION may compute in FP16, below even TF32's precision: never take it
@@ -111,14 +123,15 @@ const Perf& choose(const std::vector<Perf>& perf, int count, bool det, bool tf32
         c.push_back({(int)perf[i].algo, usable, perf[i].memory, perf[i].determinism == CUDNN_DETERMINISTIC,
                      is_tensor_op(perf[i].mathType)});
     }
-    int i = choose_algorithm(c, kWorkspaceLimit, det, tf32);
-    if (i < 0)
+    const std::vector<int> usable = usable_algorithms(c, kWorkspaceLimit, det, tf32);
+    if (usable.empty())
         throw std::runtime_error(std::string("cuDNN offers no usable ") + what + " algorithm for input (" +
                                  std::to_string(g.N) + ", " + std::to_string(g.C) + ", " + std::to_string(g.H) +
                                  ", " + std::to_string(g.W) + ") and weight (" + std::to_string(g.K) + ", " +
                                  std::to_string(g.C) + ", " + std::to_string(g.R) + ", " + std::to_string(g.S) +
                                  (det ? ") in deterministic mode" : ")") + (tf32 ? "" : " with TF32 off"));
-    return perf[i];
+    for (int i : usable) list.ranked.push_back({perf[i].algo, perf[i].mathType, perf[i].memory});
+    list.current = 0;
 }
 
 // TF32 off: FMA math whatever the candidate said; on: the candidate's own math type.
@@ -166,7 +179,7 @@ void refuse_search_while_capturing(const char* what, const Conv2dGeometry& g) {
 
 // The three algorithm searches: the same pattern, the cuDNN function names differ.
 void choose_forward(ConvPlan& plan, const Conv2dGeometry& g) {
-    if (plan.has_fwd) return;
+    if (plan.fwd.chosen()) return;
     refuse_search_while_capturing("forward", g);
     const bool det = deterministic(), tf32 = tf32_enabled();
     int max_count = 0, count = 0;
@@ -178,15 +191,11 @@ void choose_forward(ConvPlan& plan, const Conv2dGeometry& g) {
     else
         CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(handle(), plan.x, plan.w, plan.conv, plan.y, max_count,
                                                          &count, perf.data()));
-    const auto& c = choose(perf, count, det, tf32, "forward", g);
-    plan.fwd = c.algo;
-    plan.fwd_math = c.mathType;
-    plan.fwd_ws = c.memory;
-    plan.has_fwd = true;
+    choose(perf, count, det, tf32, "forward", g, plan.fwd);
 }
 
 void choose_backward_data(ConvPlan& plan, const Conv2dGeometry& g) {
-    if (plan.has_bwd_data) return;
+    if (plan.bwd_data.chosen()) return;
     refuse_search_while_capturing("backward-data", g);
     const bool det = deterministic(), tf32 = tf32_enabled();
     int max_count = 0, count = 0;
@@ -198,15 +207,11 @@ void choose_backward_data(ConvPlan& plan, const Conv2dGeometry& g) {
     else
         CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithm(handle(), plan.w, plan.y, plan.conv, plan.x, max_count,
                                                               &count, perf.data()));
-    const auto& c = choose(perf, count, det, tf32, "backward-data", g);
-    plan.bwd_data = c.algo;
-    plan.bwd_data_math = c.mathType;
-    plan.bwd_data_ws = c.memory;
-    plan.has_bwd_data = true;
+    choose(perf, count, det, tf32, "backward-data", g, plan.bwd_data);
 }
 
 void choose_backward_filter(ConvPlan& plan, const Conv2dGeometry& g) {
-    if (plan.has_bwd_filter) return;
+    if (plan.bwd_filter.chosen()) return;
     refuse_search_while_capturing("backward-filter", g);
     const bool det = deterministic(), tf32 = tf32_enabled();
     int max_count = 0, count = 0;
@@ -218,11 +223,27 @@ void choose_backward_filter(ConvPlan& plan, const Conv2dGeometry& g) {
     else
         CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithm(handle(), plan.x, plan.y, plan.conv, plan.w,
                                                                 max_count, &count, perf.data()));
-    const auto& c = choose(perf, count, det, tf32, "backward-filter", g);
-    plan.bwd_filter = c.algo;
-    plan.bwd_filter_math = c.mathType;
-    plan.bwd_filter_ws = c.memory;
-    plan.has_bwd_filter = true;
+    choose(perf, count, det, tf32, "backward-filter", g, plan.bwd_filter);
+}
+
+// Runs one convolution call with the list's current algorithm; when cuDNN answers that it cannot run it
+// (the NOT_SUPPORTED family, found before anything is launched: a heuristic's pick, or even a measured one,
+// can still be refused), moves on to the next usable algorithm, as PyTorch does, and remembers the move.
+// Any other failure, or running out of candidates, is an error. Never while capturing: a graph's
+// algorithms were fixed by the eager warm-up.
+template <class Algo, class Run>
+void run_with_fallback(AlgoList<Algo>& list, const char* call, Run run) {
+    for (;;) {
+        const cudnnStatus_t st = run(list.get());
+        if (st == CUDNN_STATUS_SUCCESS) return;
+        const bool not_supported = st >= CUDNN_STATUS_NOT_SUPPORTED && st < CUDNN_STATUS_INTERNAL_ERROR;
+        if (!not_supported || list.current + 1 >= list.ranked.size() || stream_is_capturing())
+            fail(call, __FILE__, __LINE__,
+                 std::string(cudnnGetErrorString(st)) + " (usable algorithm " + std::to_string(list.current + 1) +
+                     " of " + std::to_string(list.ranked.size()) + ")");
+        (void)cudaGetLastError();
+        list.current++;
+    }
 }
 
 }  // namespace
@@ -231,11 +252,13 @@ void conv2d_forward(const float* x, const float* w, const float* b, float* y, co
     if ((size_t)g.N * g.K * g.P * g.Q == 0) return;
     ConvPlan& plan = plan_for(g);
     choose_forward(plan, g);
-    set_math(plan, plan.fwd_math);
-    void* ws = workspace().get(plan.fwd_ws);
     const float one = 1.0f, zero = 0.0f;
-    CUDNN_CHECK(cudnnConvolutionForward(handle(), &one, plan.x, x, plan.w, w, plan.conv, plan.fwd, ws, plan.fwd_ws,
-                                        &zero, plan.y, y));
+    run_with_fallback(plan.fwd, "cudnnConvolutionForward", [&](const auto& a) {
+        set_math(plan, a.math);
+        void* ws = workspace().get(a.workspace);
+        return cudnnConvolutionForward(handle(), &one, plan.x, x, plan.w, w, plan.conv, a.algo, ws, a.workspace, &zero,
+                                       plan.y, y);
+    });
     if (b) bias_apply(y, b, g.N, g.K, g.P * g.Q, /*accumulate=*/true);
 }
 
@@ -247,16 +270,20 @@ void conv2d_backward(const float* x, const float* w, const float* dy, float* dx,
     const float dx_beta = accumulate_dx ? 1.0f : 0.0f;  // beta = 0: cuDNN writes dx without reading it
     if (dx) {
         choose_backward_data(plan, g);
-        set_math(plan, plan.bwd_data_math);
-        void* ws = workspace().get(plan.bwd_data_ws);
-        CUDNN_CHECK(cudnnConvolutionBackwardData(handle(), &one, plan.w, w, plan.y, dy, plan.conv, plan.bwd_data, ws,
-                                                 plan.bwd_data_ws, &dx_beta, plan.x, dx));
+        run_with_fallback(plan.bwd_data, "cudnnConvolutionBackwardData", [&](const auto& a) {
+            set_math(plan, a.math);
+            void* ws = workspace().get(a.workspace);
+            return cudnnConvolutionBackwardData(handle(), &one, plan.w, w, plan.y, dy, plan.conv, a.algo, ws,
+                                                a.workspace, &dx_beta, plan.x, dx);
+        });
     }
     choose_backward_filter(plan, g);
-    set_math(plan, plan.bwd_filter_math);
-    void* ws = workspace().get(plan.bwd_filter_ws);
-    CUDNN_CHECK(cudnnConvolutionBackwardFilter(handle(), &one, plan.x, x, plan.y, dy, plan.conv, plan.bwd_filter, ws,
-                                               plan.bwd_filter_ws, &one, plan.w, dw));
+    run_with_fallback(plan.bwd_filter, "cudnnConvolutionBackwardFilter", [&](const auto& a) {
+        set_math(plan, a.math);
+        void* ws = workspace().get(a.workspace);
+        return cudnnConvolutionBackwardFilter(handle(), &one, plan.x, x, plan.y, dy, plan.conv, a.algo, ws, a.workspace,
+                                              &one, plan.w, dw);
+    });
     if (db) channel_sum_add(dy, db, g.N, g.K, g.P * g.Q);
 }
 

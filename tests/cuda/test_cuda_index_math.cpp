@@ -255,6 +255,10 @@ TEST_CASE("cuda algorithm choice: success, workspace limit, determinism, TF32") 
     CHECK(choose_algorithm(ranked, 10000, true, false) == 2);
     CHECK(choose_algorithm(ranked, 50, true, false) == -1);
     CHECK(choose_algorithm({}, 1000, false, false) == -1);
+    // the fallbacks, best first
+    CHECK(usable_algorithms(ranked, 1000, false, true) == std::vector<int>{1, 3, 4});
+    CHECK(usable_algorithms(ranked, 10000, true, false) == std::vector<int>{2, 4});
+    CHECK(usable_algorithms(ranked, 50, true, false).empty());
 }
 
 TEST_CASE("cuda config: TF32 off and determinism off by default, switchable") {
