@@ -246,25 +246,25 @@ inline Vec high_quarters(Vec a, Vec b) { return _mm256_permute2f128_ps(a, b, 0x3
 #endif
 inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }  // one unaligned vector store
 
+// A 4 x 4 transpose inside every 128-bit lane: rows r[0..3] in, columns x[0..3] out (unpack pairs of rows,
+// then shuffle pairs of pairs; 8 shuffles).
+[[gnu::always_inline]] inline void transpose4_in_lanes(const Vec r[4], Vec x[4]) {
+    const Vec t0 = unpacklo(r[0], r[1]), t1 = unpackhi(r[0], r[1]), t2 = unpacklo(r[2], r[3]), t3 = unpackhi(r[2], r[3]);
+    x[0] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t0, t2);
+    x[1] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t0, t2);
+    x[2] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t1, t3);
+    x[3] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t1, t3);
+}
+
 // Samples off .. off + 7 of frames 0 .. kVecFrames - 1 (frame(r) points at frame r), transposed: x[s] =
-// sample off + s of every frame. The classic 8 x 8 network (in each 256-bit half with AVX-512): unpack
-// pairs of rows, shuffle pairs of pairs, then swap 128-bit quarters; 24 shuffles.
+// sample off + s of every frame. The classic 8 x 8 network (in each 256-bit half with AVX-512): two 4 x 4
+// transposes in the 128-bit lanes, then swap 128-bit quarters; 24 shuffles.
 template <class FramePtr>
 [[gnu::always_inline]] inline void load_transposed(FramePtr frame, int off, Vec x[8]) {
     load_rows(frame, off, x);
-    Vec t[8], u[8];
-#pragma GCC unroll 8
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = unpacklo(x[i], x[i + 1]);
-        t[i + 1] = unpackhi(x[i], x[i + 1]);
-    }
-#pragma GCC unroll 8
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t[i], t[i + 2]);
-        u[i + 1] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t[i], t[i + 2]);
-        u[i + 2] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t[i + 1], t[i + 3]);
-        u[i + 3] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t[i + 1], t[i + 3]);
-    }
+    Vec u[8];
+    transpose4_in_lanes(x, u);
+    transpose4_in_lanes(x + 4, u + 4);
 #pragma GCC unroll 8
     for (int i = 0; i < 4; ++i) {
         x[i] = low_quarters(u[i], u[i + 4]);
@@ -283,18 +283,14 @@ template <class FramePtr>
 #else
 constexpr int kPackSamples = 4;
 // Samples off .. off + 3 of frames 0..7, transposed: rows r = 0..3 hold frame r (low 128 bits) and frame
-// r + 4 (high), then a 4 x 4 transpose in each half (unpack pairs of rows, shuffle pairs of pairs).
+// r + 4 (high), then one 4 x 4 transpose in each half.
 template <class FramePtr>
 [[gnu::always_inline]] inline void load_pack_samples(FramePtr frame, int off, Vec x[4]) {
     Vec r[4];
 #pragma GCC unroll 4
     for (int i = 0; i < 4; ++i)
         r[i] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(frame(i) + off)), _mm_loadu_ps(frame(i + 4) + off), 1);
-    const Vec t0 = unpacklo(r[0], r[1]), t1 = unpackhi(r[0], r[1]), t2 = unpacklo(r[2], r[3]), t3 = unpackhi(r[2], r[3]);
-    x[0] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t0, t2);
-    x[1] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t0, t2);
-    x[2] = shuffle<_MM_SHUFFLE(1, 0, 1, 0)>(t1, t3);
-    x[3] = shuffle<_MM_SHUFFLE(3, 2, 3, 2)>(t1, t3);
+    transpose4_in_lanes(r, x);
 }
 #endif
 
