@@ -83,15 +83,16 @@ $(BUILD)/obj/%.o: %.cpp
 	@$(if $(V),,echo "  CXX   $<")
 	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
 
-$(BUILD)/obj/isa/%/fft.o: audio/fft.cpp
-	@mkdir -p $(dir $@)
-	@$(if $(V),,echo "  CXX   $< (-march=$(ISA_MARCH_$*))")
-	$(Q)$(CXX) $(CXXFLAGS) -march=$(ISA_MARCH_$*) -Dmelgrad=melgrad_isa_$* -c $< -o $@
-
-$(BUILD)/obj/isa/%/fft_entry.o: tests/isa/fft_entry.cpp
+# variant $* of one source: its -march, its namespace, its entry's name (tests/isa/fft_entry.cpp)
+define isa_compile
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CXX   $< (-march=$(ISA_MARCH_$*))")
 	$(Q)$(CXX) $(CXXFLAGS) -march=$(ISA_MARCH_$*) -Dmelgrad=melgrad_isa_$* -DMELGRAD_ISA_ENTRY=melgrad_isa_power_$* -c $< -o $@
+endef
+$(BUILD)/obj/isa/%/fft.o: audio/fft.cpp
+	$(isa_compile)
+$(BUILD)/obj/isa/%/fft_entry.o: tests/isa/fft_entry.cpp
+	$(isa_compile)
 
 $(BUILD)/obj/tests/audio/test_fft_isa.o: CXXFLAGS += $(foreach v,$(ISA_VARIANTS),-DMELGRAD_ISA_$(v))
 
