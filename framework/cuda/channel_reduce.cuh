@@ -6,12 +6,14 @@
 // The same inputs therefore give the same bits in every run, whatever the GPU's scheduling.
 // Each element contributes two values (a double2: .x and .y), so BatchNorm's backward gets sum(dy) and
 // sum(dy * xhat) in one pass; single sums leave .y at 0.
+// (Kernels only, no CUDA headers: see framework/cuda/kernels_batchnorm.cuh.)
 #pragma once
-#include <cuda_runtime.h>
+#include <stddef.h>
 
 #include "framework/cuda/index_math.h"
 
-namespace melgrad::cuda {
+namespace melgrad::cuda::kernels {
+namespace {  // internal linkage: see framework/cuda/thread_index.cuh
 
 // term(c, offset) -> double2 for the element at `offset` of channel c.
 template <class Term>
@@ -49,15 +51,5 @@ __device__ inline double2 channel_total(const double2* partials, int c, int spli
     return make_double2(x, y);
 }
 
-template <class Term>
-void launch_channel_partials(Term term, int N, int C, int HW, int splits, double2* partials, cudaStream_t st) {
-    dim3 grid((unsigned)C, (unsigned)splits);
-    channel_partials<<<grid, kReduceThreads, 0, st>>>(term, C, HW, (size_t)N * HW, splits, partials);
-}
-
-// Shared by Conv2d (bias of an (N, K, P*Q) output) and Linear (PQ = 1): out[c] += sum over n, i of x.
-void channel_sum_add(const float* x, float* out, int N, int C, int HW);
-// y[i] = b[channel] (overwrite) or y[i] += b[channel] (accumulate), for an (N, K, PQ) tensor.
-void bias_apply(float* y, const float* b, int N, int K, int PQ, bool accumulate);
-
-}  // namespace melgrad::cuda
+}  // namespace
+}  // namespace melgrad::cuda::kernels

@@ -9,7 +9,7 @@
 // sum of dy (channel_sum_add with HW = 1: deterministic).
 #include <cublas_v2.h>
 
-#include "framework/cuda/channel_reduce.cuh"
+#include "framework/cuda/bias.h"
 #include "framework/cuda/check.h"
 #include "framework/cuda/config.h"
 #include "framework/cuda/gemm_layout.h"

@@ -21,7 +21,7 @@
 // to FP16, which is a different precision contract from TF32.
 //
 // Backward accumulates (beta = 1), like the CPU: dx += ..., dw += .... The bias is our kernels
-// (channel_reduce.cuh): y += b after the convolution, db += sum of dy per channel.
+// (framework/cuda/bias.h): y += b after the convolution, db += sum of dy per channel.
 #include <cudnn.h>
 
 #include <cstring>
@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "framework/cuda/algo_choice.h"
-#include "framework/cuda/channel_reduce.cuh"
+#include "framework/cuda/bias.h"
 #include "framework/cuda/check.h"
 #include "framework/cuda/config.h"
 #include "framework/cuda/memory.h"

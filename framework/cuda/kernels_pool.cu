@@ -9,80 +9,34 @@
 #include <cuda_runtime.h>
 
 #include "framework/cuda/check.h"
-#include "framework/cuda/index_math.h"
+#include "framework/cuda/kernels_pool.cuh"
 #include "framework/cuda/memory.h"
 #include "framework/cuda/ops.h"
 
 namespace melgrad::cuda {
 
-namespace {
-
-__device__ inline size_t thread_index() { return blockIdx.x * (size_t)blockDim.x + threadIdx.x; }
-
-__global__ void maxpool_forward_kernel(const float* x, float* y, int32_t* argmax, Pool2dGeometry g, size_t n) {
-    size_t o = thread_index();
-    if (o >= n) return;
-    const int pq = g.P * g.Q;
-    size_t nc = o / pq;
-    int p = (int)(o % pq) / g.Q, q = (int)(o % pq) % g.Q;
-    float v;
-    argmax[o] = maxpool_window(x + nc * g.H * g.W, g, p, q, &v);
-    y[o] = v;
-}
-
-__global__ void maxpool_backward_kernel(const float* dy, const int32_t* argmax, float* dx, Pool2dGeometry g,
-                                        size_t n, bool accumulate) {
-    size_t i = thread_index();
-    if (i >= n) return;
-    const int hw = g.H * g.W;
-    size_t nc = i / hw;
-    int h = (int)(i % hw) / g.W, w = (int)(i % hw) % g.W;
-    size_t plane_out = nc * g.P * g.Q;
-    dx[i] = (accumulate ? dx[i] : 0.0f) + maxpool_input_grad(dy + plane_out, argmax + plane_out, g, h, w);
-}
-
-__global__ void avgpool_forward_kernel(const float* x, float* y, Pool2dGeometry g, size_t n) {
-    size_t o = thread_index();
-    if (o >= n) return;
-    const int pq = g.P * g.Q;
-    size_t nc = o / pq;
-    int p = (int)(o % pq) / g.Q, q = (int)(o % pq) % g.Q;
-    y[o] = avgpool_window(x + nc * g.H * g.W, g, p, q);
-}
-
-__global__ void avgpool_backward_kernel(const float* dy, float* dx, Pool2dGeometry g, size_t n) {
-    size_t i = thread_index();
-    if (i >= n) return;
-    const int hw = g.H * g.W;
-    size_t nc = i / hw;
-    int h = (int)(i % hw) / g.W, w = (int)(i % hw) % g.W;
-    dx[i] += avgpool_input_grad(dy + nc * g.P * g.Q, g, h, w);
-}
-
-}  // namespace
-
 void maxpool2d_forward(const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g) {
     size_t n = (size_t)g.N * g.C * g.P * g.Q;
     if (n == 0) return;
-    maxpool_forward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(x, y, argmax, g, n);
+    kernels::maxpool_forward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(x, y, argmax, g, n);
     CUDA_CHECK_LAUNCH("maxpool_forward_kernel");
 }
 void maxpool2d_backward(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g, bool accumulate) {
     size_t n = (size_t)g.N * g.C * g.H * g.W;
     if (n == 0) return;
-    maxpool_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(dy, argmax, dx, g, n, accumulate);
+    kernels::maxpool_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(dy, argmax, dx, g, n, accumulate);
     CUDA_CHECK_LAUNCH("maxpool_backward_kernel");
 }
 void avgpool2d_forward(const float* x, float* y, const Pool2dGeometry& g) {
     size_t n = (size_t)g.N * g.C * g.P * g.Q;
     if (n == 0) return;
-    avgpool_forward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(x, y, g, n);
+    kernels::avgpool_forward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(x, y, g, n);
     CUDA_CHECK_LAUNCH("avgpool_forward_kernel");
 }
 void avgpool2d_backward(const float* dy, float* dx, const Pool2dGeometry& g) {
     size_t n = (size_t)g.N * g.C * g.H * g.W;
     if (n == 0) return;
-    avgpool_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(dy, dx, g, n);
+    kernels::avgpool_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(dy, dx, g, n);
     CUDA_CHECK_LAUNCH("avgpool_backward_kernel");
 }
 

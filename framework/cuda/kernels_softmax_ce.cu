@@ -8,49 +8,24 @@
 #include <cuda_runtime.h>
 
 #include "framework/cuda/check.h"
-#include "framework/cuda/index_math.h"
+#include "framework/cuda/kernels_softmax_ce.cuh"
 #include "framework/cuda/memory.h"
 #include "framework/cuda/ops.h"
 
 namespace melgrad::cuda {
 
-namespace {
-
-__global__ void softmax_ce_forward_kernel(const float* logits, const int* labels, float* probs, float* loss,
-                                          double* row_loss, int N, int C) {
-    for (int n = threadIdx.x; n < N; n += blockDim.x)
-        row_loss[n] = softmax_ce_row(logits + (size_t)n * C, C, labels[n], probs + (size_t)n * C);
-    __syncthreads();
-    if (threadIdx.x == 0) {
-        double total = 0;
-        for (int n = 0; n < N; n++) total += row_loss[n];
-        *loss = (float)(total / N);
-    }
-}
-
-// dlogits += dloss * (probs - onehot) / N; dloss from the host (scale_host) or the device (scale_device).
-__global__ void softmax_ce_backward_kernel(const float* probs, const int* labels, float scale_host,
-                                           const float* dloss_device, float* dlogits, int N, int C) {
-    size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x;
-    if (i >= (size_t)N * C) return;
-    const float scale = dloss_device ? *dloss_device / (float)N : scale_host;
-    int n = (int)(i / C), c = (int)(i % C);
-    dlogits[i] += scale * (probs[i] - (c == labels[n] ? 1.0f : 0.0f));
-}
-
-}  // namespace
-
 void softmax_cross_entropy_forward(const float* logits, const int* labels, float* probs, float* loss, int N, int C) {
     DeviceBuffer row_loss((size_t)(N > 0 ? N : 1) * sizeof(double));
-    softmax_ce_forward_kernel<<<1, kThreads, 0, stream()>>>(logits, labels, probs, loss, row_loss.as<double>(), N, C);
+    kernels::softmax_ce_forward_kernel<<<1, kThreads, 0, stream()>>>(logits, labels, probs, loss, row_loss.as<double>(),
+                                                                      N, C);
     CUDA_CHECK_LAUNCH("softmax_ce_forward_kernel");
 }
 
 void softmax_cross_entropy_backward(const float* probs, const int* labels, float dloss, float* dlogits, int N, int C) {
     size_t n = (size_t)N * C;
     if (n == 0) return;
-    softmax_ce_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(probs, labels, dloss / (float)N, nullptr,
-                                                                          dlogits, N, C);
+    kernels::softmax_ce_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(probs, labels, dloss / (float)N,
+                                                                                   nullptr, dlogits, N, C);
     CUDA_CHECK_LAUNCH("softmax_ce_backward_kernel");
 }
 
@@ -58,7 +33,8 @@ void softmax_cross_entropy_backward_device_scale(const float* probs, const int* 
                                                  float* dlogits, int N, int C) {
     size_t n = (size_t)N * C;
     if (n == 0) return;
-    softmax_ce_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(probs, labels, 0.0f, dloss, dlogits, N, C);
+    kernels::softmax_ce_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(probs, labels, 0.0f, dloss,
+                                                                                   dlogits, N, C);
     CUDA_CHECK_LAUNCH("softmax_ce_backward_kernel");
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "framework/cuda/allocator.h"
+#include "framework/cuda/launch_shape.h"  // kThreads, blocks_for
 
 namespace melgrad::cuda {
 
@@ -40,9 +41,5 @@ private:
     void* ptr_ = nullptr;
     size_t bytes_ = 0;
 };
-
-// Launch configuration for one thread per element.
-constexpr int kThreads = 256;
-inline unsigned blocks_for(size_t n, int threads = kThreads) { return (unsigned)((n + threads - 1) / threads); }
 
 }  // namespace melgrad::cuda

@@ -1,0 +1,42 @@
+// ReLU, dropout and add_into kernels: one thread per element.
+// The kernels alone (no launches, no CUDA headers): the .cu file next to this one launches them, and the CPU
+// tests run them on the kernel emulator (tests/cuda/kernel_emulator.h, tests/cuda/test_cuda_kernels_emulated.cpp).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "framework/cuda/index_math.h"
+#include "framework/cuda/thread_index.cuh"
+
+namespace melgrad::cuda::kernels {
+namespace {  // internal linkage: see framework/cuda/thread_index.cuh
+
+__global__ void relu_forward_kernel(const float* x, float* y, size_t n) {
+    size_t i = thread_index();
+    if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+__global__ void relu_backward_kernel(const float* y, const float* dy, float* dx, size_t n, bool accumulate) {
+    size_t i = thread_index();
+    if (i < n) dx[i] = (accumulate ? dx[i] : 0.0f) + (y[i] > 0.0f ? dy[i] : 0.0f);
+}
+__global__ void add_into_kernel(float* dst, const float* src, size_t n) {
+    size_t i = thread_index();
+    if (i < n) dst[i] += src[i];
+}
+// The mask comes from (stream, i) alone (counter-based RNG), so it is the CPU's mask bit for bit. Inside a
+// captured CUDA graph, replay_counter is non-null and mixed into the stream (see framework/cuda/graph.h).
+__global__ void dropout_forward_kernel(const float* x, float* y, float* mask, size_t n, float p, float scale,
+                                       uint64_t stream, const uint64_t* replay_counter) {
+    size_t i = thread_index();
+    if (i >= n) return;
+    if (replay_counter) stream = splitmix64_mix(stream ^ splitmix64_mix(*replay_counter));
+    mask[i] = dropout_mask_value(stream, i, p, scale);
+    y[i] = x[i] * mask[i];
+}
+__global__ void dropout_backward_kernel(const float* dy, const float* mask, float* dx, size_t n) {
+    size_t i = thread_index();
+    if (i < n) dx[i] += dy[i] * mask[i];
+}
+
+}  // namespace
+}  // namespace melgrad::cuda::kernels
