@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "framework/cuda/check.h"
+#include "framework/cuda/kernels_fill.cuh"
 #include "framework/cuda/memory.h"
 #include "framework/tensor.h"
 
@@ -221,11 +222,6 @@ void refuse_during_capture(const char* what) {
 }
 }  // namespace
 
-__global__ void fill_kernel(float* dst, float value, size_t count) {
-    size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x;
-    if (i < count) dst[i] = value;
-}
-
 }  // namespace cuda
 
 // ---- the hooks framework/tensor.cpp calls for CUDA tensors -------------------------------------------
@@ -252,7 +248,7 @@ void copy(float* dst, bool dst_gpu, const float* src, bool src_gpu, size_t count
 
 void fill(float* dst, float value, size_t count) {
     if (count == 0) return;
-    cuda::fill_kernel<<<cuda::blocks_for(count), cuda::kThreads, 0, cuda::stream()>>>(dst, value, count);
+    cuda::kernels::fill_kernel<<<cuda::blocks_for(count), cuda::kThreads, 0, cuda::stream()>>>(dst, value, count);
     CUDA_CHECK_LAUNCH("fill_kernel");
 }
 }  // namespace cuda_memory

@@ -18,6 +18,7 @@
 
 #include "framework/cuda/kernels_batchnorm.cuh"
 #include "framework/cuda/kernels_elementwise.cuh"
+#include "framework/cuda/kernels_fill.cuh"
 #include "framework/cuda/kernels_optim.cuh"
 #include "framework/cuda/kernels_pool.cuh"
 #include "framework/cuda/kernels_softmax_ce.cuh"
@@ -136,13 +137,18 @@ TEST_CASE("kernel emulator: barriers order the threads of a block, and a barrier
     for (int s : seen) CHECK(s == 1);
 }
 
-TEST_CASE("emulated CUDA kernels: ReLU, add_into and dropout give the CPU's bits") {
+TEST_CASE("emulated CUDA kernels: fill, ReLU, add_into and dropout give the CPU's bits") {
     for (size_t n : {(size_t)1, (size_t)255, (size_t)256, (size_t)1000}) {
         CAPTURE(n);
         const std::vector<float> x = random_values(n, 1 + n), dy = random_values(n, 2 + n),
                                  dx0 = random_values(n, 3 + n);
         std::vector<float> want(n), want_dx(n), want_mask(n);
         for (Order order : kOrders) {
+            Guarded<float> filled(x);
+            launch(order, blocks_for(n), kThreads, kernels::fill_kernel, filled.data(), -2.5f, n);
+            CHECK(filled.values() == std::vector<float>(n, -2.5f));
+            CHECK(filled.guard_intact());
+
             Guarded<float> y(zeros<float>(n));
             launch(order, blocks_for(n), kThreads, kernels::relu_forward_kernel, x.data(), y.data(), n);
             relu_forward_cpu(x.data(), want.data(), n);
