@@ -38,7 +38,9 @@ CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=
 ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
   CUDA_SRCS := $(shell find framework -name '*.cu' 2>/dev/null)
   CXXFLAGS  += -DMELGRAD_CUDA=1 -I$(CUDA_HOME)/include -I$(CUDNN_HOME)/include
-  NVCCFLAGS ?= -O2 -std=c++17 $(CUDA_ARCHS) -I. -I$(CUDNN_HOME)/include -MMD -MP -Xcompiler -fopenmp
+  # --fmad=false: the GPU twin of -ffp-contract=off. nvcc would fuse a*b + c into one FMA (one rounding
+  # instead of two); without it our kernels do the CPU layers' float operations in the CPU's order.
+  NVCCFLAGS ?= -O2 -std=c++17 --fmad=false $(CUDA_ARCHS) -I. -I$(CUDNN_HOME)/include -MMD -MP -Xcompiler -fopenmp
   CUDNN_LIB := $(firstword $(wildcard $(CUDNN_HOME)/lib64/libcudnn.so* $(CUDNN_HOME)/lib/libcudnn.so*) $(CUDA_HOME)/lib64)
   # The pip package ships only libcudnn.so.9 (no libcudnn.so symlink): link that file by name then.
   CUDNN_LINK := $(if $(findstring .so.,$(notdir $(CUDNN_LIB))),-l:$(notdir $(CUDNN_LIB)),-lcudnn)

@@ -3,8 +3,9 @@
 // are computed on the host by the optimizer (framework/optim/), exactly as for the CPU kernels.
 //
 // Every line mirrors sgd_update_cpu / adam_update_cpu in the same order, with the _rn intrinsics so that
-// nvcc cannot fuse a*b + c into one FMA (the CPU build uses -ffp-contract=off; division and sqrt are
-// IEEE-rounded in both): the GPU update is meant to give the CPU's bits for the same inputs.
+// nvcc cannot fuse a*b + c into one FMA even when built without the Makefile's --fmad=false (the CPU build
+// uses -ffp-contract=off; division and sqrt are IEEE-rounded in both): the GPU update is meant to give the
+// CPU's bits for the same inputs.
 #include <cuda_runtime.h>
 
 #include "framework/cuda/check.h"
