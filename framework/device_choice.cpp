@@ -27,18 +27,4 @@ Device choose_device(const std::string& flag, bool announce) {
     throw std::invalid_argument("--device must be auto, cpu or cuda, got '" + flag + "'");
 }
 
-Device choose_device(const std::string& flag, bool announce, const std::string& cpu_only_layer) {
-    if (cpu_only_layer.empty() || flag == "cpu") return choose_device(flag, announce);
-    if (flag == "cuda")
-        throw std::runtime_error("--device cuda: the model's " + cpu_only_layer +
-                                 " layer has no CUDA implementation yet; use --device cpu");
-    if (flag == "auto") {
-        if (announce)
-            std::fprintf(stderr, "device: auto -> cpu (the model's %s layer has no CUDA implementation yet)\n",
-                         cpu_only_layer.c_str());
-        return Device::CPU;
-    }
-    return choose_device(flag, announce);  // the error for an unknown flag
-}
-
 }  // namespace melgrad

@@ -9,7 +9,4 @@
 
 namespace melgrad {
 Device choose_device(const std::string& flag, bool announce = true);
-// The same for a model whose layer `cpu_only_layer` (Module::cpu_only_layer(), "" for none) has no CUDA
-// implementation: auto keeps it on the CPU (one line says why), cuda refuses it with the layer named.
-Device choose_device(const std::string& flag, bool announce, const std::string& cpu_only_layer);
 }

@@ -47,9 +47,6 @@ public:
     bool training() const { return training_; }
 
     virtual void to(Device d);               // move every parameter and buffer (default: via state())
-    // The type of the first layer with no CUDA implementation ("GRU"), or "" when every layer has one:
-    // --device auto then keeps such a model on the CPU (framework/device_choice.h).
-    virtual std::string cpu_only_layer() const { return ""; }
     void zero_grad();                        // every parameter's grad := 0
 
 protected:

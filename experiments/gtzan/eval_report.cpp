@@ -28,7 +28,7 @@ std::string evaluate_run(const EvalOptions& o) {
     BuiltModel built = build_model(ck.meta("model_text"), ckpt_path.string() + " (model_text)");
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, "");
-    Device device = choose_device(o.device, false, built.model->cpu_only_layer());
+    Device device = choose_device(o.device, false);
     built.model->to(device);
     std::string split_name = ck.meta("split");
     Split split = make_split(data, split_name, std::stoull(ck.meta("seed")));

@@ -24,7 +24,7 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 GenrePredictor::GenrePredictor(const std::string& path, const std::string& device) {
     Checkpoint ck = load_checkpoint(path);
     BuiltModel built = build_model(ck.meta("model_text"), path + " (model_text)");
-    device_ = choose_device(device, false, built.model->cpu_only_layer());
+    device_ = choose_device(device, false);
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, ck.has("model.0.weight") ? "model" : "");
     model_ = std::move(built.model);

@@ -81,7 +81,7 @@ TrainResult train(const TrainOptions& o) {
     std::string model_text = resolve_model_text(o.model);
     BuiltModel built = build_model(model_text, o.model, o.seed);
     Module& model = *built.model;
-    Device device = choose_device(o.device, !o.quiet, model.cpu_only_layer());
+    Device device = choose_device(o.device, !o.quiet);
     cuda::set_tf32(o.tf32);
     cuda::set_deterministic(o.deterministic);
     Shape expected = {1, data.n_mels(), data.chunk_frames()};

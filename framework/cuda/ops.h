@@ -8,6 +8,7 @@
 //   maxpool2d_*, avgpool2d_*      framework/cuda/kernels_pool.cu
 //   softmax_cross_entropy_*       framework/cuda/kernels_softmax_ce.cu
 //   sgd_update, adam_update       framework/cuda/kernels_optim.cu   (fused: one kernel per parameter)
+//   gru_*, to_sequence_*          framework/cuda/gru.cu             (cuBLAS projections + our gate kernels)
 // Like the CPU functions, backward passes ACCUMULATE (+=) into the gradients; a null dx / db is skipped.
 // Where a function takes `accumulate`, false means dx is fresh, uninitialised memory to write (=), not add to
 // (Tensor::grad_to_write).
@@ -59,6 +60,16 @@ void softmax_cross_entropy_backward(const float* probs, const int* labels, float
 // training step can be captured in a CUDA graph. The layer uses this one.
 void softmax_cross_entropy_backward_device_scale(const float* probs, const int* labels, const float* dloss,
                                                  float* dlogits, int N, int C);
+
+// gi, hs, gates: device scratch and saved state, laid out as gru_forward_cpu's (framework/layers/gru.h).
+void gru_forward(const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
+                 float* gi, float* hs, float* gates, int N, int T, int I, int H);
+void gru_output(const float* hs, float* y, bool sequence, int N, int T, int H);
+void gru_backward(const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
+                  const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh, float* db_ih, float* db_hh,
+                  int N, int T, int I, int H);
+void to_sequence_forward(const float* x, float* y, int N, int C, int H, int W);
+void to_sequence_backward(const float* dy, float* dx, int N, int C, int H, int W);
 
 void sgd_update(float* param, const float* grad, float* momentum_buffer, size_t n, const SgdScalars& s);
 void adam_update(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n, const AdamScalars& s);

@@ -2,7 +2,7 @@
 //   CUDA tensor                -> cuda::NAME(...)            (framework/cuda/, when compiled in)
 //   CPU tensor, CpuPath::Fast  -> NAME_fast(...)             (framework/cpu/: im2col + SGEMM)
 //   CPU tensor, Reference      -> NAME_reference(...)        (plain loops, next to the layer)
-// Ops whose CPU code has a single version (elementwise, pooling, BatchNorm) use MELGRAD_DISPATCH_CPU1,
+// Ops whose CPU code has a single version (elementwise, pooling, BatchNorm, GRU) use MELGRAD_DISPATCH_CPU1,
 // which calls NAME_cpu(...) for CPU tensors.
 #pragma once
 #include <stdexcept>
@@ -14,10 +14,6 @@
 namespace melgrad {
 [[noreturn]] inline void cuda_op_missing(const char* op) {
     throw std::runtime_error(std::string("op '") + op + "' has no CUDA implementation in this build");
-}
-// Layers written for the CPU only so far (the recurrent ones): a CUDA tensor gets this error, naming the layer.
-[[noreturn]] inline void cuda_layer_missing(const char* layer) {
-    throw std::runtime_error(std::string(layer) + " has no CUDA implementation yet; use --device cpu");
 }
 }  // namespace melgrad
 
@@ -41,13 +37,5 @@ namespace melgrad {
 #define MELGRAD_DISPATCH_CPU1(t, fn, ...)                                       \
     do {                                                                        \
         if ((t).device() == ::melgrad::Device::CUDA) MELGRAD_CUDA_CALL(fn, __VA_ARGS__); \
-        else fn##_cpu(__VA_ARGS__);                                             \
-    } while (0)
-
-// Ops that exist only on the CPU so far (GRU, ToSequence): NAME_cpu(...) for CPU tensors, and for CUDA tensors
-// "<layer> has no CUDA implementation yet; use --device cpu", in CPU-only and CUDA builds alike.
-#define MELGRAD_DISPATCH_CPU_ONLY(t, layer, fn, ...)                           \
-    do {                                                                        \
-        if ((t).device() == ::melgrad::Device::CUDA) ::melgrad::cuda_layer_missing(layer); \
         else fn##_cpu(__VA_ARGS__);                                             \
     } while (0)

@@ -63,6 +63,17 @@ void gru_forward_cpu(const float* x, const float* w_ih, const float* w_hh, const
     }
 }
 
+void gru_output_cpu(const float* hs, float* y, bool sequence, int N, int T, int H) {
+    if (!sequence) {  // h_T
+        std::copy(hs + (size_t)T * N * H, hs + (size_t)(T + 1) * N * H, y);
+        return;
+    }
+    for (int n = 0; n < N; n++)  // (T, N, H) -> (N, T, H)
+        for (int t = 0; t < T; t++)
+            std::copy(hs + ((size_t)(t + 1) * N + n) * H, hs + ((size_t)(t + 1) * N + n + 1) * H,
+                      y + ((size_t)n * T + t) * H);
+}
+
 // Backpropagation through time. dh_t = dL/dh_t is the gradient reaching h_t: from the output (dy at step t
 // with output=sequence, or dy at t = T only) plus what step t+1 sends back. Walking t = T..1, with
 // d = dh_t and the saved r, z, n, gh_n of step t:
@@ -165,9 +176,9 @@ struct GRUNode : TapeNode {
     void backward() override {
         int N = x.dim(0), T = x.dim(1), I = x.dim(2), H = w_hh.dim(1);
         float* dx = x.requires_grad() ? x.grad().data() : nullptr;
-        MELGRAD_DISPATCH_CPU_ONLY(y, "GRU", gru_backward, x.data(), w_ih.data(), w_hh.data(), hs.data(),
-                                  gates.data(), y.grad().data(), sequence, dx, w_ih.grad().data(),
-                                  w_hh.grad().data(), b_ih.grad().data(), b_hh.grad().data(), N, T, I, H);
+        MELGRAD_DISPATCH_CPU1(y, gru_backward, x.data(), w_ih.data(), w_hh.data(), hs.data(), gates.data(),
+                              y.grad().data(), sequence, dx, w_ih.grad().data(), w_hh.grad().data(),
+                              b_ih.grad().data(), b_hh.grad().data(), N, T, I, H);
     }
 };
 }  // namespace
@@ -177,20 +188,10 @@ Tensor GRU::forward(const Tensor& x) {
     const int N = x.dim(0), T = x.dim(1), I = input_size, H = hidden_size;
     Device dev = x.device();
     Tensor gi({N, T, 3 * H}, dev), hs({T + 1, N, H}, dev), gates({T, N, 4 * H}, dev);
-    MELGRAD_DISPATCH_CPU_ONLY(x, "GRU", gru_forward, x.data(), weight_ih.data(), weight_hh.data(), bias_ih.data(),
-                              bias_hh.data(), gi.data(), hs.data(), gates.data(), N, T, I, H);
-    // The output: h_T, or every h_t reordered from time-major (T, N, H) to batch-first (N, T, H).
+    MELGRAD_DISPATCH_CPU1(x, gru_forward, x.data(), weight_ih.data(), weight_hh.data(), bias_ih.data(),
+                          bias_hh.data(), gi.data(), hs.data(), gates.data(), N, T, I, H);
     Tensor y(out, dev);
-    float* yp = y.data();
-    const float* hp = hs.data();
-    if (output == Output::Last) {
-        std::copy(hp + (size_t)T * N * H, hp + (size_t)(T + 1) * N * H, yp);
-    } else {
-        for (int n = 0; n < N; n++)
-            for (int t = 0; t < T; t++)
-                std::copy(hp + ((size_t)(t + 1) * N + n) * H, hp + ((size_t)(t + 1) * N + n + 1) * H,
-                          yp + ((size_t)n * T + t) * H);
-    }
+    MELGRAD_DISPATCH_CPU1(x, gru_output, hs.data(), y.data(), output == Output::Sequence, N, T, H);
     if (should_record({&x, &weight_ih, &weight_hh, &bias_ih, &bias_hh})) {
         auto node = std::make_unique<GRUNode>();
         node->x = x; node->w_ih = weight_ih; node->w_hh = weight_hh; node->b_ih = bias_ih; node->b_hh = bias_hh;

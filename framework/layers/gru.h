@@ -29,6 +29,9 @@ class Rng;
 // gi (N, T, 3H) is scratch for the input projections.
 void gru_forward_cpu(const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
                      float* gi, float* hs, float* gates, int N, int T, int I, int H);
+// The output from hs: h_T (N, H) when sequence = false, else every h_t reordered from time-major to
+// batch-first (N, T, H).
+void gru_output_cpu(const float* hs, float* y, bool sequence, int N, int T, int H);
 // BPTT. dy is the output's gradient: (N, H) for the last step only (sequence = false) or (N, T, H).
 // Adds (+=) into dx (may be null), dw_ih, dw_hh, db_ih, db_hh.
 void gru_backward_cpu(const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
@@ -44,7 +47,6 @@ public:
     Tensor forward(const Tensor& x) override;
     Shape output_shape(const Shape& input) const override;
     void collect_parameters(const std::string& prefix, std::vector<NamedTensor>& out) override;
-    std::string cpu_only_layer() const override { return type(); }
     // PyTorch's default: every parameter U(-1/sqrt(H), 1/sqrt(H)), drawn in the order
     // weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0.
     void reset_parameters(Rng& rng);

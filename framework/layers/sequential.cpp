@@ -40,11 +40,6 @@ void Sequential::set_training(bool on) {
     training_ = on;
     for (auto& l : layers_) l->set_training(on);
 }
-std::string Sequential::cpu_only_layer() const {
-    for (const auto& l : layers_)
-        if (std::string t = l->cpu_only_layer(); !t.empty()) return t;
-    return "";
-}
 
 void Sequential::set_random_stream(uint64_t seed) {
     for (size_t i = 0; i < layers_.size(); i++) layers_[i]->set_random_stream(splitmix64_mix(seed + i));

@@ -20,7 +20,6 @@ public:
     void collect_buffers(const std::string& prefix, std::vector<NamedTensor>& out) override;
     void set_training(bool on) override;
     void set_random_stream(uint64_t seed) override;
-    std::string cpu_only_layer() const override;
     size_t size() const { return layers_.size(); }
     Module& operator[](size_t i) { return *layers_.at(i); }
 

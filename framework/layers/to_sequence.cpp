@@ -39,16 +39,15 @@ struct ToSequenceNode : TapeNode {
     const char* name() const override { return "ToSequence"; }
     void backward() override {
         if (!x.requires_grad()) return;
-        MELGRAD_DISPATCH_CPU_ONLY(y, "ToSequence", to_sequence_backward, y.grad().data(), x.grad().data(), x.dim(0),
-                                  x.dim(1), x.dim(2), x.dim(3));
+        MELGRAD_DISPATCH_CPU1(y, to_sequence_backward, y.grad().data(), x.grad().data(), x.dim(0), x.dim(1),
+                              x.dim(2), x.dim(3));
     }
 };
 }  // namespace
 
 Tensor ToSequence::forward(const Tensor& x) {
     Tensor y(output_shape(x.shape()), x.device());
-    MELGRAD_DISPATCH_CPU_ONLY(x, "ToSequence", to_sequence_forward, x.data(), y.data(), x.dim(0), x.dim(1), x.dim(2),
-                              x.dim(3));
+    MELGRAD_DISPATCH_CPU1(x, to_sequence_forward, x.data(), y.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3));
     if (should_record({&x})) {
         auto node = std::make_unique<ToSequenceNode>();
         node->x = x; node->y = y;

@@ -16,7 +16,6 @@ public:
     std::string describe() const override { return "ToSequence(time=W, features=C*H)"; }
     Tensor forward(const Tensor& x) override;
     Shape output_shape(const Shape& input) const override;
-    std::string cpu_only_layer() const override { return type(); }
 };
 
 }  // namespace melgrad

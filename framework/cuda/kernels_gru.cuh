@@ -1,0 +1,102 @@
+// GRU and ToSequence kernels: one thread per (example, hidden unit) for the gates of one time step, one
+// thread per output element for the moves. Each body is the CPU loop's body (framework/layers/gru.cpp,
+// to_sequence.cpp), the same float operations in the same order.
+// The kernels alone (no launches, no CUDA headers): framework/cuda/gru.cu launches them, and the CPU tests run
+// them on the kernel emulator (tests/cuda/kernel_emulator.h, tests/cuda/test_cuda_kernels_emulated.cpp).
+#pragma once
+#include <math.h>
+#include <stddef.h>
+
+#include "framework/cuda/thread_index.cuh"
+
+namespace melgrad::cuda::kernels {
+namespace {  // internal linkage: see framework/cuda/thread_index.cuh
+
+__device__ inline float sigmoid(float a) { return 1.0f / (1.0f + expf(-a)); }
+
+// Step t of the forward pass (formulas in framework/layers/gru.h). gi (N, T, 3H): the input projections of
+// every step; gh (N, 3H): W_hh h_{t-1} + b_hh of this step; h_prev, h (N, H); gates_t (N, 4H): the saved
+// [r, z, n, gh_n] of this step.
+__global__ void gru_gates_forward_kernel(const float* gi, const float* gh, const float* h_prev, float* h,
+                                         float* gates_t, int N, int T, int H, int t) {
+    size_t i = thread_index();
+    if (i >= (size_t)N * H) return;
+    const int n = (int)(i / H), j = (int)(i % H);
+    const float* a = gi + ((size_t)n * T + t) * 3 * H;  // [gi_r, gi_z, gi_n] of example n, step t
+    const float* b = gh + (size_t)n * 3 * H;            // [gh_r, gh_z, gh_n]
+    float* g = gates_t + (size_t)n * 4 * H;
+    float r = sigmoid(a[j] + b[j]);
+    float z = sigmoid(a[H + j] + b[H + j]);
+    float ghn = b[2 * H + j];
+    float cand = tanhf(a[2 * H + j] + r * ghn);
+    float hp = h_prev[i];
+    h[i] = (1.0f - z) * cand + z * hp;
+    g[j] = r;
+    g[H + j] = z;
+    g[2 * H + j] = cand;
+    g[3 * H + j] = ghn;
+}
+
+// Step t of backpropagation through time (the derivation is in framework/layers/gru.cpp). dh (N, H) is
+// dL/dh_t from the later steps; with sequence output dy (N, T, H) adds step t's own gradient. Writes dgi of
+// step t (into dgi (N, T, 3H)), dgh (N, 3H), and dh_prev = dL/dh_{t-1} through h_t's direct z ⊙ h_{t-1} term
+// (the caller adds the path through W_hh with a GEMM).
+__global__ void gru_gates_backward_kernel(const float* gates_t, const float* h_prev, const float* dy, bool sequence,
+                                          const float* dh, float* dh_prev, float* dgi, float* dgh, int N, int T,
+                                          int H, int t) {
+    size_t i = thread_index();
+    if (i >= (size_t)N * H) return;
+    const int n = (int)(i / H), j = (int)(i % H);
+    const float* g = gates_t + (size_t)n * 4 * H;
+    float* dgi_nt = dgi + ((size_t)n * T + t) * 3 * H;
+    float* dgh_n = dgh + (size_t)n * 3 * H;
+    float d = dh[i];
+    if (sequence) d += dy[((size_t)n * T + t) * H + j];  // h_t is also output number t
+    float r = g[j], z = g[H + j], cand = g[2 * H + j], ghn = g[3 * H + j];
+    float hp = h_prev[i];
+    float dcand = d * (1.0f - z);
+    float dz = d * (hp - cand);
+    float da_n = dcand * (1.0f - cand * cand);
+    float da_r = da_n * ghn * r * (1.0f - r);
+    float da_z = dz * z * (1.0f - z);
+    dgi_nt[j] = da_r;
+    dgi_nt[H + j] = da_z;
+    dgi_nt[2 * H + j] = da_n;
+    dgh_n[j] = da_r;
+    dgh_n[H + j] = da_z;
+    dgh_n[2 * H + j] = da_n * r;
+    dh_prev[i] = d * z;
+}
+
+// The GRU's output from hs (T+1, N, H), time-major: h_T (N, H), or every h_t batch-first (N, T, H).
+__global__ void gru_output_kernel(const float* hs, float* y, bool sequence, int N, int T, int H) {
+    size_t i = thread_index();
+    const size_t count = (size_t)N * (sequence ? T : 1) * H;
+    if (i >= count) return;
+    if (!sequence) {
+        y[i] = hs[(size_t)T * N * H + i];
+        return;
+    }
+    const size_t n = i / ((size_t)T * H), t = (i / H) % T, j = i % H;
+    y[i] = hs[((t + 1) * N + n) * H + j];
+}
+
+// ToSequence (framework/layers/to_sequence.h): y[n, w, c·H + h] = x[n, c, h, w]; one thread per y element.
+__global__ void to_sequence_forward_kernel(const float* x, float* y, int N, int C, int H, int W) {
+    size_t i = thread_index();
+    const size_t F = (size_t)C * H;
+    if (i >= (size_t)N * W * F) return;
+    const size_t n = i / ((size_t)W * F), w = (i / F) % W, f = i % F;
+    y[i] = x[(n * C * H + f) * W + w];  // f = c·H + h, so (n·C + c)·H + h = n·C·H + f
+}
+// Backward: dx[n, c, h, w] += dy[n, w, c·H + h]; one thread per dx element (a gather: no atomics).
+__global__ void to_sequence_backward_kernel(const float* dy, float* dx, int N, int C, int H, int W) {
+    size_t i = thread_index();
+    const size_t F = (size_t)C * H;
+    if (i >= (size_t)N * F * W) return;
+    const size_t n = i / (F * W), f = (i / W) % F, w = i % W;
+    dx[i] += dy[(n * W + w) * F + f];
+}
+
+}  // namespace
+}  // namespace melgrad::cuda::kernels
