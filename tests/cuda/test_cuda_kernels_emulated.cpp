@@ -19,16 +19,21 @@
 #include "framework/cuda/kernels_batchnorm.cuh"
 #include "framework/cuda/kernels_elementwise.cuh"
 #include "framework/cuda/kernels_fill.cuh"
+#include "framework/cuda/kernels_gru.cuh"
 #include "framework/cuda/kernels_optim.cuh"
 #include "framework/cuda/kernels_pool.cuh"
 #include "framework/cuda/kernels_softmax_ce.cuh"
+#include "framework/backend.h"
 #include "framework/cuda/launch_shape.h"
 #include "framework/layers/batchnorm2d.h"
 #include "framework/layers/dropout.h"
 #include "framework/layers/elementwise.h"
+#include "framework/layers/gru.h"
+#include "framework/layers/linear.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
 #include "framework/layers/softmax_cross_entropy.h"
+#include "framework/layers/to_sequence.h"
 #include "framework/optim/adam.h"
 #include "framework/optim/sgd.h"
 #include "framework/rng.h"
@@ -490,4 +495,126 @@ TEST_CASE("emulated CUDA kernels: fused SGD and Adam(W) updates give the CPU's b
             CHECK(same_bits(v.values(), want_v));
             CHECK((param.guard_intact() && m.guard_intact() && v.guard_intact()));
         }
+}
+
+namespace {
+struct ReferenceCpuPath {  // the CPU GRU's projections on the plain loops, like the stand-in below
+    CpuPath saved = cpu_path();
+    ReferenceCpuPath() { set_cpu_path(CpuPath::Reference); }
+    ~ReferenceCpuPath() { set_cpu_path(saved); }
+};
+// framework/cuda/gru.cu's gru_forward and gru_backward on the emulator, with the CPU's reference Linear
+// standing in for cuBLAS (the GPU tests check the real thing).
+void emulated_gru_forward(Order order, const float* x, const float* w_ih, const float* w_hh, const float* b_ih,
+                          const float* b_hh, float* gi, float* hs, float* gates, int N, int T, int I, int H) {
+    const int G = 3 * H;
+    const size_t cells = (size_t)N * H;
+    linear_forward_reference(x, w_ih, b_ih, gi, N * T, I, G);
+    std::fill(hs, hs + cells, 0.0f);
+    Guarded<float> gh(zeros<float>(cells * 3));
+    for (int t = 0; t < T; t++) {
+        const float* h_prev = hs + (size_t)t * cells;
+        linear_forward_reference(h_prev, w_hh, b_hh, gh.data(), N, H, G);
+        launch(order, blocks_for(cells), kThreads, kernels::gru_gates_forward_kernel, (const float*)gi,
+               (const float*)gh.data(), h_prev, hs + (size_t)(t + 1) * cells, gates + (size_t)t * cells * 4, N, T, H,
+               t);
+    }
+}
+void emulated_gru_backward(Order order, const float* x, const float* w_ih, const float* w_hh, const float* hs,
+                           const float* gates, const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh,
+                           float* db_ih, float* db_hh, int N, int T, int I, int H) {
+    const int G = 3 * H;
+    const size_t cells = (size_t)N * H;
+    Guarded<float> dgi(zeros<float>(cells * T * 3)), dh_a(zeros<float>(cells)), dh_b(zeros<float>(cells)),
+        dgh(zeros<float>(cells * 3));
+    float* dh = dh_a.data();
+    float* dh_prev = dh_b.data();
+    if (!sequence) std::copy(dy, dy + cells, dh);
+    for (int t = T - 1; t >= 0; t--) {
+        const float* h_prev = hs + (size_t)t * cells;
+        launch(order, blocks_for(cells), kThreads, kernels::gru_gates_backward_kernel, gates + (size_t)t * cells * 4,
+               h_prev, dy, sequence, (const float*)dh, dh_prev, dgi.data(), dgh.data(), N, T, H, t);
+        linear_backward_reference(h_prev, w_hh, dgh.data(), t > 0 ? dh_prev : nullptr, dw_hh, db_hh, N, H, G);
+        std::swap(dh, dh_prev);
+    }
+    linear_backward_reference(x, w_ih, dgi.data(), dx, dw_ih, db_ih, N * T, I, G);
+    CHECK((dgi.guard_intact() && dh_a.guard_intact() && dh_b.guard_intact() && dgh.guard_intact()));
+}
+}  // namespace
+
+TEST_CASE("emulated CUDA kernels: GRU forward, output and backpropagation through time give the CPU's bits") {
+    ReferenceCpuPath reference;
+    struct Case {
+        int N, T, I, H;
+    };
+    for (Case c : {Case{3, 5, 12, 7}, Case{2, 1, 9, 40}, Case{1, 4, 3, 300}}) {
+        CAPTURE(c.N);
+        CAPTURE(c.T);
+        CAPTURE(c.H);
+        const int N = c.N, T = c.T, I = c.I, H = c.H, G = 3 * H;
+        const size_t cells = (size_t)N * H;
+        const std::vector<float> x = random_values((size_t)N * T * I, 71), w_ih = random_values((size_t)G * I, 72),
+                                 w_hh = random_values((size_t)G * H, 73), b_ih = random_values(G, 74),
+                                 b_hh = random_values(G, 75);
+        std::vector<float> gi_cpu((size_t)N * T * G), hs_cpu(cells * (T + 1)), gates_cpu(cells * T * 4);
+        gru_forward_cpu(x.data(), w_ih.data(), w_hh.data(), b_ih.data(), b_hh.data(), gi_cpu.data(), hs_cpu.data(),
+                        gates_cpu.data(), N, T, I, H);
+        for (Order order : kOrders) {
+            Guarded<float> gi(zeros<float>(gi_cpu.size())), hs(zeros<float>(hs_cpu.size())),
+                gates(zeros<float>(gates_cpu.size()));
+            emulated_gru_forward(order, x.data(), w_ih.data(), w_hh.data(), b_ih.data(), b_hh.data(), gi.data(),
+                                 hs.data(), gates.data(), N, T, I, H);
+            CHECK(same_bits(hs.values(), hs_cpu));
+            CHECK(same_bits(gates.values(), gates_cpu));
+            CHECK((gi.guard_intact() && hs.guard_intact() && gates.guard_intact()));
+
+            for (bool sequence : {false, true}) {
+                CAPTURE(sequence);
+                const size_t out = cells * (sequence ? T : 1);
+                std::vector<float> y_cpu(out);
+                gru_output_cpu(hs_cpu.data(), y_cpu.data(), sequence, N, T, H);
+                Guarded<float> y(zeros<float>(out));
+                launch(order, blocks_for(out), kThreads, kernels::gru_output_kernel, (const float*)hs.data(), y.data(),
+                       sequence, N, T, H);
+                CHECK(same_bits(y.values(), y_cpu));
+                CHECK(y.guard_intact());
+
+                // Gradients accumulate into what is there (start from non-zero values).
+                const std::vector<float> dy = random_values(out, 76 + sequence), dx0 = random_values(x.size(), 77),
+                                         dw_ih0 = random_values(w_ih.size(), 78),
+                                         dw_hh0 = random_values(w_hh.size(), 79), db0 = random_values(G, 80);
+                std::vector<float> dx_cpu = dx0, dw_ih_cpu = dw_ih0, dw_hh_cpu = dw_hh0, db_ih_cpu = db0,
+                                   db_hh_cpu = db0;
+                gru_backward_cpu(x.data(), w_ih.data(), w_hh.data(), hs_cpu.data(), gates_cpu.data(), dy.data(),
+                                 sequence, dx_cpu.data(), dw_ih_cpu.data(), dw_hh_cpu.data(), db_ih_cpu.data(),
+                                 db_hh_cpu.data(), N, T, I, H);
+                std::vector<float> dx = dx0, dw_ih = dw_ih0, dw_hh = dw_hh0, db_ih = db0, db_hh = db0;
+                emulated_gru_backward(order, x.data(), w_ih.data(), w_hh.data(), hs.data(), gates.data(), dy.data(),
+                                      sequence, dx.data(), dw_ih.data(), dw_hh.data(), db_ih.data(), db_hh.data(), N, T,
+                                      I, H);
+                CHECK(same_bits(dx, dx_cpu));
+                CHECK(same_bits(dw_ih, dw_ih_cpu));
+                CHECK(same_bits(dw_hh, dw_hh_cpu));
+                CHECK(same_bits(db_ih, db_ih_cpu));
+                CHECK(same_bits(db_hh, db_hh_cpu));
+            }
+        }
+    }
+}
+
+TEST_CASE("emulated CUDA kernels: ToSequence forward and backward give the CPU's bits") {
+    const int N = 2, C = 3, H = 5, W = 7;
+    const size_t n = (size_t)N * C * H * W;
+    const std::vector<float> x = random_values(n, 81), dy = random_values(n, 82), dx0 = random_values(n, 83);
+    std::vector<float> y_cpu(n), dx_cpu = dx0;
+    to_sequence_forward_cpu(x.data(), y_cpu.data(), N, C, H, W);
+    to_sequence_backward_cpu(dy.data(), dx_cpu.data(), N, C, H, W);
+    for (Order order : kOrders) {
+        Guarded<float> y(zeros<float>(n)), dx(dx0);
+        launch(order, blocks_for(n), kThreads, kernels::to_sequence_forward_kernel, x.data(), y.data(), N, C, H, W);
+        launch(order, blocks_for(n), kThreads, kernels::to_sequence_backward_kernel, dy.data(), dx.data(), N, C, H, W);
+        CHECK(same_bits(y.values(), y_cpu));
+        CHECK(same_bits(dx.values(), dx_cpu));
+        CHECK((y.guard_intact() && dx.guard_intact()));
+    }
 }

@@ -442,14 +442,24 @@ GPU_TEST_CASE("cuda: TF32 mode runs and stays within TF32's precision") {
 }
 
 // The recurrent layers are CPU-only so far: a CUDA tensor must get a clear error, not a crash.
-GPU_TEST_CASE("cuda: GRU and ToSequence refuse CUDA tensors with a clear error (CPU only so far)") {
-    GRU gru(4, 3);
-    gru.to(Device::CUDA);
-    Tensor x = Tensor::zeros({2, 5, 4}).to(Device::CUDA);
-    CHECK_THROWS_WITH_AS(gru.forward(x), doctest::Contains("GRU has no CUDA implementation yet; use --device cpu"),
-                         std::runtime_error);
-    ToSequence seq;
-    Tensor maps = Tensor::zeros({1, 2, 3, 4}).to(Device::CUDA);
-    CHECK_THROWS_WITH_AS(seq.forward(maps), doctest::Contains("ToSequence has no CUDA implementation yet"),
-                         std::runtime_error);
+GPU_TEST_CASE("cuda: GRU (last and sequence output) and ToSequence equal the CPU") {
+    Fp32Guard fp32;
+    check_layer(maker<GRU>(12, 7), {3, 5, 12}, true, "gru output=last");
+    check_layer(maker<GRU>(12, 7, GRU::Output::Sequence), {3, 5, 12}, true, "gru output=sequence");
+    check_layer(maker<GRU>(40, 33), {2, 1, 40}, true, "gru, one step, H above a warp");
+    check_layer(maker<ToSequence>(), {2, 3, 4, 5}, true, "to_sequence");
+}
+
+GPU_TEST_CASE("cuda: 20 training steps of the CRNN, GPU vs CPU loss curves within 1e-4") {
+    Fp32Guard fp32;
+    std::vector<float> cpu = train_losses("crnn", Device::CPU, 20, 8);
+    std::vector<float> gpu = train_losses("crnn", Device::CUDA, 20, 8);
+    double worst = 0;
+    for (size_t i = 0; i < cpu.size(); i++) {
+        double d = std::fabs((double)gpu[i] - cpu[i]) / std::max(1.0, (double)std::fabs(cpu[i]));
+        worst = std::max(worst, d);
+        CHECK_MESSAGE(d <= 1e-4, "step " << i << ": cpu " << cpu[i] << " gpu " << gpu[i]);
+    }
+    MESSAGE("crnn 20 steps: worst loss difference " << worst << ", first loss " << cpu.front() << ", last "
+                                                    << cpu.back());
 }

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "framework/backend.h"
-#include "framework/device_choice.h"
 #include "framework/layers/gru.h"
 #include "framework/layers/to_sequence.h"
 #include "framework/model_text.h"
@@ -263,20 +262,4 @@ TEST_CASE("model text: gru and to_sequence errors name source:line and the probl
     BuiltModel m = build_model("input 1 8 8\nto_sequence\ngru hidden=16 output=sequence\ngru hidden=4\n", "stacked");
     CHECK(m.output_shape == Shape({4}));
     CHECK(m.model->parameter_count() == (size_t)(3 * 16 * (8 + 16) + 6 * 16 + 3 * 4 * (16 + 4) + 6 * 4));
-}
-
-TEST_CASE("device choice: a model with a CPU-only layer stays on the CPU under auto and is refused under cuda") {
-    BuiltModel crnn = build_model(resolve_model_text("crnn"), "crnn");
-    BuiltModel cnn = build_model(resolve_model_text("paper-cnn"), "paper-cnn");
-    CHECK(crnn.model->cpu_only_layer() == "ToSequence");  // the first CPU-only layer, before the GRU
-    CHECK(cnn.model->cpu_only_layer() == "");
-    CHECK(choose_device("auto", false, crnn.model->cpu_only_layer()) == Device::CPU);
-    CHECK(choose_device("cpu", false, "GRU") == Device::CPU);
-    try {
-        choose_device("cuda", false, "GRU");
-        FAIL("--device cuda accepted a model with a GRU");
-    } catch (const std::runtime_error& e) {
-        CHECK(std::string(e.what()).find("GRU layer has no CUDA implementation") != std::string::npos);
-    }
-    CHECK_THROWS_AS(choose_device("gpu", false, "GRU"), std::invalid_argument);
 }
