@@ -80,6 +80,9 @@ void run_grid(dim3 grid, dim3 block, Order order, const std::function<void()>& b
         if (fibers[t].stack.empty()) fibers[t].stack.resize(kStackBytes);
     gridDim = grid;
     blockDim = block;
+    struct EndOfLaunch {  // __syncthreads() outside a launch is then an error, not a jump into a stale fiber
+        ~EndOfLaunch() { current = nullptr; }
+    } end_of_launch;
     for (unsigned k = 0; k < blocks; k++) {
         blockIdx = coordinates(order == Order::Forward ? k : blocks - 1 - k, grid);
         run_block(fibers, threads, order, body);
@@ -90,5 +93,6 @@ void run_grid(dim3 grid, dim3 block, Order order, const std::function<void()>& b
 
 void __syncthreads() {
     using namespace melgrad::kernel_emulator;
+    if (!current) throw std::logic_error("kernel emulator: __syncthreads() called outside a kernel launch");
     swapcontext(&current->context, &scheduler);
 }

@@ -130,6 +130,7 @@ TEST_CASE("kernel emulator: barriers order the threads of a block, and a barrier
     CHECK_THROWS_AS(launch(Order::Forward, 2, 32, Divergent::run), std::logic_error);
     CHECK_THROWS_AS(launch(Order::Forward, 0, 32, Divergent::run), std::logic_error);
     CHECK_THROWS_AS(launch(Order::Forward, 1, 2048, Divergent::run), std::logic_error);
+    CHECK_THROWS_AS(__syncthreads(), std::logic_error);  // outside any launch
     // 2-D grids and blocks: every (block, thread) runs once, with its coordinates.
     std::vector<int> seen(3 * 2 * 4 * 5, 0);
     struct Coordinates {
