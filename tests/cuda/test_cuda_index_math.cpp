@@ -27,27 +27,13 @@
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
+#include "tests/cuda/cpu_test_inputs.h"
 
 using namespace melgrad;
 using namespace melgrad::cuda;
+using namespace melgrad::cuda_test;
 
 namespace {
-std::vector<float> random_values(size_t n, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
-    Rng rng(seed);
-    std::vector<float> v(n);
-    for (float& x : v) x = rng.uniform(lo, hi);
-    return v;
-}
-// Small integers: many exact ties, to test the max-pool tie rule.
-std::vector<float> random_small_ints(size_t n, uint64_t seed) {
-    Rng rng(seed);
-    std::vector<float> v(n);
-    for (float& x : v) x = (float)rng.below(4);
-    return v;
-}
-Pool2dGeometry pool_geometry_for(int N, int C, int H, int W, int k, int s) {
-    return {N, C, H, W, k, k, s, s, (H - k) / s + 1, (W - k) / s + 1};
-}
 float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
     float m = 0;
     for (size_t i = 0; i < a.size(); i++) m = std::max(m, std::fabs(a[i] - b[i]));

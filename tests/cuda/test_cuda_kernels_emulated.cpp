@@ -39,9 +39,11 @@
 #include "framework/optim/adam.h"
 #include "framework/optim/sgd.h"
 #include "framework/rng.h"
+#include "tests/cuda/cpu_test_inputs.h"
 
 using namespace melgrad;
 using namespace melgrad::cuda;
+using namespace melgrad::cuda_test;
 using melgrad::kernel_emulator::launch;
 using melgrad::kernel_emulator::Order;
 
@@ -77,18 +79,6 @@ template <class T>
 std::vector<T> zeros(size_t n) {
     return std::vector<T>(n);
 }
-std::vector<float> random_values(size_t n, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
-    Rng rng(seed);
-    std::vector<float> v(n);
-    for (float& x : v) x = rng.uniform(lo, hi);
-    return v;
-}
-std::vector<float> random_small_ints(size_t n, uint64_t seed) {  // many exact ties, for the max-pool tie rule
-    Rng rng(seed);
-    std::vector<float> v(n);
-    for (float& x : v) x = (float)rng.below(4);
-    return v;
-}
 template <class T>
 bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
@@ -114,10 +104,6 @@ public:
 private:
     std::map<std::string, std::vector<float>> runs_;
 };
-
-Pool2dGeometry pool_geometry_for(int N, int C, int H, int W, int k, int s) {
-    return {N, C, H, W, k, k, s, s, (H - k) / s + 1, (W - k) / s + 1};
-}
 
 }  // namespace
 
