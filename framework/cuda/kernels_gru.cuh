@@ -1,18 +1,16 @@
 // GRU and ToSequence kernels: one thread per (example, hidden unit) for the gates of one time step, one
-// thread per output element for the moves. Each body is the CPU loop's body (framework/layers/gru.cpp,
-// to_sequence.cpp), the same float operations in the same order.
+// thread per output element for the moves. The cell arithmetic is the CPU loop's own (framework/layers/
+// gru_cell.h, __host__ __device__), so both do the same float operations in the same order.
 // The kernels alone (no launches, no CUDA headers): framework/cuda/gru.cu launches them, and the CPU tests run
 // them on the kernel emulator (tests/cuda/kernel_emulator.h, tests/cuda/test_cuda_kernels_emulated.cpp).
 #pragma once
-#include <math.h>
 #include <stddef.h>
 
 #include "framework/cuda/thread_index.cuh"
+#include "framework/layers/gru_cell.h"
 
 namespace melgrad::cuda::kernels {
 namespace {  // internal linkage: see framework/cuda/thread_index.cuh
-
-__device__ inline float sigmoid(float a) { return 1.0f / (1.0f + expf(-a)); }
 
 // Step t of the forward pass (formulas in framework/layers/gru.h). gi (N, T, 3H): the input projections of
 // every step; gh (N, 3H): W_hh h_{t-1} + b_hh of this step; h_prev, h (N, H); gates_t (N, 4H): the saved
@@ -24,17 +22,7 @@ __global__ void gru_gates_forward_kernel(const float* gi, const float* gh, const
     const int n = (int)(i / H), j = (int)(i % H);
     const float* a = gi + ((size_t)n * T + t) * 3 * H;  // [gi_r, gi_z, gi_n] of example n, step t
     const float* b = gh + (size_t)n * 3 * H;            // [gh_r, gh_z, gh_n]
-    float* g = gates_t + (size_t)n * 4 * H;
-    float r = sigmoid(a[j] + b[j]);
-    float z = sigmoid(a[H + j] + b[H + j]);
-    float ghn = b[2 * H + j];
-    float cand = tanhf(a[2 * H + j] + r * ghn);
-    float hp = h_prev[i];
-    h[i] = (1.0f - z) * cand + z * hp;
-    g[j] = r;
-    g[H + j] = z;
-    g[2 * H + j] = cand;
-    g[3 * H + j] = ghn;
+    h[i] = gru_cell_forward(a, b, h_prev[i], H, j, gates_t + (size_t)n * 4 * H);
 }
 
 // Step t of backpropagation through time (the derivation is in framework/layers/gru.cpp). dh (N, H) is
@@ -47,25 +35,10 @@ __global__ void gru_gates_backward_kernel(const float* gates_t, const float* h_p
     size_t i = thread_index();
     if (i >= (size_t)N * H) return;
     const int n = (int)(i / H), j = (int)(i % H);
-    const float* g = gates_t + (size_t)n * 4 * H;
-    float* dgi_nt = dgi + ((size_t)n * T + t) * 3 * H;
-    float* dgh_n = dgh + (size_t)n * 3 * H;
     float d = dh[i];
     if (sequence) d += dy[((size_t)n * T + t) * H + j];  // h_t is also output number t
-    float r = g[j], z = g[H + j], cand = g[2 * H + j], ghn = g[3 * H + j];
-    float hp = h_prev[i];
-    float dcand = d * (1.0f - z);
-    float dz = d * (hp - cand);
-    float da_n = dcand * (1.0f - cand * cand);
-    float da_r = da_n * ghn * r * (1.0f - r);
-    float da_z = dz * z * (1.0f - z);
-    dgi_nt[j] = da_r;
-    dgi_nt[H + j] = da_z;
-    dgi_nt[2 * H + j] = da_n;
-    dgh_n[j] = da_r;
-    dgh_n[H + j] = da_z;
-    dgh_n[2 * H + j] = da_n * r;
-    dh_prev[i] = d * z;
+    dh_prev[i] = gru_cell_backward(gates_t + (size_t)n * 4 * H, h_prev[i], d, H, j,
+                                   dgi + ((size_t)n * T + t) * 3 * H, dgh + (size_t)n * 3 * H);
 }
 
 // The GRU's output from hs (T+1, N, H), time-major: h_T (N, H), or every h_t batch-first (N, T, H).

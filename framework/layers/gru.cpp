@@ -8,6 +8,7 @@
 
 #include "framework/backend.h"
 #include "framework/layers/dispatch.h"
+#include "framework/layers/gru_cell.h"
 #include "framework/layers/linear.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
@@ -15,8 +16,6 @@
 namespace melgrad {
 
 namespace {
-
-float sigmoid(float a) { return 1.0f / (1.0f + std::exp(-a)); }
 
 // y = x W^T + b, and its backward, on the current CPU path (plain loops or OpenBLAS): the GRU's two
 // projections are Linear layers without the tape.
@@ -47,18 +46,8 @@ void gru_forward_cpu(const float* x, const float* w_ih, const float* w_hh, const
             const float* a = gi + ((size_t)n * T + t) * G;  // [gi_r, gi_z, gi_n] of example n, step t
             const float* b = gh.data() + (size_t)n * G;     // [gh_r, gh_z, gh_n]
             float* g = gates + ((size_t)t * N + n) * 4 * H; // saved: [r, z, n, gh_n]
-            for (int j = 0; j < H; j++) {
-                float r = sigmoid(a[j] + b[j]);
-                float z = sigmoid(a[H + j] + b[H + j]);
-                float ghn = b[2 * H + j];
-                float cand = std::tanh(a[2 * H + j] + r * ghn);
-                float hp = h_prev[(size_t)n * H + j];
-                h[(size_t)n * H + j] = (1.0f - z) * cand + z * hp;
-                g[j] = r;
-                g[H + j] = z;
-                g[2 * H + j] = cand;
-                g[3 * H + j] = ghn;
-            }
+            for (int j = 0; j < H; j++)
+                h[(size_t)n * H + j] = gru_cell_forward(a, b, h_prev[(size_t)n * H + j], H, j, g);
         }
     }
 }
@@ -102,22 +91,9 @@ void gru_backward_cpu(const float* x, const float* w_ih, const float* w_hh, cons
             float* dgi_nt = dgi.data() + ((size_t)n * T + t) * G;
             float* dgh_n = dgh.data() + (size_t)n * G;
             for (int j = 0; j < H; j++) {
-                float& d = dh[(size_t)n * H + j];
+                float d = dh[(size_t)n * H + j];
                 if (sequence) d += dy[((size_t)n * T + t) * H + j];  // h_t is also output number t
-                float r = g[j], z = g[H + j], cand = g[2 * H + j], ghn = g[3 * H + j];
-                float hp = h_prev[(size_t)n * H + j];
-                float dcand = d * (1.0f - z);
-                float dz = d * (hp - cand);
-                float da_n = dcand * (1.0f - cand * cand);
-                float da_r = da_n * ghn * r * (1.0f - r);
-                float da_z = dz * z * (1.0f - z);
-                dgi_nt[j] = da_r;
-                dgi_nt[H + j] = da_z;
-                dgi_nt[2 * H + j] = da_n;
-                dgh_n[j] = da_r;
-                dgh_n[H + j] = da_z;
-                dgh_n[2 * H + j] = da_n * r;
-                dh_prev[(size_t)n * H + j] = d * z;
+                dh_prev[(size_t)n * H + j] = gru_cell_backward(g, h_prev[(size_t)n * H + j], d, H, j, dgi_nt, dgh_n);
             }
         }
         // Through gh = W_hh h_{t-1} + b_hh; at t = 0, h_{t-1} = h_0 needs no gradient (dx = null).
