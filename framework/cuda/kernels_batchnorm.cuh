@@ -32,12 +32,12 @@ struct BackwardTerm {  // (dy, dy * xhat), xhat in float as on the CPU
 };
 
 __global__ void finalize_sum_add(const double2* partials, int splits, int C, float* out) {
-    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    const int c = (int)thread_index();  // one thread per channel
     if (c < C) out[c] += (float)channel_total(partials, c, splits).x;
 }
 
 __global__ void finalize_mean(const double2* partials, int splits, int C, double m, double* mean) {
-    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    const int c = (int)thread_index();  // one thread per channel
     if (c < C) mean[c] = channel_total(partials, c, splits).x / m;
 }
 
@@ -46,7 +46,7 @@ __global__ void finalize_train(const double2* partials, int splits, int C, doubl
                                const float* gamma, const float* beta, float eps, float momentum, float* save_mean,
                                float* save_invstd, float* running_mean, float* running_var, float* scale,
                                float* shift) {
-    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    const int c = (int)thread_index();  // one thread per channel
     if (c >= C) return;
     double var = channel_total(partials, c, splits).x / m;
     float invstd = (float)(1.0 / sqrt(var + eps));
@@ -61,7 +61,7 @@ __global__ void finalize_train(const double2* partials, int splits, int C, doubl
 __global__ void finalize_eval(int C, const float* gamma, const float* beta, const float* running_mean,
                               const float* running_var, float eps, float* save_mean, float* save_invstd, float* scale,
                               float* shift) {
-    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    const int c = (int)thread_index();  // one thread per channel
     if (c >= C) return;
     float invstd = 1.0f / sqrtf(running_var[c] + eps);
     save_mean[c] = running_mean[c];
@@ -82,7 +82,7 @@ __global__ void apply_affine(const float* x, float* y, const float* scale, const
 __global__ void finalize_backward(const double2* partials, int splits, int C, double m, bool training,
                                   const float* gamma, const float* invstd, float* dgamma, float* dbeta, float* k,
                                   float* mean_dy, float* mean_dy_xhat) {
-    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    const int c = (int)thread_index();  // one thread per channel
     if (c >= C) return;
     double2 t = channel_total(partials, c, splits);
     dbeta[c] += (float)t.x;
