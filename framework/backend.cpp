@@ -5,6 +5,8 @@
 
 #include <atomic>
 
+#include "framework/tensor.h"
+
 namespace melgrad {
 
 namespace {
@@ -15,6 +17,11 @@ std::atomic<int> g_threads{0};
 void set_cpu_path(CpuPath p) { g_cpu_path = p; }
 CpuPath cpu_path() { return g_cpu_path; }
 const char* cpu_path_name(CpuPath p) { return p == CpuPath::Reference ? "reference" : "fast"; }
+
+Engine engine_for(const Tensor& t) {
+    if (t.device() == Device::CUDA) return Engine::Cuda;
+    return cpu_path() == CpuPath::Fast ? Engine::CpuFast : Engine::CpuReference;
+}
 
 void set_num_threads(int n) {
     int all = omp_get_num_procs();

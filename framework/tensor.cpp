@@ -139,7 +139,7 @@ Tensor& Tensor::grad_to_write(bool& accumulate) {
 void Tensor::zero_grad() { if (has_grad()) impl_->grad->fill(0.0f); }
 
 // ---- CPU memory; CUDA memory is forwarded to the CUDA backend ------------------------------------
-namespace cuda_memory {  // implemented in framework/cuda/memory.cu or framework/device_cpu_only.cpp
+namespace cuda_memory {  // implemented in framework/cuda/memory.cu or framework/cuda/cpu_only.cpp
 float* allocate(size_t count);
 void release(float* p, size_t count);
 void copy(float* dst, bool dst_on_gpu, const float* src, bool src_on_gpu, size_t count);

@@ -13,7 +13,7 @@ namespace melgrad {
 //
 // Both work on a band of output rows p0 <= p < p1 (the whole image: 0, P): col then has (p1 - p0) * Q
 // columns, those of the band's output pixels. The fast path cuts big images into bands (see
-// framework/cpu/conv2d_im2col.cpp).
+// framework/layers/conv2d_fast.cpp).
 void im2col(const float* x_image, float* col, const Conv2dGeometry& g, int p0, int p1);
 void col2im_add(const float* col, float* dx_image, const Conv2dGeometry& g, int p0, int p1);
 }  // namespace melgrad

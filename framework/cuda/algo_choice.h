@@ -4,7 +4,7 @@
 // cuDNN returns candidates best first: by measured time (cudnnFind*, which runs each algorithm) or by its
 // heuristics' ranking (cudnnGet*_v7, which runs nothing). We take the first candidate that
 //   * succeeded (status CUDNN_STATUS_SUCCESS: some algorithms do not support a shape) and does not ask for
-//     CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (FP16 inside: cudnn_conv.cu marks those as not succeeded),
+//     CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (FP16 inside: framework/layers/conv2d.cu marks those as not succeeded),
 //   * needs no more workspace than the limit,
 //   * is deterministic, when deterministic mode is on,
 //   * does not use tensor-op math (TF32) when TF32 is off.
@@ -23,7 +23,7 @@ struct AlgoCandidate {
 };
 
 // Indices of every qualifying candidate in `ranked`, best first. The first is the choice; the others are
-// the fallbacks when it still fails at execution (cudnn_conv.cu: a heuristic's or even Find's pick can).
+// the fallbacks when it still fails at execution (framework/layers/conv2d.cu: a heuristic's or even Find's pick can).
 inline std::vector<int> usable_algorithms(const std::vector<AlgoCandidate>& ranked, size_t workspace_limit,
                                           bool deterministic, bool tf32) {
     std::vector<int> usable;

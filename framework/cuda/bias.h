@@ -1,5 +1,5 @@
-// The bias add and bias gradient of Conv2d and Linear on the GPU (framework/cuda/kernels_batchnorm.cu, next to
-// the per-channel sums they share with BatchNorm). Device pointers; plain C++.
+// The bias add and bias gradient of Conv2d and Linear on the GPU (framework/cuda/bias.cu; the per-channel
+// sums are BatchNorm's too: framework/cuda/channel_reduce.cuh). Device pointers; plain C++.
 #pragma once
 
 namespace melgrad::cuda {

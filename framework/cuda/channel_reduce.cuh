@@ -6,7 +6,8 @@
 // The same inputs therefore give the same bits in every run, whatever the GPU's scheduling.
 // Each element contributes two values (a double2: .x and .y), so BatchNorm's backward gets sum(dy) and
 // sum(dy * xhat) in one pass; single sums leave .y at 0.
-// (Kernels only, no CUDA headers: see framework/cuda/kernels_batchnorm.cuh.)
+// (Kernels only, no CUDA headers, so that the CPU tests run them on the kernel emulator; the launch helper
+// at the end is compiled by nvcc alone.)
 #pragma once
 #include <stddef.h>
 
@@ -14,6 +15,11 @@
 
 namespace melgrad::cuda::kernels {
 namespace {  // internal linkage: see framework/cuda/thread_index.cuh
+
+struct SumTerm {  // x: a plain sum (bias gradients, BatchNorm's mean)
+    const float* x;
+    __device__ double2 operator()(int, size_t o) const { return make_double2(x[o], 0.0); }
+};
 
 // term(c, offset) -> double2 for the element at `offset` of channel c.
 template <class Term>
@@ -53,3 +59,15 @@ __device__ inline double2 channel_total(const double2* partials, int c, int spli
 
 }  // namespace
 }  // namespace melgrad::cuda::kernels
+
+#ifdef __CUDACC__
+#include "framework/cuda/memory.h"
+namespace melgrad::cuda {
+// Step 1 for every channel of an (N, C, HW) tensor: grid (C, splits), one partial per block.
+template <class Term>
+void launch_channel_partials(Term term, int N, int C, int HW, int splits, double2* partials) {
+    dim3 grid((unsigned)C, (unsigned)splits);
+    kernels::channel_partials<<<grid, kReduceThreads, 0, stream()>>>(term, C, HW, (size_t)N * HW, splits, partials);
+}
+}  // namespace melgrad::cuda
+#endif

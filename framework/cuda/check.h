@@ -23,7 +23,7 @@ namespace melgrad::cuda {
     } while (0)
 
 // For the libraries: their status type, success value and status-to-string function differ, the rest is
-// the same. cudnn_conv.cu and cublas_linear.cu define CUDNN_CHECK / CUBLAS_CHECK with it.
+// the same. framework/layers/conv2d.cu and linear.cu define CUDNN_CHECK / CUBLAS_CHECK with it.
 #define MELGRAD_LIBRARY_CHECK(call, success, to_string)                                         \
     do {                                                                                        \
         auto st_ = (call);                                                                      \

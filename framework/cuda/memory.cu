@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "framework/cuda/check.h"
-#include "framework/cuda/kernels_fill.cuh"
+#include "framework/cuda/fill_kernels.cuh"
 #include "framework/cuda/memory.h"
 #include "framework/tensor.h"
 

@@ -4,7 +4,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "framework/layers/dispatch.h"
 #include "framework/tape.h"
 
 namespace melgrad {
@@ -110,6 +109,33 @@ void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* s
     }
 }
 
+void batchnorm2d_forward_train(Engine engine, const float* x, const float* gamma, const float* beta, float* y,
+                               float* save_mean, float* save_invstd, float* running_mean, float* running_var, int N,
+                               int C, int HW, float eps, float momentum) {
+    if (engine == Engine::Cuda) cuda::batchnorm2d_forward_train(x, gamma, beta, y, save_mean, save_invstd, running_mean,
+                                                                running_var, N, C, HW, eps, momentum);
+    else batchnorm2d_forward_train_cpu(x, gamma, beta, y, save_mean, save_invstd, running_mean, running_var, N, C, HW,
+                                       eps, momentum);
+}
+
+void batchnorm2d_forward_eval(Engine engine, const float* x, const float* gamma, const float* beta,
+                              const float* running_mean, const float* running_var, float* y, float* save_mean,
+                              float* save_invstd, int N, int C, int HW, float eps) {
+    if (engine == Engine::Cuda) cuda::batchnorm2d_forward_eval(x, gamma, beta, running_mean, running_var, y, save_mean,
+                                                               save_invstd, N, C, HW, eps);
+    else batchnorm2d_forward_eval_cpu(x, gamma, beta, running_mean, running_var, y, save_mean, save_invstd, N, C, HW,
+                                      eps);
+}
+
+void batchnorm2d_backward(Engine engine, const float* x, const float* gamma, const float* save_mean,
+                          const float* save_invstd, const float* dy, float* dx, float* dgamma, float* dbeta, int N,
+                          int C, int HW, bool training, bool accumulate) {
+    if (engine == Engine::Cuda) cuda::batchnorm2d_backward(x, gamma, save_mean, save_invstd, dy, dx, dgamma, dbeta, N,
+                                                           C, HW, training, accumulate);
+    else batchnorm2d_backward_cpu(x, gamma, save_mean, save_invstd, dy, dx, dgamma, dbeta, N, C, HW, training,
+                                  accumulate);
+}
+
 BatchNorm2d::BatchNorm2d(int c, float eps_, float momentum_) : num_features(c), eps(eps_), momentum(momentum_) {
     if (c <= 0) throw std::invalid_argument("BatchNorm2d: num_features must be positive");
     weight = Tensor::full({c}, 1.0f).set_requires_grad(true);
@@ -149,7 +175,7 @@ struct BatchNorm2dNode : TapeNode {
         int N = x.dim(0), C = x.dim(1), HW = x.dim(2) * x.dim(3);
         bool accumulate = true;
         float* dx = x.requires_grad() ? x.grad_to_write(accumulate).data() : nullptr;  // every element written
-        MELGRAD_DISPATCH_CPU1(y, batchnorm2d_backward, x.data(), weight.data(), save_mean.data(), save_invstd.data(),
+        batchnorm2d_backward(engine_for(y), x.data(), weight.data(), save_mean.data(), save_invstd.data(),
                               y.grad().data(), dx, weight.grad().data(), bias.grad().data(), N, C, HW, training,
                               accumulate);
     }
@@ -164,11 +190,11 @@ Tensor BatchNorm2d::forward(const Tensor& x) {
         if ((size_t)N * HW < 2)
             throw std::invalid_argument(describe() + ": training needs more than one value per channel, got input " +
                                         shape_str(x.shape()));
-        MELGRAD_DISPATCH_CPU1(x, batchnorm2d_forward_train, x.data(), weight.data(), bias.data(), y.data(),
+        batchnorm2d_forward_train(engine_for(x), x.data(), weight.data(), bias.data(), y.data(),
                               save_mean.data(), save_invstd.data(), running_mean.data(), running_var.data(), N, C, HW,
                               eps, momentum);
     } else {
-        MELGRAD_DISPATCH_CPU1(x, batchnorm2d_forward_eval, x.data(), weight.data(), bias.data(), running_mean.data(),
+        batchnorm2d_forward_eval(engine_for(x), x.data(), weight.data(), bias.data(), running_mean.data(),
                               running_var.data(), y.data(), save_mean.data(), save_invstd.data(), N, C, HW, eps);
     }
     if (should_record({&x, &weight, &bias})) {

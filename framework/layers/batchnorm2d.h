@@ -14,10 +14,26 @@
 // The last line comes from mu and var depending on every x of the channel: differentiate
 // xhat_i = (x_i - mu) * invstd through mu (d mu/d x_i = 1/m) and invstd (d var / d x_i = 2 (x_i - mu)/m).
 // In evaluation mode mu and invstd are constants, so dx = gamma * invstd * dy.
+//
+// Every implementation, found from the name (engine_for and Engine: framework/backend.h):
+//   batchnorm2d_forward_train, _forward_eval, _backward  pick one          batchnorm2d.cpp
+//   batchnorm2d_forward_train_cpu, ...                   the CPU loops     batchnorm2d.cpp
+//   cuda::batchnorm2d_forward_train, ...                 the GPU launches  batchnorm2d.cu (kernels: batchnorm2d_kernels.cuh)
 #pragma once
+#include "framework/backend.h"
 #include "framework/module.h"
 
 namespace melgrad {
+
+void batchnorm2d_forward_train(Engine engine, const float* x, const float* gamma, const float* beta, float* y,
+                               float* save_mean, float* save_invstd, float* running_mean, float* running_var, int N,
+                               int C, int HW, float eps, float momentum);
+void batchnorm2d_forward_eval(Engine engine, const float* x, const float* gamma, const float* beta,
+                              const float* running_mean, const float* running_var, float* y, float* save_mean,
+                              float* save_invstd, int N, int C, int HW, float eps);
+void batchnorm2d_backward(Engine engine, const float* x, const float* gamma, const float* save_mean,
+                          const float* save_invstd, const float* dy, float* dx, float* dgamma, float* dbeta, int N,
+                          int C, int HW, bool training, bool accumulate);
 
 void batchnorm2d_forward_train_cpu(const float* x, const float* gamma, const float* beta, float* y, float* save_mean,
                                    float* save_invstd, float* running_mean, float* running_var, int N, int C, int HW,
@@ -30,6 +46,17 @@ void batchnorm2d_forward_eval_cpu(const float* x, const float* gamma, const floa
 void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
                               const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW,
                               bool training, bool accumulate);
+namespace cuda {  // the GPU versions: the same signature, device pointers
+void batchnorm2d_forward_train(const float* x, const float* gamma, const float* beta, float* y, float* save_mean,
+                               float* save_invstd, float* running_mean, float* running_var, int N, int C, int HW,
+                               float eps, float momentum);
+void batchnorm2d_forward_eval(const float* x, const float* gamma, const float* beta, const float* running_mean,
+                              const float* running_var, float* y, float* save_mean, float* save_invstd, int N, int C,
+                              int HW, float eps);
+void batchnorm2d_backward(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
+                          const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW, bool training,
+                          bool accumulate);
+}  // namespace cuda
 
 class BatchNorm2d : public Module {
 public:

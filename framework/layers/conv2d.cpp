@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "framework/backend.h"
-#include "framework/layers/dispatch.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
 
@@ -59,6 +58,19 @@ void conv2d_backward_reference(const float* x, const float* w, const float* dy, 
                                 if (dx) dx[xi] += d * w[wj];
                             }
                 }
+}
+
+void conv2d_forward(Engine engine, const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g) {
+    if (engine == Engine::Cuda) cuda::conv2d_forward(x, w, b, y, g);
+    else if (engine == Engine::CpuFast) conv2d_forward_fast(x, w, b, y, g);
+    else conv2d_forward_reference(x, w, b, y, g);
+}
+
+void conv2d_backward(Engine engine, const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                     const Conv2dGeometry& g, bool accumulate_dx) {
+    if (engine == Engine::Cuda) cuda::conv2d_backward(x, w, dy, dx, dw, db, g, accumulate_dx);
+    else if (engine == Engine::CpuFast) conv2d_backward_fast(x, w, dy, dx, dw, db, g, accumulate_dx);
+    else conv2d_backward_reference(x, w, dy, dx, dw, db, g, accumulate_dx);
 }
 
 Conv2d::Conv2d(int in_c, int out_c, int k, int s, int p, bool has_bias)
@@ -118,7 +130,7 @@ struct Conv2dNode : TapeNode {
         float* dx = x.requires_grad() ? x.grad_to_write(accumulate_dx).data() : nullptr;
         float* db = bias.defined() ? bias.grad().data() : nullptr;
         const float* dy = y.grad().data();
-        MELGRAD_DISPATCH(y, conv2d_backward, x.data(), weight.data(), dy, dx, weight.grad().data(), db, g,
+        conv2d_backward(engine_for(y), x.data(), weight.data(), dy, dx, weight.grad().data(), db, g,
                          accumulate_dx);
     }
 };
@@ -128,7 +140,7 @@ Tensor Conv2d::forward(const Tensor& x) {
     Shape out = output_shape(x.shape());
     Conv2dGeometry g = conv2d_geometry(x.shape(), out_channels, kernel_size, kernel_size, stride, stride, padding, padding);
     Tensor y(out, x.device());
-    MELGRAD_DISPATCH(x, conv2d_forward, x.data(), weight.data(), bias.defined() ? bias.data() : nullptr, y.data(), g);
+    conv2d_forward(engine_for(x), x.data(), weight.data(), bias.defined() ? bias.data() : nullptr, y.data(), g);
     if (should_record({&x, &weight, &bias})) {
         auto node = std::make_unique<Conv2dNode>();
         node->x = x; node->weight = weight; node->bias = bias; node->y = y; node->g = g;

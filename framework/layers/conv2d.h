@@ -10,9 +10,16 @@
 //   dweight[k,c,r,s] = sum_{n,p,q} dy[n,k,p,q] * x[n, c, p*stride_h - pad_h + r, q*stride_w - pad_w + s]
 //   dx[n,c,h,w]    = sum over every (k,p,q,r,s) whose window put x[n,c,h,w] at kernel tap (r,s)
 //                    of dy[n,k,p,q] * weight[k,c,r,s]       ("scatter the gradient back through the window")
+//
+// Every implementation, found from the name (engine_for and Engine: framework/backend.h):
+//   conv2d_forward / _backward                      pick one                              conv2d.cpp
+//   conv2d_forward_reference / _backward_reference  plain loops, the truth                conv2d.cpp
+//   conv2d_forward_fast / _backward_fast            im2col + OpenBLAS SGEMM               conv2d_fast.cpp
+//   cuda::conv2d_forward / _backward                cuDNN (bias: framework/cuda/bias.cu)  conv2d.cu
 #pragma once
 #include <random>
 
+#include "framework/backend.h"
 #include "framework/module.h"
 
 namespace melgrad {
@@ -25,16 +32,25 @@ struct Conv2dGeometry {
 };
 Conv2dGeometry conv2d_geometry(const Shape& input, int out_channels, int kh, int kw, int sh, int sw, int ph, int pw);
 
-// The reference path: the formulas above as plain loops. Gradients are accumulated (+=).
+void conv2d_forward(Engine engine, const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
+void conv2d_backward(Engine engine, const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                     const Conv2dGeometry& g, bool accumulate_dx);
+
+// The reference path: the formulas above as plain loops. Gradients are accumulated (+=), in every version.
 // dx and dbias may be null (not needed). accumulate_dx=false: dx is fresh, uninitialised memory
 // (Tensor::grad_to_write), to be written rather than added to; dw and db are always added to.
 void conv2d_forward_reference(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward_reference(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                                const Conv2dGeometry& g, bool accumulate_dx);
-// The fast path (framework/cpu/conv2d_im2col.cpp): im2col + SGEMM, same contract.
+// The fast path (framework/layers/conv2d_fast.cpp): im2col + SGEMM, same contract.
 void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                           const Conv2dGeometry& g, bool accumulate_dx);
+namespace cuda {  // the GPU versions: the same signature, device pointers
+void conv2d_forward(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
+void conv2d_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                     const Conv2dGeometry& g, bool accumulate_dx);
+}  // namespace cuda
 
 class Rng;
 

@@ -3,7 +3,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "framework/layers/dispatch.h"
 #include "framework/layers/elementwise.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
@@ -23,6 +22,16 @@ void dropout_backward_cpu(const float* dy, const float* mask, float* dx, size_t 
     for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
 }
 
+void dropout_forward(Engine engine, const float* x, float* y, float* mask, size_t n, float p, uint64_t stream) {
+    if (engine == Engine::Cuda) cuda::dropout_forward(x, y, mask, n, p, stream);
+    else dropout_forward_cpu(x, y, mask, n, p, stream);
+}
+
+void dropout_backward(Engine engine, const float* dy, const float* mask, float* dx, size_t n) {
+    if (engine == Engine::Cuda) cuda::dropout_backward(dy, mask, dx, n);
+    else dropout_backward_cpu(dy, mask, dx, n);
+}
+
 Dropout::Dropout(float p_) : p(p_) {
     if (!(p >= 0.0f && p < 1.0f)) throw std::invalid_argument("Dropout: p must be in [0, 1), got " + std::to_string(p));
 }
@@ -39,7 +48,7 @@ struct DropoutNode : TapeNode {
     const char* name() const override { return "Dropout"; }
     void backward() override {
         if (!x.requires_grad()) return;
-        MELGRAD_DISPATCH_CPU1(y, dropout_backward, y.grad().data(), mask.data(), x.grad().data(), y.numel());
+        dropout_backward(engine_for(y), y.grad().data(), mask.data(), x.grad().data(), y.numel());
     }
 };
 struct IdentityNode : TapeNode {  // dropout in evaluation mode (or p = 0) passes the gradient through
@@ -47,7 +56,7 @@ struct IdentityNode : TapeNode {  // dropout in evaluation mode (or p = 0) passe
     const char* name() const override { return "Identity"; }
     void backward() override {
         if (!x.requires_grad()) return;
-        MELGRAD_DISPATCH_CPU1(y, add_into, x.grad().data(), y.grad().data(), y.numel());
+        add_into(engine_for(y), x.grad().data(), y.grad().data(), y.numel());
     }
 };
 }  // namespace
@@ -64,7 +73,7 @@ Tensor Dropout::forward(const Tensor& x) {
     }
     Tensor y(x.shape(), x.device()), mask(x.shape(), x.device());
     uint64_t stream = splitmix64_mix(seed_ ^ splitmix64_mix(++calls_));
-    MELGRAD_DISPATCH_CPU1(x, dropout_forward, x.data(), y.data(), mask.data(), x.numel(), p, stream);
+    dropout_forward(engine_for(x), x.data(), y.data(), mask.data(), x.numel(), p, stream);
     if (should_record({&x})) {
         auto node = std::make_unique<DropoutNode>();
         node->x = x; node->y = y; node->mask = mask;

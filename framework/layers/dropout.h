@@ -7,15 +7,28 @@
 // kept when u >= p. The stream is derived from the layer's seed and a call counter, so a seed reproduces
 // every mask, on the CPU or (same formula) on a GPU. Trainers set the seed per step with
 // Module::set_random_stream() so that a resumed run draws the same masks as an uninterrupted one.
+//
+// Every implementation, found from the name (engine_for and Engine: framework/backend.h):
+//   dropout_forward / _backward          picks one         dropout.cpp
+//   dropout_forward_cpu / _backward_cpu  the CPU loops     dropout.cpp
+//   cuda::dropout_forward / _backward    the GPU launches  dropout.cu (kernels: dropout_kernels.cuh)
 #pragma once
 #include <cstdint>
 
+#include "framework/backend.h"
 #include "framework/module.h"
 
 namespace melgrad {
 
+void dropout_forward(Engine engine, const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
+void dropout_backward(Engine engine, const float* dy, const float* mask, float* dx, size_t n);
+
 void dropout_forward_cpu(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
 void dropout_backward_cpu(const float* dy, const float* mask, float* dx, size_t n);
+namespace cuda {  // the GPU versions: the same signature, device pointers
+void dropout_forward(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
+void dropout_backward(const float* dy, const float* mask, float* dx, size_t n);
+}  // namespace cuda
 
 class Dropout : public Module {
 public:

@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include "framework/layers/dispatch.h"
 #include "framework/layers/elementwise.h"
 #include "framework/tape.h"
 
@@ -20,7 +19,7 @@ struct FlattenNode : TapeNode {
     const char* name() const override { return "Flatten"; }
     void backward() override {
         if (!x.requires_grad()) return;
-        MELGRAD_DISPATCH_CPU1(y, add_into, x.grad().data(), y.grad().data(), y.numel());
+        add_into(engine_for(y), x.grad().data(), y.grad().data(), y.numel());
     }
 };
 }  // namespace

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "framework/backend.h"
-#include "framework/layers/dispatch.h"
 #include "framework/layers/gru_cell.h"
 #include "framework/layers/linear.h"
 #include "framework/rng.h"
@@ -15,33 +14,17 @@
 
 namespace melgrad {
 
-namespace {
-
-// y = x W^T + b, and its backward, on the current CPU path (plain loops or OpenBLAS): the GRU's two
-// projections are Linear layers without the tape.
-void project(const float* x, const float* w, const float* b, float* y, int N, int in, int out) {
-    if (cpu_path() == CpuPath::Fast) linear_forward_fast(x, w, b, y, N, in, out);
-    else linear_forward_reference(x, w, b, y, N, in, out);
-}
-void project_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db, int N,
-                      int in, int out) {
-    if (cpu_path() == CpuPath::Fast) linear_backward_fast(x, w, dy, dx, dw, db, N, in, out);
-    else linear_backward_reference(x, w, dy, dx, dw, db, N, in, out);
-}
-
-}  // namespace
-
-void gru_forward_cpu(const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
+void gru_forward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
                      float* gi, float* hs, float* gates, int N, int T, int I, int H) {
     const int G = 3 * H;
     // Input projections of every step at once: gi[n, t] = W_ih x[n, t] + b_ih   ((N·T, I) x (I, 3H)).
-    project(x, w_ih, b_ih, gi, N * T, I, G);
+    linear_forward(engine, x, w_ih, b_ih, gi, N * T, I, G);
     std::fill(hs, hs + (size_t)N * H, 0.0f);  // h_0 = 0
     std::vector<float> gh((size_t)N * G);
     for (int t = 0; t < T; t++) {
         const float* h_prev = hs + (size_t)t * N * H;
         float* h = hs + (size_t)(t + 1) * N * H;
-        project(h_prev, w_hh, b_hh, gh.data(), N, H, G);  // gh = W_hh h_{t-1} + b_hh
+        linear_forward(engine, h_prev, w_hh, b_hh, gh.data(), N, H, G);  // gh = W_hh h_{t-1} + b_hh
         for (int n = 0; n < N; n++) {
             const float* a = gi + ((size_t)n * T + t) * G;  // [gi_r, gi_z, gi_n] of example n, step t
             const float* b = gh.data() + (size_t)n * G;     // [gh_r, gh_z, gh_n]
@@ -77,7 +60,7 @@ void gru_output_cpu(const float* hs, float* y, bool sequence, int N, int T, int 
 //   gi = W_ih x + b_ih                 =>   dW_ih += dgiᵀ x,  db_ih += Σ dgi,  dx += dgi W_ih
 // The weights are shared by every step, so their gradients are sums over t. h_0 is the constant 0: the
 // gradient reaching it is dropped.
-void gru_backward_cpu(const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
+void gru_backward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
                       const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh, float* db_ih,
                       float* db_hh, int N, int T, int I, int H) {
     const int G = 3 * H;
@@ -97,10 +80,29 @@ void gru_backward_cpu(const float* x, const float* w_ih, const float* w_hh, cons
             }
         }
         // Through gh = W_hh h_{t-1} + b_hh; at t = 0, h_{t-1} = h_0 needs no gradient (dx = null).
-        project_backward(h_prev, w_hh, dgh.data(), t > 0 ? dh_prev.data() : nullptr, dw_hh, db_hh, N, H, G);
+        linear_backward(engine, h_prev, w_hh, dgh.data(), t > 0 ? dh_prev.data() : nullptr, dw_hh, db_hh, N, H, G);
         std::swap(dh, dh_prev);  // dh now holds dL/dh_{t-1}
     }
-    project_backward(x, w_ih, dgi.data(), dx, dw_ih, db_ih, N * T, I, G);
+    linear_backward(engine, x, w_ih, dgi.data(), dx, dw_ih, db_ih, N * T, I, G);
+}
+
+void gru_forward(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih,
+                 const float* b_hh, float* gi, float* hs, float* gates, int N, int T, int I, int H) {
+    if (engine == Engine::Cuda) cuda::gru_forward(x, w_ih, w_hh, b_ih, b_hh, gi, hs, gates, N, T, I, H);
+    else gru_forward_cpu(engine, x, w_ih, w_hh, b_ih, b_hh, gi, hs, gates, N, T, I, H);
+}
+
+void gru_output(Engine engine, const float* hs, float* y, bool sequence, int N, int T, int H) {
+    if (engine == Engine::Cuda) cuda::gru_output(hs, y, sequence, N, T, H);
+    else gru_output_cpu(hs, y, sequence, N, T, H);
+}
+
+void gru_backward(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs,
+                  const float* gates, const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh,
+                  float* db_ih, float* db_hh, int N, int T, int I, int H) {
+    if (engine == Engine::Cuda)
+        cuda::gru_backward(x, w_ih, w_hh, hs, gates, dy, sequence, dx, dw_ih, dw_hh, db_ih, db_hh, N, T, I, H);
+    else gru_backward_cpu(engine, x, w_ih, w_hh, hs, gates, dy, sequence, dx, dw_ih, dw_hh, db_ih, db_hh, N, T, I, H);
 }
 
 GRU::GRU(int in, int hidden, Output out) : input_size(in), hidden_size(hidden), output(out) {
@@ -152,7 +154,7 @@ struct GRUNode : TapeNode {
     void backward() override {
         int N = x.dim(0), T = x.dim(1), I = x.dim(2), H = w_hh.dim(1);
         float* dx = x.requires_grad() ? x.grad().data() : nullptr;
-        MELGRAD_DISPATCH_CPU1(y, gru_backward, x.data(), w_ih.data(), w_hh.data(), hs.data(), gates.data(),
+        gru_backward(engine_for(y), x.data(), w_ih.data(), w_hh.data(), hs.data(), gates.data(),
                               y.grad().data(), sequence, dx, w_ih.grad().data(), w_hh.grad().data(),
                               b_ih.grad().data(), b_hh.grad().data(), N, T, I, H);
     }
@@ -164,10 +166,10 @@ Tensor GRU::forward(const Tensor& x) {
     const int N = x.dim(0), T = x.dim(1), I = input_size, H = hidden_size;
     Device dev = x.device();
     Tensor gi({N, T, 3 * H}, dev), hs({T + 1, N, H}, dev), gates({T, N, 4 * H}, dev);
-    MELGRAD_DISPATCH_CPU1(x, gru_forward, x.data(), weight_ih.data(), weight_hh.data(), bias_ih.data(),
+    gru_forward(engine_for(x), x.data(), weight_ih.data(), weight_hh.data(), bias_ih.data(),
                           bias_hh.data(), gi.data(), hs.data(), gates.data(), N, T, I, H);
     Tensor y(out, dev);
-    MELGRAD_DISPATCH_CPU1(x, gru_output, hs.data(), y.data(), output == Output::Sequence, N, T, H);
+    gru_output(engine_for(x), hs.data(), y.data(), output == Output::Sequence, N, T, H);
     if (should_record({&x, &weight_ih, &weight_hh, &bias_ih, &bias_hh})) {
         auto node = std::make_unique<GRUNode>();
         node->x = x; node->w_ih = weight_ih; node->w_hh = weight_hh; node->b_ih = bias_ih; node->b_hh = bias_hh;

@@ -16,7 +16,15 @@
 // (N, T, H), with output=sequence (to stack another GRU).
 //
 // Backward: backpropagation through time (BPTT), the derivation in gru.cpp next to the code.
+//
+// Every implementation, found from the name (engine_for and Engine: framework/backend.h):
+//   gru_forward, gru_output, gru_backward           pick one          gru.cpp
+//   gru_forward_cpu, gru_output_cpu, ...            the CPU loops     gru.cpp (projections: linear_forward)
+//   cuda::gru_forward, ...                          the GPU launches  gru.cu (kernels: gru_kernels.cuh;
+//                                                                     projections: cuda::linear_forward)
+// The cell's arithmetic, shared by the CPU loops and the GPU kernels: gru_cell.h.
 #pragma once
+#include "framework/backend.h"
 #include "framework/module.h"
 
 namespace melgrad {
@@ -27,16 +35,32 @@ class Rng;
 //   hs    (T+1, N, H)  h_0 .. h_T, time-major so that each step's h is one contiguous (N, H) block
 //   gates (T, N, 4H)   r_t, z_t, n_t and gh_n,t = W_hn h_{t-1} + b_hn
 // gi (N, T, 3H) is scratch for the input projections.
-void gru_forward_cpu(const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
-                     float* gi, float* hs, float* gates, int N, int T, int I, int H);
+void gru_forward(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih,
+                 const float* b_hh, float* gi, float* hs, float* gates, int N, int T, int I, int H);
 // The output from hs: h_T (N, H) when sequence = false, else every h_t reordered from time-major to
 // batch-first (N, T, H).
-void gru_output_cpu(const float* hs, float* y, bool sequence, int N, int T, int H);
+void gru_output(Engine engine, const float* hs, float* y, bool sequence, int N, int T, int H);
 // BPTT. dy is the output's gradient: (N, H) for the last step only (sequence = false) or (N, T, H).
 // Adds (+=) into dx (may be null), dw_ih, dw_hh, db_ih, db_hh.
-void gru_backward_cpu(const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
+void gru_backward(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs,
+                  const float* gates, const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh,
+                  float* db_ih, float* db_hh, int N, int T, int I, int H);
+
+// The CPU versions. `engine` (CpuFast or CpuReference) picks the Linear that does the projections.
+void gru_forward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
+                     float* gi, float* hs, float* gates, int N, int T, int I, int H);
+void gru_output_cpu(const float* hs, float* y, bool sequence, int N, int T, int H);
+void gru_backward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
                       const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh, float* db_ih,
                       float* db_hh, int N, int T, int I, int H);
+namespace cuda {  // the GPU versions: device pointers; gi, hs, gates laid out as on the CPU
+void gru_forward(const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
+                 float* gi, float* hs, float* gates, int N, int T, int I, int H);
+void gru_output(const float* hs, float* y, bool sequence, int N, int T, int H);
+void gru_backward(const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
+                  const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh, float* db_ih, float* db_hh,
+                  int N, int T, int I, int H);
+}  // namespace cuda
 
 class GRU : public Module {
 public:

@@ -1,5 +1,5 @@
 // One GRU cell - one example, one hidden unit j, one time step - forward and backward: the arithmetic
-// that the CPU loops (framework/layers/gru.cpp) and the CUDA kernels (framework/cuda/kernels_gru.cuh) share,
+// that the CPU loops (framework/layers/gru.cpp) and the CUDA kernels (framework/layers/gru_kernels.cuh) share,
 // so both do the same float operations in the same order. The formulas are in framework/layers/gru.h, the
 // backward derivation in gru.cpp. MELGRAD_HD makes them __host__ __device__ under nvcc.
 #pragma once

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "framework/layers/dispatch.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
 
@@ -29,6 +28,19 @@ void linear_backward_reference(const float* x, const float* w, const float* dy, 
                 if (dx) dx[(size_t)n * in + i] += d * w[(size_t)o * in + i];
             }
         }
+}
+
+void linear_forward(Engine engine, const float* x, const float* w, const float* b, float* y, int N, int in, int out) {
+    if (engine == Engine::Cuda) cuda::linear_forward(x, w, b, y, N, in, out);
+    else if (engine == Engine::CpuFast) linear_forward_fast(x, w, b, y, N, in, out);
+    else linear_forward_reference(x, w, b, y, N, in, out);
+}
+
+void linear_backward(Engine engine, const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
+                     int N, int in, int out) {
+    if (engine == Engine::Cuda) cuda::linear_backward(x, w, dy, dx, dw, db, N, in, out);
+    else if (engine == Engine::CpuFast) linear_backward_fast(x, w, dy, dx, dw, db, N, in, out);
+    else linear_backward_reference(x, w, dy, dx, dw, db, N, in, out);
 }
 
 Linear::Linear(int in, int out, bool has_bias) : in_features(in), out_features(out) {
@@ -77,7 +89,7 @@ struct LinearNode : TapeNode {
         int N = x.dim(0), in = x.dim(1), out = y.dim(1);
         float* dx = x.requires_grad() ? x.grad().data() : nullptr;
         float* db = bias.defined() ? bias.grad().data() : nullptr;
-        MELGRAD_DISPATCH(y, linear_backward, x.data(), weight.data(), y.grad().data(), dx, weight.grad().data(), db,
+        linear_backward(engine_for(y), x.data(), weight.data(), y.grad().data(), dx, weight.grad().data(), db,
                          N, in, out);
     }
 };
@@ -86,7 +98,7 @@ struct LinearNode : TapeNode {
 Tensor Linear::forward(const Tensor& x) {
     Shape out = output_shape(x.shape());
     Tensor y(out, x.device());
-    MELGRAD_DISPATCH(x, linear_forward, x.data(), weight.data(), bias.defined() ? bias.data() : nullptr, y.data(),
+    linear_forward(engine_for(x), x.data(), weight.data(), bias.defined() ? bias.data() : nullptr, y.data(),
                      out[0], in_features, out_features);
     if (should_record({&x, &weight, &bias})) {
         auto node = std::make_unique<LinearNode>();

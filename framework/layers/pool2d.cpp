@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "framework/index_buffer.h"
-#include "framework/layers/dispatch.h"
 #include "framework/tape.h"
 
 namespace melgrad {
@@ -106,6 +105,27 @@ void avgpool2d_backward_cpu(const float* dy, float* dx, const Pool2dGeometry& g)
     }
 }
 
+void maxpool2d_forward(Engine engine, const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g) {
+    if (engine == Engine::Cuda) cuda::maxpool2d_forward(x, y, argmax, g);
+    else maxpool2d_forward_cpu(x, y, argmax, g);
+}
+
+void maxpool2d_backward(Engine engine, const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g,
+                        bool accumulate) {
+    if (engine == Engine::Cuda) cuda::maxpool2d_backward(dy, argmax, dx, g, accumulate);
+    else maxpool2d_backward_cpu(dy, argmax, dx, g, accumulate);
+}
+
+void avgpool2d_forward(Engine engine, const float* x, float* y, const Pool2dGeometry& g) {
+    if (engine == Engine::Cuda) cuda::avgpool2d_forward(x, y, g);
+    else avgpool2d_forward_cpu(x, y, g);
+}
+
+void avgpool2d_backward(Engine engine, const float* dy, float* dx, const Pool2dGeometry& g) {
+    if (engine == Engine::Cuda) cuda::avgpool2d_backward(dy, dx, g);
+    else avgpool2d_backward_cpu(dy, dx, g);
+}
+
 // ---- MaxPool2d --------------------------------------------------------------------------------------
 MaxPool2d::MaxPool2d(int k, int s) : kernel_size(k), stride(s > 0 ? s : k) {
     if (k <= 0) throw std::invalid_argument("MaxPool2d: kernel_size must be positive");
@@ -128,7 +148,7 @@ struct MaxPool2dNode : TapeNode {
         if (!x.requires_grad()) return;
         bool accumulate;
         float* dx = x.grad_to_write(accumulate).data();  // the kernel zeroes a fresh dx itself, plane by plane
-        MELGRAD_DISPATCH_CPU1(y, maxpool2d_backward, y.grad().data(), argmax.data(), dx, g, accumulate);
+        maxpool2d_backward(engine_for(y), y.grad().data(), argmax.data(), dx, g, accumulate);
     }
 };
 struct AvgPool2dNode : TapeNode {
@@ -137,7 +157,7 @@ struct AvgPool2dNode : TapeNode {
     const char* name() const override { return "AvgPool2d"; }
     void backward() override {
         if (!x.requires_grad()) return;
-        MELGRAD_DISPATCH_CPU1(y, avgpool2d_backward, y.grad().data(), x.grad().data(), g);
+        avgpool2d_backward(engine_for(y), y.grad().data(), x.grad().data(), g);
     }
 };
 }  // namespace
@@ -146,7 +166,7 @@ Tensor MaxPool2d::forward(const Tensor& x) {
     Pool2dGeometry g = pool_geometry(x.shape(), kernel_size, kernel_size, stride, stride, describe());
     Tensor y({g.N, g.C, g.P, g.Q}, x.device());
     IndexBuffer argmax(y.numel(), x.device());
-    MELGRAD_DISPATCH_CPU1(x, maxpool2d_forward, x.data(), y.data(), argmax.data(), g);
+    maxpool2d_forward(engine_for(x), x.data(), y.data(), argmax.data(), g);
     if (should_record({&x})) {
         auto node = std::make_unique<MaxPool2dNode>();
         node->x = x; node->y = y; node->argmax = std::move(argmax); node->g = g;
@@ -170,7 +190,7 @@ Shape AvgPool2d::output_shape(const Shape& in) const {
 
 static Tensor avgpool(const Tensor& x, const Pool2dGeometry& g) {
     Tensor y({g.N, g.C, g.P, g.Q}, x.device());
-    MELGRAD_DISPATCH_CPU1(x, avgpool2d_forward, x.data(), y.data(), g);
+    avgpool2d_forward(engine_for(x), x.data(), y.data(), g);
     if (should_record({&x})) {
         auto node = std::make_unique<AvgPool2dNode>();
         node->x = x; node->y = y; node->g = g;

@@ -7,9 +7,15 @@
 // AvgPool2d(kernel_size, stride = kernel_size):
 //   y = mean of the window;  backward: every input of the window gets dy / kernel^2.
 // GlobalAvgPool2d (PyTorch's AdaptiveAvgPool2d(1)): y[n,c,0,0] = mean over H*W; dx = dy / (H*W).
+//
+// Every implementation, found from the name (engine_for and Engine: framework/backend.h):
+//   maxpool2d_forward, avgpool2d_forward, ..._backward  pick one          pool2d.cpp
+//   maxpool2d_forward_cpu, ...                          the CPU loops     pool2d.cpp
+//   cuda::maxpool2d_forward, ...                        the GPU launches  pool2d.cu (kernels: pool2d_kernels.cuh)
 #pragma once
 #include <cstdint>
 
+#include "framework/backend.h"
 #include "framework/module.h"
 
 namespace melgrad {
@@ -20,12 +26,24 @@ struct Pool2dGeometry {
     int P, Q;          // output height, width
 };
 
+void maxpool2d_forward(Engine engine, const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g);
+void maxpool2d_backward(Engine engine, const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g,
+                        bool accumulate);
+void avgpool2d_forward(Engine engine, const float* x, float* y, const Pool2dGeometry& g);
+void avgpool2d_backward(Engine engine, const float* dy, float* dx, const Pool2dGeometry& g);
+
 void maxpool2d_forward_cpu(const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g);
 // accumulate=false: dx is fresh, uninitialised memory (Tensor::grad_to_write); it is written, not added to.
 void maxpool2d_backward_cpu(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g,
                             bool accumulate);
 void avgpool2d_forward_cpu(const float* x, float* y, const Pool2dGeometry& g);
 void avgpool2d_backward_cpu(const float* dy, float* dx, const Pool2dGeometry& g);
+namespace cuda {  // the GPU versions: the same signature, device pointers
+void maxpool2d_forward(const float* x, float* y, int32_t* argmax, const Pool2dGeometry& g);
+void maxpool2d_backward(const float* dy, const int32_t* argmax, float* dx, const Pool2dGeometry& g, bool accumulate);
+void avgpool2d_forward(const float* x, float* y, const Pool2dGeometry& g);
+void avgpool2d_backward(const float* dy, float* dx, const Pool2dGeometry& g);
+}  // namespace cuda
 
 class MaxPool2d : public Module {
 public:

@@ -1,6 +1,5 @@
 #include "framework/layers/relu.h"
 
-#include "framework/layers/dispatch.h"
 #include "framework/tape.h"
 
 namespace melgrad {
@@ -23,6 +22,16 @@ void relu_backward_cpu(const float* y, const float* dy, float* dx, size_t n, boo
     }
 }
 
+void relu_forward(Engine engine, const float* x, float* y, size_t n) {
+    if (engine == Engine::Cuda) cuda::relu_forward(x, y, n);
+    else relu_forward_cpu(x, y, n);
+}
+
+void relu_backward(Engine engine, const float* y, const float* dy, float* dx, size_t n, bool accumulate) {
+    if (engine == Engine::Cuda) cuda::relu_backward(y, dy, dx, n, accumulate);
+    else relu_backward_cpu(y, dy, dx, n, accumulate);
+}
+
 namespace {
 struct ReLUNode : TapeNode {
     Tensor x, y;  // the output suffices: y > 0 exactly where x > 0
@@ -31,14 +40,14 @@ struct ReLUNode : TapeNode {
         if (!x.requires_grad()) return;
         bool accumulate;
         float* dx = x.grad_to_write(accumulate).data();  // every element is written: no zero fill needed
-        MELGRAD_DISPATCH_CPU1(y, relu_backward, y.data(), y.grad().data(), dx, y.numel(), accumulate);
+        relu_backward(engine_for(y), y.data(), y.grad().data(), dx, y.numel(), accumulate);
     }
 };
 }  // namespace
 
 Tensor ReLU::forward(const Tensor& x) {
     Tensor y(x.shape(), x.device());
-    MELGRAD_DISPATCH_CPU1(x, relu_forward, x.data(), y.data(), x.numel());
+    relu_forward(engine_for(x), x.data(), y.data(), x.numel());
     if (should_record({&x})) {
         auto node = std::make_unique<ReLUNode>();
         node->x = x; node->y = y;

@@ -4,7 +4,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "framework/layers/dispatch.h"
 #include "framework/tape.h"
 
 namespace melgrad {
@@ -33,6 +32,18 @@ void softmax_cross_entropy_backward_cpu(const float* probs, const int* labels, f
             dlogits[(size_t)n * C + c] += scale * (probs[(size_t)n * C + c] - (c == labels[n] ? 1.0f : 0.0f));
 }
 
+void softmax_cross_entropy_forward(Engine engine, const float* logits, const int* labels, float* probs, float* loss,
+                                   int N, int C) {
+    if (engine == Engine::Cuda) cuda::softmax_cross_entropy_forward(logits, labels, probs, loss, N, C);
+    else softmax_cross_entropy_forward_cpu(logits, labels, probs, loss, N, C);
+}
+
+void softmax_cross_entropy_backward(Engine engine, const float* probs, const int* labels, const float* dloss,
+                                    float* dlogits, int N, int C) {
+    if (engine == Engine::Cuda) cuda::softmax_cross_entropy_backward_device_scale(probs, labels, dloss, dlogits, N, C);
+    else softmax_cross_entropy_backward_cpu(probs, labels, *dloss, dlogits, N, C);
+}
+
 namespace {
 struct SoftmaxCrossEntropyNode : TapeNode {
     Tensor logits, probs, loss;
@@ -41,18 +52,8 @@ struct SoftmaxCrossEntropyNode : TapeNode {
     void backward() override {
         if (!logits.requires_grad()) return;
         int N = logits.dim(0), C = logits.dim(1);
-        if (logits.device() == Device::CUDA) {
-#ifdef MELGRAD_CUDA
-            // dloss stays on the device: no device-to-host copy, so the step can be captured in a CUDA graph.
-            cuda::softmax_cross_entropy_backward_device_scale(probs.data(), labels.data(), loss.grad().data(),
-                                                              logits.grad().data(), N, C);
-#else
-            cuda_op_missing("softmax_cross_entropy_backward");
-#endif
-            return;
-        }
-        float dloss = loss.grad().item();
-        softmax_cross_entropy_backward_cpu(probs.data(), labels.data(), dloss, logits.grad().data(), N, C);
+        softmax_cross_entropy_backward(engine_for(logits), probs.data(), labels.data(), loss.grad().data(),
+                                       logits.grad().data(), N, C);
     }
 };
 
@@ -86,8 +87,7 @@ Tensor softmax_cross_entropy(const Tensor& logits, const IndexBuffer& labels, Te
                                     ", logits on " + device_name(logits.device()));
     if (labels.device() == Device::CPU) check_label_range(labels.data(), N, C);
     Tensor probs({N, C}, logits.device()), loss({1}, logits.device());
-    MELGRAD_DISPATCH_CPU1(logits, softmax_cross_entropy_forward, logits.data(), labels.data(), probs.data(),
-                          loss.data(), N, C);
+    softmax_cross_entropy_forward(engine_for(logits), logits.data(), labels.data(), probs.data(), loss.data(), N, C);
     if (should_record({&logits})) {
         auto node = std::make_unique<SoftmaxCrossEntropyNode>();
         node->logits = logits; node->probs = probs; node->loss = loss; node->labels = labels;

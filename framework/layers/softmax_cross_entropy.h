@@ -5,19 +5,40 @@
 //   L       = (1/N) sum_n ( log sum_j exp(z[n,j]) - z[n,y_n] )
 // Backward (the classic result: the softmax's Jacobian and the log cancel into a difference):
 //   dL/dz[n,c] = (p[n,c] - [c == y_n]) / N
+//
+// Every implementation, found from the name (engine_for and Engine: framework/backend.h):
+//   softmax_cross_entropy_forward / _backward              pick one          softmax_cross_entropy.cpp
+//   softmax_cross_entropy_forward_cpu / _backward_cpu      the CPU loops     softmax_cross_entropy.cpp
+//   cuda::softmax_cross_entropy_forward / _backward_...    the GPU launches  softmax_cross_entropy.cu
+//                                                          (kernels: softmax_cross_entropy_kernels.cuh)
 #pragma once
 #include <vector>
 
+#include "framework/backend.h"
 #include "framework/index_buffer.h"
 #include "framework/tensor.h"
 
 namespace melgrad {
+
+void softmax_cross_entropy_forward(Engine engine, const float* logits, const int* labels, float* probs, float* loss,
+                                   int N, int C);
+// dloss points to the loss's gradient, on the logits' device (the CPU reads it, the GPU kernel reads it there:
+// no device-to-host copy, so a training step can be captured in a CUDA graph).
+void softmax_cross_entropy_backward(Engine engine, const float* probs, const int* labels, const float* dloss,
+                                    float* dlogits, int N, int C);
 
 // Returns the mean loss over the batch in *loss and the probabilities in probs (N x C).
 void softmax_cross_entropy_forward_cpu(const float* logits, const int* labels, float* probs, float* loss, int N, int C);
 // dlogits += dloss * (probs - onehot) / N
 void softmax_cross_entropy_backward_cpu(const float* probs, const int* labels, float dloss, float* dlogits, int N,
                                         int C);
+namespace cuda {  // the GPU versions, device pointers; *loss is written on the device
+void softmax_cross_entropy_forward(const float* logits, const int* labels, float* probs, float* loss, int N, int C);
+void softmax_cross_entropy_backward(const float* probs, const int* labels, float dloss, float* dlogits, int N, int C);
+// The same with dloss read on the device: what the layer uses.
+void softmax_cross_entropy_backward_device_scale(const float* probs, const int* labels, const float* dloss,
+                                                 float* dlogits, int N, int C);
+}  // namespace cuda
 
 // The loss as a tape op: returns a one-element tensor; probabilities (N x C) in *probs when given.
 // Throws std::invalid_argument for a label outside [0, C) or a label count that differs from N.

@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include "framework/layers/dispatch.h"
 #include "framework/tape.h"
 
 namespace melgrad {
@@ -27,6 +26,16 @@ void to_sequence_backward_cpu(const float* dy, float* dx, int N, int C, int H, i
             }
 }
 
+void to_sequence_forward(Engine engine, const float* x, float* y, int N, int C, int H, int W) {
+    if (engine == Engine::Cuda) cuda::to_sequence_forward(x, y, N, C, H, W);
+    else to_sequence_forward_cpu(x, y, N, C, H, W);
+}
+
+void to_sequence_backward(Engine engine, const float* dy, float* dx, int N, int C, int H, int W) {
+    if (engine == Engine::Cuda) cuda::to_sequence_backward(dy, dx, N, C, H, W);
+    else to_sequence_backward_cpu(dy, dx, N, C, H, W);
+}
+
 Shape ToSequence::output_shape(const Shape& in) const {
     if (in.size() != 4)
         throw std::invalid_argument("ToSequence expects feature maps (N, C, H, W), got " + shape_str(in));
@@ -39,7 +48,7 @@ struct ToSequenceNode : TapeNode {
     const char* name() const override { return "ToSequence"; }
     void backward() override {
         if (!x.requires_grad()) return;
-        MELGRAD_DISPATCH_CPU1(y, to_sequence_backward, y.grad().data(), x.grad().data(), x.dim(0), x.dim(1),
+        to_sequence_backward(engine_for(y), y.grad().data(), x.grad().data(), x.dim(0), x.dim(1),
                               x.dim(2), x.dim(3));
     }
 };
@@ -47,7 +56,7 @@ struct ToSequenceNode : TapeNode {
 
 Tensor ToSequence::forward(const Tensor& x) {
     Tensor y(output_shape(x.shape()), x.device());
-    MELGRAD_DISPATCH_CPU1(x, to_sequence_forward, x.data(), y.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3));
+    to_sequence_forward(engine_for(x), x.data(), y.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3));
     if (should_record({&x})) {
         auto node = std::make_unique<ToSequenceNode>();
         node->x = x; node->y = y;

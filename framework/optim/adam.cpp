@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "framework/layers/dispatch.h"
 
 namespace melgrad {
 
@@ -25,6 +24,12 @@ void adam_update_cpu(float* param, const float* grad, float* exp_avg, float* exp
         exp_avg[i] = m;
         exp_avg_sq[i] = v;
     }
+}
+
+void adam_update(Engine engine, float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n,
+                 const AdamScalars& s) {
+    if (engine == Engine::Cuda) cuda::adam_update(param, grad, exp_avg, exp_avg_sq, n, s);
+    else adam_update_cpu(param, grad, exp_avg, exp_avg_sq, n, s);
 }
 
 Adam::Adam(std::vector<NamedTensor> params, double lr, double beta1, double beta2, double eps, double weight_decay)
@@ -69,8 +74,8 @@ void Adam::update_parameter(size_t i) {
     s.decoupled_decay_factor = decoupled_ ? (float)(1.0 - lr_ * weight_decay_) : 1.0f;
     s.neg_step_size = (float)(-(lr_ / bias_correction1));
     s.bias_correction2_sqrt = (float)std::sqrt(bias_correction2);
-    MELGRAD_DISPATCH_CPU1(p, adam_update, p.data(), p.grad().data(), state_of("exp_avg", i).data(),  // CPU or CUDA
-                          state_of("exp_avg_sq", i).data(), p.numel(), s);
+    adam_update(engine_for(p), p.data(), p.grad().data(), state_of("exp_avg", i).data(),
+                state_of("exp_avg_sq", i).data(), p.numel(), s);
 }
 
 }  // namespace melgrad

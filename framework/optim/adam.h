@@ -13,6 +13,7 @@
 // State tensors: "exp_avg.<param name>", "exp_avg_sq.<param name>"; t is in the optimizer's metadata.
 // amsgrad is not implemented.
 #pragma once
+#include "framework/backend.h"
 #include "framework/optim/optimizer.h"
 
 namespace melgrad {
@@ -30,9 +31,17 @@ struct AdamScalars {
     float bias_correction2_sqrt;   // sqrt(1 - beta2^t)
 };
 
-// The rule above on raw float arrays of length n (a CUDA kernel mirrors this signature).
+// The rule above on raw float arrays of length n.
+//   adam_update         picks one (engine_for and Engine: framework/backend.h)   adam.cpp
+//   adam_update_cpu     the CPU loop                                             adam.cpp
+//   cuda::adam_update   the GPU launch (kernel: adam_kernels.cuh)                adam.cu
+void adam_update(Engine engine, float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n,
+                 const AdamScalars& s);
 void adam_update_cpu(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n,
                      const AdamScalars& s);
+namespace cuda {
+void adam_update(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, size_t n, const AdamScalars& s);
+}  // namespace cuda
 
 class Adam : public Optimizer {
 public:

@@ -72,7 +72,7 @@ void Optimizer::zero_grad() {
 
 void Optimizer::check_device(size_t i) {
     Tensor& p = *params_[i].tensor;
-    if (p.device() != Device::CPU && !cuda_compiled())  // CUDA kernels: framework/cuda/kernels_optim.cu
+    if (p.device() != Device::CPU && !cuda_compiled())  // CUDA kernels: framework/optim/sgd.cu, adam.cu
         throw std::runtime_error(type() + ": parameter '" + params_[i].name + "' is on " + device_name(p.device()) +
                                  ", but this melgrad was built without the CUDA backend");
     if (p.grad().device() != p.device() || p.grad().numel() != p.numel())

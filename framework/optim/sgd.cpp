@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "framework/layers/dispatch.h"
 
 namespace melgrad {
 
@@ -26,6 +25,11 @@ void sgd_update_cpu(float* param, const float* grad, float* momentum_buffer, siz
         }
         param[i] = param[i] + s.neg_lr * d;                                       // param.add_(d_p, alpha=-lr)
     }
+}
+
+void sgd_update(Engine engine, float* param, const float* grad, float* momentum_buffer, size_t n, const SgdScalars& s) {
+    if (engine == Engine::Cuda) cuda::sgd_update(param, grad, momentum_buffer, n, s);
+    else sgd_update_cpu(param, grad, momentum_buffer, n, s);
 }
 
 SGD::SGD(std::vector<NamedTensor> params, double lr, double momentum, double dampening, double weight_decay,
@@ -56,7 +60,7 @@ void SGD::update_parameter(size_t i) {
     s.nesterov = nesterov_;
     s.first_step = param_steps_[i] == 1;
     float* buf = momentum_ != 0 ? state_of("momentum_buffer", i).data() : nullptr;
-    MELGRAD_DISPATCH_CPU1(p, sgd_update, p.data(), p.grad().data(), buf, p.numel(), s);  // CPU or CUDA kernel
+    sgd_update(engine_for(p), p.data(), p.grad().data(), buf, p.numel(), s);
 }
 
 }  // namespace melgrad

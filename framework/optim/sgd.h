@@ -10,6 +10,7 @@
 //   p = p - lr * d
 // The state tensor is "momentum_buffer.<param name>" (only when momentum != 0).
 #pragma once
+#include "framework/backend.h"
 #include "framework/optim/optimizer.h"
 
 namespace melgrad {
@@ -25,9 +26,15 @@ struct SgdScalars {
     bool first_step;       // t == 1: the momentum buffer is set to d instead of updated
 };
 
-// The rule above on raw float arrays of length n (a CUDA kernel mirrors this signature).
-// momentum_buffer may be nullptr when s.momentum == 0.
+// The rule above on raw float arrays of length n. momentum_buffer may be nullptr when s.momentum == 0.
+//   sgd_update         picks one (engine_for and Engine: framework/backend.h)   sgd.cpp
+//   sgd_update_cpu     the CPU loop                                             sgd.cpp
+//   cuda::sgd_update   the GPU launch (kernel: sgd_kernels.cuh)                 sgd.cu
+void sgd_update(Engine engine, float* param, const float* grad, float* momentum_buffer, size_t n, const SgdScalars& s);
 void sgd_update_cpu(float* param, const float* grad, float* momentum_buffer, size_t n, const SgdScalars& s);
+namespace cuda {
+void sgd_update(float* param, const float* grad, float* momentum_buffer, size_t n, const SgdScalars& s);
+}  // namespace cuda
 
 class SGD : public Optimizer {
 public:

@@ -211,7 +211,7 @@ TEST_CASE("cuda gemm layout: the three column-major calls compute Linear's row-m
     std::vector<float> y_ref((size_t)N * out), y((size_t)N * out);
     linear_forward_reference(x.data(), w.data(), b.data(), y_ref.data(), N, in, out);
     for (int n = 0; n < N; n++)
-        for (int o = 0; o < out; o++) y[(size_t)n * out + o] = b[o];  // the bias rows, as cublas_linear.cu
+        for (int o = 0; o < out; o++) y[(size_t)n * out + o] = b[o];  // the bias rows, as framework/layers/linear.cu
     GemmCall f = linear_forward_gemm(N, in, out, true);
     gemm_column_major(f, pick(f.a), pick(f.b), y.data());
     CHECK(max_abs_diff(y, y_ref) <= 1e-5f);

@@ -1,4 +1,4 @@
-// Our CUDA kernels - the code in framework/cuda/kernels_*.cuh, not a copy - run on the CPU kernel emulator
+// Our CUDA kernels - the code in framework/*/NAME_kernels.cuh, not a copy - run on the CPU kernel emulator
 // (tests/cuda/kernel_emulator.h) and compared with the CPU layers, on every machine, GPU or not.
 //
 // Each launch below is written as the .cu file next to the kernel writes it (same grid, same block, same
@@ -18,13 +18,18 @@
 #include <string>
 #include <vector>
 
-#include "framework/cuda/kernels_batchnorm.cuh"
-#include "framework/cuda/kernels_elementwise.cuh"
-#include "framework/cuda/kernels_fill.cuh"
-#include "framework/cuda/kernels_gru.cuh"
-#include "framework/cuda/kernels_optim.cuh"
-#include "framework/cuda/kernels_pool.cuh"
-#include "framework/cuda/kernels_softmax_ce.cuh"
+#include "framework/cuda/bias_kernels.cuh"
+#include "framework/cuda/fill_kernels.cuh"
+#include "framework/layers/batchnorm2d_kernels.cuh"
+#include "framework/layers/dropout_kernels.cuh"
+#include "framework/layers/elementwise_kernels.cuh"
+#include "framework/layers/gru_kernels.cuh"
+#include "framework/layers/pool2d_kernels.cuh"
+#include "framework/layers/relu_kernels.cuh"
+#include "framework/layers/softmax_cross_entropy_kernels.cuh"
+#include "framework/layers/to_sequence_kernels.cuh"
+#include "framework/optim/adam_kernels.cuh"
+#include "framework/optim/sgd_kernels.cuh"
 #include "framework/backend.h"
 #include "framework/cuda/launch_shape.h"
 #include "framework/layers/batchnorm2d.h"
@@ -306,7 +311,7 @@ TEST_CASE("emulated CUDA kernels: softmax cross-entropy, more rows than threads,
 }
 
 namespace {
-// The launches of framework/cuda/kernels_batchnorm.cu's channel sums, on the emulator.
+// The launches of the channel sums (framework/cuda/channel_reduce.cuh, bias.cu, batchnorm2d.cu), on the emulator.
 template <class Term>
 void emulate_channel_partials(Order order, Term term, int N, int C, int HW, int splits, double2* partials) {
     launch(order, dim3((unsigned)C, (unsigned)splits), kReduceThreads, kernels::channel_partials<Term>, term, C, HW,
@@ -506,12 +511,7 @@ TEST_CASE("emulated CUDA kernels: fused SGD and Adam(W) updates give the CPU's b
 }
 
 namespace {
-struct ReferenceCpuPath {  // the CPU GRU's projections on the plain loops, like the stand-in below
-    CpuPath saved = cpu_path();
-    ReferenceCpuPath() { set_cpu_path(CpuPath::Reference); }
-    ~ReferenceCpuPath() { set_cpu_path(saved); }
-};
-// framework/cuda/gru.cu's gru_forward and gru_backward on the emulator, with the CPU's reference Linear
+// framework/layers/gru.cu's gru_forward and gru_backward on the emulator, with the CPU's reference Linear
 // standing in for cuBLAS (the GPU tests check the real thing).
 void emulated_gru_forward(Order order, const float* x, const float* w_ih, const float* w_hh, const float* b_ih,
                           const float* b_hh, float* gi, float* hs, float* gates, int N, int T, int I, int H) {
@@ -551,7 +551,6 @@ void emulated_gru_backward(Order order, const float* x, const float* w_ih, const
 }  // namespace
 
 TEST_CASE("emulated CUDA kernels: GRU forward, output and backpropagation through time give the CPU's bits") {
-    ReferenceCpuPath reference;
     struct Case {
         int N, T, I, H;
     };
@@ -565,8 +564,9 @@ TEST_CASE("emulated CUDA kernels: GRU forward, output and backpropagation throug
                                  w_hh = random_values((size_t)G * H, 73), b_ih = random_values(G, 74),
                                  b_hh = random_values(G, 75);
         std::vector<float> gi_cpu((size_t)N * T * G), hs_cpu(cells * (T + 1)), gates_cpu(cells * T * 4);
-        gru_forward_cpu(x.data(), w_ih.data(), w_hh.data(), b_ih.data(), b_hh.data(), gi_cpu.data(), hs_cpu.data(),
-                        gates_cpu.data(), N, T, I, H);
+        // The CPU GRU with its projections on the plain loops, like the stand-in above.
+        gru_forward_cpu(Engine::CpuReference, x.data(), w_ih.data(), w_hh.data(), b_ih.data(), b_hh.data(),
+                        gi_cpu.data(), hs_cpu.data(), gates_cpu.data(), N, T, I, H);
         for (Order order : kOrders) {
             Guarded<float> gi(zeros<float>(gi_cpu.size())), hs(zeros<float>(hs_cpu.size())),
                 gates(zeros<float>(gates_cpu.size()));
@@ -593,9 +593,9 @@ TEST_CASE("emulated CUDA kernels: GRU forward, output and backpropagation throug
                                          dw_hh0 = random_values(w_hh.size(), 79), db0 = random_values(G, 80);
                 std::vector<float> dx_cpu = dx0, dw_ih_cpu = dw_ih0, dw_hh_cpu = dw_hh0, db_ih_cpu = db0,
                                    db_hh_cpu = db0;
-                gru_backward_cpu(x.data(), w_ih.data(), w_hh.data(), hs_cpu.data(), gates_cpu.data(), dy.data(),
-                                 sequence, dx_cpu.data(), dw_ih_cpu.data(), dw_hh_cpu.data(), db_ih_cpu.data(),
-                                 db_hh_cpu.data(), N, T, I, H);
+                gru_backward_cpu(Engine::CpuReference, x.data(), w_ih.data(), w_hh.data(), hs_cpu.data(),
+                                 gates_cpu.data(), dy.data(), sequence, dx_cpu.data(), dw_ih_cpu.data(),
+                                 dw_hh_cpu.data(), db_ih_cpu.data(), db_hh_cpu.data(), N, T, I, H);
                 std::vector<float> dx = dx0, dw_ih = dw_ih0, dw_hh = dw_hh0, db_ih = db0, db_hh = db0;
                 emulated_gru_backward(order, x.data(), w_ih.data(), w_hh.data(), hs.data(), gates.data(), dy.data(),
                                       sequence, dx.data(), dw_ih.data(), dw_hh.data(), db_ih.data(), db_hh.data(), N, T,

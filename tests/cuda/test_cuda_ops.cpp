@@ -447,7 +447,7 @@ GPU_TEST_CASE("cuda: TF32 mode runs and stays within TF32's precision") {
     MESSAGE("conv 16->32 with TF32: relative error " << e);
 }
 
-// The recurrent layers of the CRNN (framework/cuda/gru.cu): every output, input and parameter gradient.
+// The recurrent layers of the CRNN (framework/layers/gru.cu): every output, input and parameter gradient.
 GPU_TEST_CASE("cuda: GRU (last and sequence output) and ToSequence equal the CPU") {
     Fp32Guard fp32;
     check_layer(maker<GRU>(12, 7), {3, 5, 12}, true, "gru output=last");

@@ -1,5 +1,5 @@
 // Same seed, same machine -> bit-identical training losses on the CPU: every parallel sum in the fast path
-// runs in a fixed order (framework/cpu/conv2d_im2col.cpp), and the random draws come from framework/rng.h.
+// runs in a fixed order (framework/layers/conv2d_fast.cpp), and the random draws come from framework/rng.h.
 #include <doctest/doctest.h>
 
 #include <cstring>

@@ -8,9 +8,9 @@
 #include <cuda_runtime.h>
 
 #include "framework/cuda/check.h"
-#include "framework/cuda/kernels_softmax_ce.cuh"
+#include "framework/layers/softmax_cross_entropy_kernels.cuh"
 #include "framework/cuda/memory.h"
-#include "framework/cuda/ops.h"
+#include "framework/layers/softmax_cross_entropy.h"
 
 namespace melgrad::cuda {
 

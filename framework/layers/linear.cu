@@ -14,7 +14,7 @@
 #include "framework/cuda/config.h"
 #include "framework/cuda/gemm_layout.h"
 #include "framework/cuda/memory.h"
-#include "framework/cuda/ops.h"
+#include "framework/layers/linear.h"
 
 #define CUBLAS_CHECK(call) MELGRAD_LIBRARY_CHECK(call, CUBLAS_STATUS_SUCCESS, cublasGetStatusString)
 

@@ -37,7 +37,7 @@
 #include "framework/cuda/check.h"
 #include "framework/cuda/config.h"
 #include "framework/cuda/memory.h"
-#include "framework/cuda/ops.h"
+#include "framework/layers/conv2d.h"
 
 #define CUDNN_CHECK(call) MELGRAD_LIBRARY_CHECK(call, CUDNN_STATUS_SUCCESS, cudnnGetErrorString)
 
@@ -177,53 +177,58 @@ void refuse_search_while_capturing(const char* what, const Conv2dGeometry& g) {
                                  "the same shapes and settings before capturing");
 }
 
-// The three algorithm searches: the same pattern, the cuDNN function names differ.
-void choose_forward(ConvPlan& plan, const Conv2dGeometry& g) {
-    if (plan.fwd.chosen()) return;
-    refuse_search_while_capturing("forward", g);
-    const bool det = deterministic(), tf32 = tf32_enabled();
-    int max_count = 0, count = 0;
-    CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(handle(), &max_count));
-    std::vector<cudnnConvolutionFwdAlgoPerf_t> perf(max_count);
-    if (det)
-        CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(handle(), plan.x, plan.w, plan.conv, plan.y, max_count,
-                                                           &count, perf.data()));
-    else
-        CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(handle(), plan.x, plan.w, plan.conv, plan.y, max_count,
-                                                         &count, perf.data()));
-    choose(perf, count, det, tf32, "forward", g, plan.fwd);
-}
+// The three algorithm searches differ only in cuDNN's function names and in which descriptors go where:
+// one struct per direction says that (each call checked where it is made, so an error names it), and
+// choose_algorithms does the rest once.
+struct ForwardSearch {
+    using Perf = cudnnConvolutionFwdAlgoPerf_t;
+    static constexpr const char* what = "forward";
+    static auto& list(ConvPlan& p) { return p.fwd; }
+    static void max_count(int* n) { CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(handle(), n)); }
+    static void heuristics(const ConvPlan& p, int max, int* count, Perf* perf) {
+        CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(handle(), p.x, p.w, p.conv, p.y, max, count, perf));
+    }
+    static void measure(const ConvPlan& p, int max, int* count, Perf* perf) {
+        CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(handle(), p.x, p.w, p.conv, p.y, max, count, perf));
+    }
+};
+struct BackwardDataSearch {
+    using Perf = cudnnConvolutionBwdDataAlgoPerf_t;
+    static constexpr const char* what = "backward-data";
+    static auto& list(ConvPlan& p) { return p.bwd_data; }
+    static void max_count(int* n) { CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(handle(), n)); }
+    static void heuristics(const ConvPlan& p, int max, int* count, Perf* perf) {
+        CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(handle(), p.w, p.y, p.conv, p.x, max, count, perf));
+    }
+    static void measure(const ConvPlan& p, int max, int* count, Perf* perf) {
+        CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithm(handle(), p.w, p.y, p.conv, p.x, max, count, perf));
+    }
+};
+struct BackwardFilterSearch {
+    using Perf = cudnnConvolutionBwdFilterAlgoPerf_t;
+    static constexpr const char* what = "backward-filter";
+    static auto& list(ConvPlan& p) { return p.bwd_filter; }
+    static void max_count(int* n) { CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(handle(), n)); }
+    static void heuristics(const ConvPlan& p, int max, int* count, Perf* perf) {
+        CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle(), p.x, p.y, p.conv, p.w, max, count, perf));
+    }
+    static void measure(const ConvPlan& p, int max, int* count, Perf* perf) {
+        CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithm(handle(), p.x, p.y, p.conv, p.w, max, count, perf));
+    }
+};
 
-void choose_backward_data(ConvPlan& plan, const Conv2dGeometry& g) {
-    if (plan.bwd_data.chosen()) return;
-    refuse_search_while_capturing("backward-data", g);
+// Fills the plan's list for one direction, the first time that direction runs on this shape.
+template <class Search>
+void choose_algorithms(ConvPlan& plan, const Conv2dGeometry& g) {
+    if (Search::list(plan).chosen()) return;
+    refuse_search_while_capturing(Search::what, g);
     const bool det = deterministic(), tf32 = tf32_enabled();
     int max_count = 0, count = 0;
-    CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(handle(), &max_count));
-    std::vector<cudnnConvolutionBwdDataAlgoPerf_t> perf(max_count);
-    if (det)
-        CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(handle(), plan.w, plan.y, plan.conv, plan.x,
-                                                                max_count, &count, perf.data()));
-    else
-        CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithm(handle(), plan.w, plan.y, plan.conv, plan.x, max_count,
-                                                              &count, perf.data()));
-    choose(perf, count, det, tf32, "backward-data", g, plan.bwd_data);
-}
-
-void choose_backward_filter(ConvPlan& plan, const Conv2dGeometry& g) {
-    if (plan.bwd_filter.chosen()) return;
-    refuse_search_while_capturing("backward-filter", g);
-    const bool det = deterministic(), tf32 = tf32_enabled();
-    int max_count = 0, count = 0;
-    CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(handle(), &max_count));
-    std::vector<cudnnConvolutionBwdFilterAlgoPerf_t> perf(max_count);
-    if (det)
-        CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle(), plan.x, plan.y, plan.conv, plan.w,
-                                                                  max_count, &count, perf.data()));
-    else
-        CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithm(handle(), plan.x, plan.y, plan.conv, plan.w,
-                                                                max_count, &count, perf.data()));
-    choose(perf, count, det, tf32, "backward-filter", g, plan.bwd_filter);
+    Search::max_count(&max_count);
+    std::vector<typename Search::Perf> perf(max_count);
+    if (det) Search::heuristics(plan, max_count, &count, perf.data());  // runs nothing: the same in every run
+    else Search::measure(plan, max_count, &count, perf.data());         // runs each: fastest first
+    choose(perf, count, det, tf32, Search::what, g, Search::list(plan));
 }
 
 // Runs one convolution call with the list's current algorithm; when cuDNN answers that it cannot run it
@@ -251,7 +256,7 @@ void run_with_fallback(AlgoList<Algo>& list, const char* call, Run run) {
 void conv2d_forward(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g) {
     if ((size_t)g.N * g.K * g.P * g.Q == 0) return;
     ConvPlan& plan = plan_for(g);
-    choose_forward(plan, g);
+    choose_algorithms<ForwardSearch>(plan, g);
     const float one = 1.0f, zero = 0.0f;
     run_with_fallback(plan.fwd, "cudnnConvolutionForward", [&](const auto& a) {
         set_math(plan, a.math);
@@ -269,7 +274,7 @@ void conv2d_backward(const float* x, const float* w, const float* dy, float* dx,
     const float one = 1.0f;  // alpha = 1 and beta = 1: accumulate into dx and dw
     const float dx_beta = accumulate_dx ? 1.0f : 0.0f;  // beta = 0: cuDNN writes dx without reading it
     if (dx) {
-        choose_backward_data(plan, g);
+        choose_algorithms<BackwardDataSearch>(plan, g);
         run_with_fallback(plan.bwd_data, "cudnnConvolutionBackwardData", [&](const auto& a) {
             set_math(plan, a.math);
             void* ws = workspace().get(a.workspace);
@@ -277,7 +282,7 @@ void conv2d_backward(const float* x, const float* w, const float* dy, float* dx,
                                                 a.workspace, &dx_beta, plan.x, dx);
         });
     }
-    choose_backward_filter(plan, g);
+    choose_algorithms<BackwardFilterSearch>(plan, g);
     run_with_fallback(plan.bwd_filter, "cudnnConvolutionBackwardFilter", [&](const auto& a) {
         set_math(plan, a.math);
         void* ws = workspace().get(a.workspace);

@@ -9,9 +9,9 @@
 #include <cuda_runtime.h>
 
 #include "framework/cuda/check.h"
-#include "framework/cuda/kernels_pool.cuh"
+#include "framework/layers/pool2d_kernels.cuh"
 #include "framework/cuda/memory.h"
-#include "framework/cuda/ops.h"
+#include "framework/layers/pool2d.h"
 
 namespace melgrad::cuda {
 

@@ -1,6 +1,6 @@
-// ReLU, dropout and add_into kernels: one thread per element.
-// The kernels alone (no launches, no CUDA headers): the .cu file next to this one launches them, and the CPU
-// tests run them on the kernel emulator (tests/cuda/kernel_emulator.h, tests/cuda/test_cuda_kernels_emulated.cpp).
+// Dropout kernels: one thread per element; each body is dropout.cpp's loop body.
+// The kernels alone (no launches, no CUDA headers): framework/layers/dropout.cu launches them, and the CPU tests
+// run them on the kernel emulator (tests/cuda/kernel_emulator.h, tests/cuda/test_cuda_kernels_emulated.cpp).
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -11,18 +11,6 @@
 namespace melgrad::cuda::kernels {
 namespace {  // internal linkage: see framework/cuda/thread_index.cuh
 
-__global__ void relu_forward_kernel(const float* x, float* y, size_t n) {
-    size_t i = thread_index();
-    if (i < n) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-}
-__global__ void relu_backward_kernel(const float* y, const float* dy, float* dx, size_t n, bool accumulate) {
-    size_t i = thread_index();
-    if (i < n) dx[i] = (accumulate ? dx[i] : 0.0f) + (y[i] > 0.0f ? dy[i] : 0.0f);
-}
-__global__ void add_into_kernel(float* dst, const float* src, size_t n) {
-    size_t i = thread_index();
-    if (i < n) dst[i] += src[i];
-}
 // The mask comes from (stream, i) alone (counter-based RNG), so it is the CPU's mask bit for bit. Inside a
 // captured CUDA graph, replay_counter is non-null and mixed into the stream (see framework/cuda/graph.h).
 __global__ void dropout_forward_kernel(const float* x, float* y, float* mask, size_t n, float p, float scale,

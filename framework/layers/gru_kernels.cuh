@@ -1,7 +1,7 @@
-// GRU and ToSequence kernels: one thread per (example, hidden unit) for the gates of one time step, one
-// thread per output element for the moves. The cell arithmetic is the CPU loop's own (framework/layers/
+// GRU kernels: one thread per (example, hidden unit) for the gates of one time step, one thread per output
+// element for the output move. The cell arithmetic is the CPU loop's own (framework/layers/
 // gru_cell.h, __host__ __device__), so both do the same float operations in the same order.
-// The kernels alone (no launches, no CUDA headers): framework/cuda/gru.cu launches them, and the CPU tests run
+// The kernels alone (no launches, no CUDA headers): framework/layers/gru.cu launches them, and the CPU tests run
 // them on the kernel emulator (tests/cuda/kernel_emulator.h, tests/cuda/test_cuda_kernels_emulated.cpp).
 #pragma once
 #include <stddef.h>
@@ -52,23 +52,6 @@ __global__ void gru_output_kernel(const float* hs, float* y, bool sequence, int 
     }
     const size_t n = i / ((size_t)T * H), t = (i / H) % T, j = i % H;
     y[i] = hs[((t + 1) * N + n) * H + j];
-}
-
-// ToSequence (framework/layers/to_sequence.h): y[n, w, c·H + h] = x[n, c, h, w]; one thread per y element.
-__global__ void to_sequence_forward_kernel(const float* x, float* y, int N, int C, int H, int W) {
-    size_t i = thread_index();
-    const size_t F = (size_t)C * H;
-    if (i >= (size_t)N * W * F) return;
-    const size_t n = i / ((size_t)W * F), w = (i / F) % W, f = i % F;
-    y[i] = x[(n * C * H + f) * W + w];  // f = c·H + h, so (n·C + c)·H + h = n·C·H + f
-}
-// Backward: dx[n, c, h, w] += dy[n, w, c·H + h]; one thread per dx element (a gather: no atomics).
-__global__ void to_sequence_backward_kernel(const float* dy, float* dx, int N, int C, int H, int W) {
-    size_t i = thread_index();
-    const size_t F = (size_t)C * H;
-    if (i >= (size_t)N * F * W) return;
-    const size_t n = i / (F * W), f = (i / W) % F, w = i % W;
-    dx[i] += dy[(n * W + w) * F + f];
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// BatchNorm2d kernels and the bias add kernel (why our own and not cuDNN's: framework/cuda/kernels_batchnorm.cu).
+// BatchNorm2d kernels (why our own and not cuDNN's: framework/layers/batchnorm2d.cu).
 // The kernels alone (no launches, no CUDA headers): the .cu file next to this one launches them, and the CPU
 // tests run them on the kernel emulator (tests/cuda/kernel_emulator.h, tests/cuda/test_cuda_kernels_emulated.cpp).
 #pragma once
@@ -11,10 +11,6 @@
 namespace melgrad::cuda::kernels {
 namespace {  // internal linkage: see framework/cuda/thread_index.cuh
 
-struct SumTerm {  // x
-    const float* x;
-    __device__ double2 operator()(int, size_t o) const { return make_double2(x[o], 0.0); }
-};
 struct SquaredDeviationTerm {  // (x - mean)^2, mean in double as on the CPU
     const float* x;
     const double* mean;
@@ -30,11 +26,6 @@ struct BackwardTerm {  // (dy, dy * xhat), xhat in float as on the CPU
         return make_double2(dy[o], (double)dy[o] * xhat);
     }
 };
-
-__global__ void finalize_sum_add(const double2* partials, int splits, int C, float* out) {
-    const int c = (int)thread_index();  // one thread per channel
-    if (c < C) out[c] += (float)channel_total(partials, c, splits).x;
-}
 
 __global__ void finalize_mean(const double2* partials, int splits, int C, double m, double* mean) {
     const int c = (int)thread_index();  // one thread per channel
@@ -100,13 +91,6 @@ __global__ void input_grad(const float* x, const float* dy, const float* mean, c
     int c = bias_channel(i, C, HW);
     float xhat = (x[i] - mean[c]) * invstd[c];
     dx[i] = (accumulate ? dx[i] : 0.0f) + k[c] * (dy[i] - mean_dy[c] - xhat * mean_dy_xhat[c]);
-}
-
-__global__ void bias_apply_kernel(float* y, const float* b, int K, int PQ, size_t n, bool accumulate) {
-    size_t i = thread_index();
-    if (i >= n) return;
-    float v = b[bias_channel(i, K, PQ)];
-    y[i] = accumulate ? y[i] + v : v;
 }
 
 }  // namespace

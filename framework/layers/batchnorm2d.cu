@@ -5,47 +5,19 @@
 //   * deterministic reductions (framework/cuda/channel_reduce.cuh: fixed-order, no atomics), in both
 //     modes of set_deterministic();
 //   * BatchNorm is memory-bound (a few reads of the activation), so hand-written kernels lose little.
-// Also here: the channel sums behind Conv2d's and Linear's bias gradients.
 #include <cuda_runtime.h>
 
-#include "framework/cuda/bias.h"
+#include "framework/cuda/channel_reduce.cuh"
 #include "framework/cuda/check.h"
-#include "framework/cuda/kernels_batchnorm.cuh"
 #include "framework/cuda/memory.h"
-#include "framework/cuda/ops.h"
+#include "framework/layers/batchnorm2d.h"
+#include "framework/layers/batchnorm2d_kernels.cuh"
 
 namespace melgrad::cuda {
 
 namespace {
-
-// grid (C, splits): see framework/cuda/channel_reduce.cuh.
-template <class Term>
-void launch_channel_partials(Term term, int N, int C, int HW, int splits, double2* partials) {
-    dim3 grid((unsigned)C, (unsigned)splits);
-    kernels::channel_partials<<<grid, kReduceThreads, 0, stream()>>>(term, C, HW, (size_t)N * HW, splits, partials);
-}
-
-unsigned channel_blocks(int C) { return blocks_for((size_t)C); }
-
+unsigned channel_blocks(int C) { return blocks_for((size_t)C); }  // one thread per channel
 }  // namespace
-
-void channel_sum_add(const float* x, float* out, int N, int C, int HW) {
-    const size_t m = (size_t)N * HW;
-    const int splits = reduction_splits(m);
-    DeviceBuffer partials_buffer((size_t)C * splits * sizeof(double2));
-    double2* partials = partials_buffer.as<double2>();
-    launch_channel_partials(kernels::SumTerm{x}, N, C, HW, splits, partials);
-    CUDA_CHECK_LAUNCH("channel_partials<SumTerm>");
-    kernels::finalize_sum_add<<<channel_blocks(C), kThreads, 0, stream()>>>(partials, splits, C, out);
-    CUDA_CHECK_LAUNCH("finalize_sum_add");
-}  // partials_buffer goes back to the cache here; the queued kernels still own it (one stream: see memory.h)
-
-void bias_apply(float* y, const float* b, int N, int K, int PQ, bool accumulate) {
-    size_t n = (size_t)N * K * PQ;
-    if (n == 0) return;
-    kernels::bias_apply_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(y, b, K, PQ, n, accumulate);
-    CUDA_CHECK_LAUNCH("bias_apply_kernel");
-}
 
 void batchnorm2d_forward_train(const float* x, const float* gamma, const float* beta, float* y, float* save_mean,
                                float* save_invstd, float* running_mean, float* running_var, int N, int C, int HW,

@@ -1,6 +1,6 @@
-// GRU and ToSequence on the GPU: the CPU functions' steps (framework/layers/gru.cpp) with cuBLAS for the
-// projections (linear_forward / linear_backward, framework/cuda/cublas_linear.cu) and our kernels for the
-// gates (framework/cuda/kernels_gru.cuh).
+// The GRU on the GPU: the CPU functions' steps (framework/layers/gru.cpp) with cuBLAS for the projections
+// (cuda::linear_forward / linear_backward, framework/layers/linear.cu) and our kernels for the gates
+// (framework/layers/gru_kernels.cuh).
 //
 // The recurrence is sequential in t, so one step is a small GEMM (N x H times H x 3H) and one gate kernel:
 // 2T launches forward, 2T backward. On a short sequence of a small batch that is launch-bound; a CUDA graph
@@ -11,9 +11,10 @@
 #include <utility>
 
 #include "framework/cuda/check.h"
-#include "framework/cuda/kernels_gru.cuh"
 #include "framework/cuda/memory.h"
-#include "framework/cuda/ops.h"
+#include "framework/layers/gru.h"
+#include "framework/layers/gru_kernels.cuh"
+#include "framework/layers/linear.h"
 
 namespace melgrad::cuda {
 
@@ -66,20 +67,6 @@ void gru_backward(const float* x, const float* w_ih, const float* w_hh, const fl
         std::swap(dh, dh_prev);  // dh now holds dL/dh_{t-1}
     }
     linear_backward(x, w_ih, dgi, dx, dw_ih, db_ih, N * T, I, G);
-}
-
-void to_sequence_forward(const float* x, float* y, int N, int C, int H, int W) {
-    const size_t count = (size_t)N * C * H * W;
-    if (count == 0) return;
-    kernels::to_sequence_forward_kernel<<<blocks_for(count), kThreads, 0, stream()>>>(x, y, N, C, H, W);
-    CUDA_CHECK_LAUNCH("to_sequence_forward_kernel");
-}
-
-void to_sequence_backward(const float* dy, float* dx, int N, int C, int H, int W) {
-    const size_t count = (size_t)N * C * H * W;
-    if (count == 0) return;
-    kernels::to_sequence_backward_kernel<<<blocks_for(count), kThreads, 0, stream()>>>(dy, dx, N, C, H, W);
-    CUDA_CHECK_LAUNCH("to_sequence_backward_kernel");
 }
 
 }  // namespace melgrad::cuda
