@@ -23,20 +23,24 @@ bool should_record(std::initializer_list<const Tensor*> inputs) {
     return false;
 }
 
-void Tape::backward(Tensor& loss) {
+void Tape::backward(Tensor& loss, Observer* observer) {
     if (loss.numel() != 1)
         throw std::logic_error("backward() needs a scalar loss, got shape " + shape_str(loss.shape()));
-    backward(loss, Tensor::full(loss.shape(), 1.0f, loss.device()));  // d loss / d loss = 1
+    backward(loss, Tensor::full(loss.shape(), 1.0f, loss.device()), observer);  // d loss / d loss = 1
 }
 
-void Tape::backward(Tensor& output, const Tensor& output_grad) {
+void Tape::backward(Tensor& output, const Tensor& output_grad, Observer* observer) {
     if (!output.requires_grad())
         throw std::logic_error("backward(): the output does not depend on anything that requires a gradient");
     if (output_grad.numel() != output.numel())
         throw std::logic_error("backward(): output_grad " + shape_str(output_grad.shape()) + " for output " +
                                shape_str(output.shape()));
     output.grad().copy_from(output_grad);
-    for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) (*it)->backward();
+    for (size_t k = nodes_.size(); k-- > 0;) {  // the last op first
+        if (observer) observer->before_node(k, *nodes_[k]);
+        nodes_[k]->backward();
+        if (observer) observer->after_node(k, *nodes_[k]);
+    }
     nodes_.clear();
 }
 

@@ -25,13 +25,21 @@ struct TapeNode {
 
 class Tape {
 public:
+    // Watches the backward pass node by node, e.g. to time each layer (melgrad bench-train's profile).
+    // index is the node's place in recording order (0 = the first op of the forward pass).
+    struct Observer {
+        virtual ~Observer() = default;
+        virtual void before_node(size_t index, const TapeNode& node) = 0;
+        virtual void after_node(size_t index, const TapeNode& node) = 0;
+    };
+
     void record(std::unique_ptr<TapeNode> node) { nodes_.push_back(std::move(node)); }
     // Seeds loss.grad = 1 (loss must hold one element), runs every node's backward in reverse order,
     // then clears the tape (the saved activations are released).
-    void backward(Tensor& loss);
+    void backward(Tensor& loss, Observer* observer = nullptr);
     // The general form: seeds output.grad = output_grad (same shape), then runs the tape in reverse.
     // Gradient checks use it with a random output_grad, i.e. the gradient of sum(output * output_grad).
-    void backward(Tensor& output, const Tensor& output_grad);
+    void backward(Tensor& output, const Tensor& output_grad, Observer* observer = nullptr);
     void clear() { nodes_.clear(); }
     size_t size() const { return nodes_.size(); }
     const std::vector<std::unique_ptr<TapeNode>>& nodes() const { return nodes_; }

@@ -88,8 +88,8 @@ private:
     void check_defined(const char* what) const;
 };
 
-// Device memory primitives. The CPU ones are plain; the CUDA ones live in framework/cuda/ (or throw a
-// clear error in a CPU-only build, see framework/device.cpp).
+// Device memory primitives (framework/tensor.cpp). The CPU ones are plain; the CUDA ones live in
+// framework/cuda/memory.cu (or throw a clear error in a CPU-only build: framework/cuda/cpu_only.cpp).
 namespace device_memory {
 float* allocate(size_t count, Device d);
 void release(float* p, size_t count, Device d);

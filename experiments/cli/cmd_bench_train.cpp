@@ -47,9 +47,27 @@ struct Profile {
     double loss_ms = 0, optimizer_ms = 0, loss_cpu = 0, optimizer_cpu = 0;
 };
 
-// One training step. With a profile, the forward pass runs layer by layer and the backward pass walks the
-// tape node by node (each layer records exactly one node, the loss the last), timing each; otherwise it
-// is the plain model.forward / backward(loss).
+// Times each node's backward pass: node k of the tape is layer k (each layer records exactly one node),
+// the last node the loss.
+struct BackwardTimer : Tape::Observer {
+    Profile& prof;
+    size_t layers;
+    Clock::time_point t0;
+    double c0 = 0;
+    BackwardTimer(Profile& p, size_t n) : prof(p), layers(n) {}
+    void before_node(size_t, const TapeNode&) override {
+        t0 = Clock::now();
+        c0 = cpu_ms();
+    }
+    void after_node(size_t k, const TapeNode&) override {
+        const bool layer = k < layers;
+        (layer ? prof.backward_ms[k] : prof.loss_ms) += ms_since(t0);
+        (layer ? prof.backward_cpu[k] : prof.loss_cpu) += cpu_ms() - c0;
+    }
+};
+
+// One training step. With a profile, the forward pass runs layer by layer, timing each, and the tape's
+// backward pass reports each node to a BackwardTimer; otherwise it is the plain model.forward / backward.
 float train_step(Sequential& model, Optimizer& opt, const Tensor& x, const std::vector<int>& labels,
                  Profile* prof) {
     opt.zero_grad();
@@ -72,13 +90,8 @@ float train_step(Sequential& model, Optimizer& opt, const Tensor& x, const std::
     }
     Tape& tape = current_tape();
     if (tape.size() != model.size() + 1) throw std::logic_error("profile: expected one tape node per layer");
-    loss.grad().fill(1.0f);  // d loss / d loss, as Tape::backward seeds it
-    for (size_t k = tape.size(); k-- > 0;) {
-        bool layer = k < model.size();
-        Timer t{layer ? prof->backward_ms[k] : prof->loss_ms, layer ? prof->backward_cpu[k] : prof->loss_cpu};
-        tape.nodes()[k]->backward();
-    }
-    tape.clear();
+    BackwardTimer timer(*prof, model.size());
+    tape.backward(loss, &timer);
     {
         Timer t{prof->optimizer_ms, prof->optimizer_cpu};
         opt.step();
@@ -86,44 +99,83 @@ float train_step(Sequential& model, Optimizer& opt, const Tensor& x, const std::
     return loss.item();
 }
 
-int cmd_bench_train(const std::vector<std::string>& args) {
-    Args a(args, "melgrad bench-train");
-    std::string model_name = a.option("--model", "paper-cnn");
-    int batch = a.int_option("--batch", 32);
-    int steps = a.int_option("--steps", 10);
-    int warmup = a.int_option("--warmup", 2);
-    int threads = a.int_option("--threads", 0);
-    std::string optimizer = a.option("--optimizer", "adam");
-    std::string path = a.option("--path", "fast");
-    a.finish();
-    if (batch <= 0 || steps <= 0 || warmup < 0) throw UsageError("--batch and --steps must be positive, --warmup >= 0");
-    if (path != "fast" && path != "reference") throw UsageError("--path must be fast or reference");
-    if (optimizer != "adam" && optimizer != "sgd") throw UsageError("--optimizer must be adam or sgd");
-    set_num_threads(threads);
-    set_cpu_path(path == "fast" ? CpuPath::Fast : CpuPath::Reference);
-    const char* env = std::getenv("MELGRAD_PROFILE");
-    const bool profile = env && std::string(env) != "0" && std::string(env) != "";
+struct BenchOptions {
+    std::string model_name, optimizer, path;
+    int batch, steps, warmup, threads;
+    bool profile;  // MELGRAD_PROFILE set (and not 0)
+};
 
-    BuiltModel built = build_model(resolve_model_text(model_name), model_name, 0);
+BenchOptions parse_options(const std::vector<std::string>& args) {
+    Args a(args, "melgrad bench-train");
+    BenchOptions o;
+    o.model_name = a.option("--model", "paper-cnn");
+    o.batch = a.int_option("--batch", 32);
+    o.steps = a.int_option("--steps", 10);
+    o.warmup = a.int_option("--warmup", 2);
+    o.threads = a.int_option("--threads", 0);
+    o.optimizer = a.option("--optimizer", "adam");
+    o.path = a.option("--path", "fast");
+    a.finish();
+    if (o.batch <= 0 || o.steps <= 0 || o.warmup < 0)
+        throw UsageError("--batch and --steps must be positive, --warmup >= 0");
+    if (o.path != "fast" && o.path != "reference") throw UsageError("--path must be fast or reference");
+    if (o.optimizer != "adam" && o.optimizer != "sgd") throw UsageError("--optimizer must be adam or sgd");
+    const char* env = std::getenv("MELGRAD_PROFILE");
+    o.profile = env && std::string(env) != "0" && std::string(env) != "";
+    return o;
+}
+
+// One random batch of the model's input shape, with random labels.
+void random_batch(const BuiltModel& built, int batch, Tensor& x, std::vector<int>& labels) {
+    Shape in = built.input_shape;
+    in.insert(in.begin(), batch);
+    x = Tensor(in);
+    Rng rng(1);
+    for (size_t i = 0; i < x.numel(); i++) x.at(i) = rng.normal();
+    labels.assign(batch, 0);
+    for (auto& l : labels) l = (int)rng.below((uint64_t)built.output_shape[0]);
+}
+
+void print_profile(Sequential& model, const Profile& prof, int steps) {
+    std::printf("%-4s %-44s %10s %10s %10s %10s\n", "#", "layer (ms per step)", "fwd wall", "bwd wall", "fwd cpu",
+                "bwd cpu");
+    double f = 0, b = 0, fc = 0, bc = 0;
+    for (size_t i = 0; i < model.size(); i++) {
+        std::printf("%-4zu %-44s %10.2f %10.2f %10.2f %10.2f\n", i, model[i].describe().c_str(),
+                    prof.forward_ms[i] / steps, prof.backward_ms[i] / steps, prof.forward_cpu[i] / steps,
+                    prof.backward_cpu[i] / steps);
+        f += prof.forward_ms[i] / steps;
+        b += prof.backward_ms[i] / steps;
+        fc += prof.forward_cpu[i] / steps;
+        bc += prof.backward_cpu[i] / steps;
+    }
+    std::printf("%-4s %-44s %10.2f %10.2f %10.2f %10.2f\n", "", "all layers", f, b, fc, bc);
+    std::printf("%-4s %-44s %10.2f %10s %10.2f\n", "", "loss (forward + backward)", prof.loss_ms / steps, "",
+                prof.loss_cpu / steps);
+    std::printf("%-4s %-44s %10.2f %10s %10.2f\n", "", "optimizer step", prof.optimizer_ms / steps, "",
+                prof.optimizer_cpu / steps);
+}
+
+int cmd_bench_train(const std::vector<std::string>& args) {
+    const BenchOptions o = parse_options(args);
+    set_num_threads(o.threads);
+    set_cpu_path(o.path == "fast" ? CpuPath::Fast : CpuPath::Reference);
+    BuiltModel built = build_model(resolve_model_text(o.model_name), o.model_name, 0);
     Sequential& model = *built.model;
     model.train();
     std::unique_ptr<Optimizer> opt;
-    if (optimizer == "adam") opt = std::make_unique<Adam>(model.parameters(), 1e-3);
+    if (o.optimizer == "adam") opt = std::make_unique<Adam>(model.parameters(), 1e-3);
     else opt = std::make_unique<SGD>(model.parameters(), 0.01, 0.9);
-
-    Shape in = built.input_shape;
-    in.insert(in.begin(), batch);
-    Tensor x(in);
-    Rng rng(1);
-    for (size_t i = 0; i < x.numel(); i++) x.at(i) = rng.normal();
-    std::vector<int> labels(batch);
-    for (auto& l : labels) l = (int)rng.below((uint64_t)built.output_shape[0]);
+    Tensor x;
+    std::vector<int> labels;
+    random_batch(built, o.batch, x, labels);
 
     std::fprintf(stderr, "bench-train: %s, batch %d, %s, %s path, %d thread(s), %d warm-up + %d timed steps\n",
-                 model_name.c_str(), batch, opt->describe().c_str(), path.c_str(), num_threads(), warmup, steps);
+                 o.model_name.c_str(), o.batch, opt->describe().c_str(), o.path.c_str(), num_threads(), o.warmup,
+                 o.steps);
     Profile prof;
     for (auto* v : {&prof.forward_ms, &prof.backward_ms, &prof.forward_cpu, &prof.backward_cpu}) v->assign(model.size(), 0);
-    for (int s = 0; s < warmup; s++) {
+    for (int s = 0; s < o.warmup; s++) {
         model.set_random_stream(s);
         train_step(model, *opt, x, labels, nullptr);
     }
@@ -131,43 +183,23 @@ int cmd_bench_train(const std::vector<std::string>& args) {
     float loss = 0;
     auto t_all = Clock::now();
     double cpu0 = cpu_ms();
-    for (int s = 0; s < steps; s++) {
-        model.set_random_stream(warmup + s);
+    for (int s = 0; s < o.steps; s++) {
+        model.set_random_stream(o.warmup + s);
         auto t0 = Clock::now();
-        loss = train_step(model, *opt, x, labels, profile ? &prof : nullptr);
+        loss = train_step(model, *opt, x, labels, o.profile ? &prof : nullptr);
         step_ms.push_back(ms_since(t0));
     }
     double total_ms = ms_since(t_all);
     double cpu_total = cpu_ms() - cpu0;
-    std::vector<double> sorted = step_ms;
-    std::sort(sorted.begin(), sorted.end());
-    double median = sorted[sorted.size() / 2];
+    std::sort(step_ms.begin(), step_ms.end());
 
-    if (profile) {
-        std::printf("%-4s %-44s %10s %10s %10s %10s\n", "#", "layer (ms per step)", "fwd wall", "bwd wall", "fwd cpu",
-                    "bwd cpu");
-        double f = 0, b = 0, fc = 0, bc = 0;
-        for (size_t i = 0; i < model.size(); i++) {
-            std::printf("%-4zu %-44s %10.2f %10.2f %10.2f %10.2f\n", i, model[i].describe().c_str(),
-                        prof.forward_ms[i] / steps, prof.backward_ms[i] / steps, prof.forward_cpu[i] / steps,
-                        prof.backward_cpu[i] / steps);
-            f += prof.forward_ms[i] / steps;
-            b += prof.backward_ms[i] / steps;
-            fc += prof.forward_cpu[i] / steps;
-            bc += prof.backward_cpu[i] / steps;
-        }
-        std::printf("%-4s %-44s %10.2f %10.2f %10.2f %10.2f\n", "", "all layers", f, b, fc, bc);
-        std::printf("%-4s %-44s %10.2f %10s %10.2f\n", "", "loss (forward + backward)", prof.loss_ms / steps, "",
-                    prof.loss_cpu / steps);
-        std::printf("%-4s %-44s %10.2f %10s %10.2f\n", "", "optimizer step", prof.optimizer_ms / steps, "",
-                    prof.optimizer_cpu / steps);
-    }
+    if (o.profile) print_profile(model, prof, o.steps);
     std::printf("optimizer: %s\n", opt->type().c_str());
     std::printf("threads: %d\n", num_threads());
-    std::printf("step ms (median of %d): %.1f\n", steps, median);
-    std::printf("cpu ms per step (all threads): %.1f\n", cpu_total / steps);
+    std::printf("step ms (median of %d): %.1f\n", o.steps, step_ms[step_ms.size() / 2]);
+    std::printf("cpu ms per step (all threads): %.1f\n", cpu_total / o.steps);
     std::printf("last loss: %.4f\n", loss);
-    std::printf("samples/s: %.1f\n", (double)batch * steps / (total_ms / 1000.0));
+    std::printf("samples/s: %.1f\n", (double)o.batch * o.steps / (total_ms / 1000.0));
     return 0;
 }
 
