@@ -14,7 +14,7 @@ FMAD=${FMAD:-false}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '%-28s %-40s %5s %14s\n' file kernel fma "fusable mul/add"
-for cu in framework/cuda/*.cu; do
+for cu in $(find framework -name '*.cu' | sort); do
     "$NVCC" -O2 -std=c++17 --fmad="$FMAD" -arch=sm_90 -I. -ptx "$cu" -o "$tmp/k.ptx"
     # One line per kernel: mangled name, FMAs, fusable multiplies/adds; then c++filt for a readable name.
     awk '

@@ -18,7 +18,8 @@
 // Every implementation, found from the name (engine_for and Engine: framework/backend.h):
 //   batchnorm2d_forward_train, _forward_eval, _backward  pick one          batchnorm2d.cpp
 //   batchnorm2d_forward_train_cpu, ...                   the CPU loops     batchnorm2d.cpp
-//   cuda::batchnorm2d_forward_train, ...                 the GPU launches  batchnorm2d.cu (kernels: batchnorm2d_kernels.cuh)
+//   cuda::batchnorm2d_forward_train, ...                 the GPU launches  batchnorm2d.cu
+//                                                                          (kernels: batchnorm2d_kernels.cuh)
 #pragma once
 #include "framework/backend.h"
 #include "framework/module.h"

@@ -9,7 +9,7 @@
 // Module::set_random_stream() so that a resumed run draws the same masks as an uninterrupted one.
 //
 // Every implementation, found from the name (engine_for and Engine: framework/backend.h):
-//   dropout_forward / _backward          picks one         dropout.cpp
+//   dropout_forward / _backward          pick one          dropout.cpp
 //   dropout_forward_cpu / _backward_cpu  the CPU loops     dropout.cpp
 //   cuda::dropout_forward / _backward    the GPU launches  dropout.cu (kernels: dropout_kernels.cuh)
 #pragma once

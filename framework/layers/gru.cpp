@@ -14,8 +14,8 @@
 
 namespace melgrad {
 
-void gru_forward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
-                     float* gi, float* hs, float* gates, int N, int T, int I, int H) {
+void gru_forward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih,
+                     const float* b_hh, float* gi, float* hs, float* gates, int N, int T, int I, int H) {
     const int G = 3 * H;
     // Input projections of every step at once: gi[n, t] = W_ih x[n, t] + b_ih   ((N·T, I) x (I, 3H)).
     linear_forward(engine, x, w_ih, b_ih, gi, N * T, I, G);
@@ -60,9 +60,9 @@ void gru_output_cpu(const float* hs, float* y, bool sequence, int N, int T, int 
 //   gi = W_ih x + b_ih                 =>   dW_ih += dgiᵀ x,  db_ih += Σ dgi,  dx += dgi W_ih
 // The weights are shared by every step, so their gradients are sums over t. h_0 is the constant 0: the
 // gradient reaching it is dropped.
-void gru_backward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
-                      const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh, float* db_ih,
-                      float* db_hh, int N, int T, int I, int H) {
+void gru_backward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs,
+                      const float* gates, const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh,
+                      float* db_ih, float* db_hh, int N, int T, int I, int H) {
     const int G = 3 * H;
     std::vector<float> dgi((size_t)N * T * G);  // dL/dgi, laid out like gi: (N, T, 3H)
     std::vector<float> dh((size_t)N * H, 0.0f), dh_prev((size_t)N * H), dgh((size_t)N * G);

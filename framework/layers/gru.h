@@ -47,12 +47,12 @@ void gru_backward(Engine engine, const float* x, const float* w_ih, const float*
                   float* db_ih, float* db_hh, int N, int T, int I, int H);
 
 // The CPU versions. `engine` (CpuFast or CpuReference) picks the Linear that does the projections.
-void gru_forward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
-                     float* gi, float* hs, float* gates, int N, int T, int I, int H);
+void gru_forward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* b_ih,
+                     const float* b_hh, float* gi, float* hs, float* gates, int N, int T, int I, int H);
 void gru_output_cpu(const float* hs, float* y, bool sequence, int N, int T, int H);
-void gru_backward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs, const float* gates,
-                      const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh, float* db_ih,
-                      float* db_hh, int N, int T, int I, int H);
+void gru_backward_cpu(Engine engine, const float* x, const float* w_ih, const float* w_hh, const float* hs,
+                      const float* gates, const float* dy, bool sequence, float* dx, float* dw_ih, float* dw_hh,
+                      float* db_ih, float* db_hh, int N, int T, int I, int H);
 namespace cuda {  // the GPU versions: device pointers; gi, hs, gates laid out as on the CPU
 void gru_forward(const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
                  float* gi, float* hs, float* gates, int N, int T, int I, int H);

@@ -1,11 +1,10 @@
 // ReLU: y = max(0, x).   Backward: dx = dy where x > 0, else 0.
 // (At x == 0 exactly the derivative does not exist; like PyTorch we use 0 there.)
 //
-// Every implementation, found from the name:
-//   relu_forward / relu_backward            pick one (engine_for, framework/backend.h)   relu.cpp
-//   relu_forward_cpu / relu_backward_cpu    the CPU loops (both CPU engines)              relu.cpp
-//   cuda::relu_forward / relu_backward      the GPU launches                              relu.cu
-//                                           (kernels: relu_kernels.cuh)
+// Every implementation, found from the name (engine_for and Engine: framework/backend.h):
+//   relu_forward / _backward          pick one          relu.cpp
+//   relu_forward_cpu / _backward_cpu  the CPU loops     relu.cpp
+//   cuda::relu_forward / _backward    the GPU launches  relu.cu (kernels: relu_kernels.cuh)
 #pragma once
 #include "framework/backend.h"
 #include "framework/module.h"

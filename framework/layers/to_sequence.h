@@ -4,7 +4,7 @@
 // It only moves values, so the backward pass moves the gradient back:  dx[n, c, h, w] += dy[n, w, c·H + h].
 //
 // Every implementation, found from the name (engine_for and Engine: framework/backend.h):
-//   to_sequence_forward / _backward          picks one         to_sequence.cpp
+//   to_sequence_forward / _backward          pick one          to_sequence.cpp
 //   to_sequence_forward_cpu / _backward_cpu  the CPU loops     to_sequence.cpp
 //   cuda::to_sequence_forward / _backward    the GPU launches  to_sequence.cu (kernels: to_sequence_kernels.cuh)
 #pragma once
