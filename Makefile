@@ -58,14 +58,15 @@ LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 
 # The FFT's other instruction-set paths, for the tests only (tests/audio/test_fft_isa.cpp): audio/fft.cpp
-# is compiled again for AVX2 and for plain x86-64-v2, each under a namespace of its own, so that one machine
-# tests every pack path against the native one. x86-64 only; AVX2 only where this CPU has it.
+# and its SIMD pack audio/fft_simd.cpp (the part with one section per instruction set) are compiled again
+# for AVX2 and for plain x86-64-v2, each under a namespace of its own, so that one machine tests every pack
+# path against the native one. x86-64 only; AVX2 only where this CPU has it.
 ifeq ($(shell uname -m),x86_64)
   ISA_VARIANTS := generic $(if $(shell grep -m1 -ow avx2 /proc/cpuinfo 2>/dev/null),avx2,)
 endif
 ISA_MARCH_generic := x86-64-v2
 ISA_MARCH_avx2    := haswell
-ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(BUILD)/obj/isa/$(v)/fft.o $(BUILD)/obj/isa/$(v)/fft_entry.o)
+ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(addprefix $(BUILD)/obj/isa/$(v)/,fft.o fft_simd.o fft_entry.o))
 
 .PHONY: all test bench bench-gpu experiment-gtzan images docs-check clean help config
 
@@ -92,6 +93,8 @@ define isa_compile
 	$(Q)$(CXX) $(CXXFLAGS) -march=$(ISA_MARCH_$*) -Dmelgrad=melgrad_isa_$* -DMELGRAD_ISA_ENTRY=melgrad_isa_power_$* -c $< -o $@
 endef
 $(BUILD)/obj/isa/%/fft.o: audio/fft.cpp
+	$(isa_compile)
+$(BUILD)/obj/isa/%/fft_simd.o: audio/fft_simd.cpp
 	$(isa_compile)
 $(BUILD)/obj/isa/%/fft_entry.o: tests/isa/fft_entry.cpp
 	$(isa_compile)

@@ -8,7 +8,8 @@
 //               N even: one complex FFT of N/2 on z[j] = x[2j] + i x[2j+1] plus an O(N) post-pass.
 //   RealFftPowerBatch  the fast path of the STFT: |X[k]|^2 of kLanes frames at once. Every float in
 //               the radix-4 loops is a vector of kLanes frames ("lanes"), so the compiler turns each
-//               scalar-looking line into one SIMD instruction and no shuffles are needed.
+//               scalar-looking line into one SIMD instruction and no shuffles are needed. Only bringing
+//               the frames into that layout uses intrinsics: audio/fft_simd.cpp (AVX-512, AVX2).
 //
 // Complex arithmetic is written by hand on split re/im arrays (std::complex multiplication checks for
 // NaN/inf and is slow without -fcx-limited-range).
