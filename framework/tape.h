@@ -42,7 +42,6 @@ public:
     void backward(Tensor& output, const Tensor& output_grad, Observer* observer = nullptr);
     void clear() { nodes_.clear(); }
     size_t size() const { return nodes_.size(); }
-    const std::vector<std::unique_ptr<TapeNode>>& nodes() const { return nodes_; }
 
 private:
     std::vector<std::unique_ptr<TapeNode>> nodes_;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates experiments/gtzan/fault_filtered_lists.cpp from experiments/gtzan/splits/*_filtered.txt,
 so the binary carries the fault-filtered split lists (no file lookup at run time).
-tests/experiments/test_splits.cpp checks that the embedded lists equal the .txt files."""
+tests/experiments/test_dataset_splits.cpp checks that the embedded lists equal the .txt files."""
 import pathlib
 
 root = pathlib.Path(__file__).resolve().parent.parent

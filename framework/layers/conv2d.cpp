@@ -11,12 +11,15 @@
 
 namespace melgrad {
 
-Conv2dGeometry conv2d_geometry(const Shape& in, int K, int kh, int kw, int sh, int sw, int ph, int pw) {
+Conv2dGeometry conv2d_geometry(const Shape& in, const Conv2dWindow& w) {
     if (in.size() != 4) throw std::invalid_argument("expects a 4-D (N, C, H, W) input, got " + shape_str(in));
-    Conv2dGeometry g{in[0], in[1], in[2], in[3], K, kh, kw, sh, sw, ph, pw, 0, 0};
-    g.P = (g.H + 2 * ph - kh) / sh + 1;
-    g.Q = (g.W + 2 * pw - kw) / sw + 1;
-    if (g.H + 2 * ph < kh || g.W + 2 * pw < kw)
+    Conv2dGeometry g;
+    g.N = in[0], g.C = in[1], g.H = in[2], g.W = in[3];
+    g.K = w.out_channels, g.R = w.kernel_h, g.S = w.kernel_w;
+    g.stride_h = w.stride_h, g.stride_w = w.stride_w, g.pad_h = w.pad_h, g.pad_w = w.pad_w;
+    g.P = (g.H + 2 * g.pad_h - g.R) / g.stride_h + 1;
+    g.Q = (g.W + 2 * g.pad_w - g.S) / g.stride_w + 1;
+    if (g.H + 2 * g.pad_h < g.R || g.W + 2 * g.pad_w < g.S)
         throw std::invalid_argument("input " + shape_str(in) + " is smaller than the kernel");
     return g;
 }
@@ -96,6 +99,15 @@ void Conv2d::reset_parameters(Rng& rng) {
     }
 }
 
+Conv2dWindow Conv2d::window() const {
+    Conv2dWindow w;
+    w.out_channels = out_channels;
+    w.kernel_h = w.kernel_w = kernel_size;
+    w.stride_h = w.stride_w = stride;
+    w.pad_h = w.pad_w = padding;
+    return w;
+}
+
 std::string Conv2d::describe() const {
     std::ostringstream os;
     os << "Conv2d(" << in_channels << ", " << out_channels << ", kernel_size=" << kernel_size;
@@ -110,7 +122,7 @@ Shape Conv2d::output_shape(const Shape& in) const {
     if (in.size() != 4 || in[1] != in_channels)
         throw std::invalid_argument(describe() + " expects (N, " + std::to_string(in_channels) + ", H, W), got " +
                                     shape_str(in));
-    Conv2dGeometry g = conv2d_geometry(in, out_channels, kernel_size, kernel_size, stride, stride, padding, padding);
+    Conv2dGeometry g = conv2d_geometry(in, window());
     return {g.N, g.K, g.P, g.Q};
 }
 
@@ -138,7 +150,7 @@ struct Conv2dNode : TapeNode {
 
 Tensor Conv2d::forward(const Tensor& x) {
     Shape out = output_shape(x.shape());
-    Conv2dGeometry g = conv2d_geometry(x.shape(), out_channels, kernel_size, kernel_size, stride, stride, padding, padding);
+    Conv2dGeometry g = conv2d_geometry(x.shape(), window());
     Tensor y(out, x.device());
     conv2d_forward(engine_for(x), x.data(), weight.data(), bias.defined() ? bias.data() : nullptr, y.data(), g);
     if (should_record({&x, &weight, &bias})) {

@@ -30,7 +30,14 @@ struct Conv2dGeometry {
     int stride_h, stride_w, pad_h, pad_w;
     int P, Q;         // output height, width
 };
-Conv2dGeometry conv2d_geometry(const Shape& input, int out_channels, int kh, int kw, int sh, int sw, int ph, int pw);
+// The numbers a convolution is made with, named (PyTorch's arguments, rows then columns).
+struct Conv2dWindow {
+    int out_channels = 1;
+    int kernel_h = 1, kernel_w = 1;
+    int stride_h = 1, stride_w = 1;
+    int pad_h = 0, pad_w = 0;
+};
+Conv2dGeometry conv2d_geometry(const Shape& input, const Conv2dWindow& window);
 
 void conv2d_forward(Engine engine, const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward(Engine engine, const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
@@ -65,6 +72,7 @@ public:
     // PyTorch's default: kaiming_uniform(a=sqrt(5)) for the weight, which works out to
     // U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias; fan_in = C*R*S.
     void reset_parameters(Rng& rng);
+    Conv2dWindow window() const;  // square kernel, the same stride and padding on both axes
 
     int in_channels, out_channels, kernel_size, stride, padding;
     Tensor weight, bias;  // bias is undefined when bias=false
