@@ -23,7 +23,7 @@ int cmd_demo_figures(const std::vector<std::string>& args) {
 
 MELGRAD_COMMAND("demo-figures", "a made-up run folder with every figure and the report (no training)",
                 "usage: melgrad demo-figures DIR\n\n"
-                "Writes DIR/settings.txt (data = synthetic), metrics.csv, confusion.csv, eval.txt, made-up\n"
+                "Writes DIR/settings.txt (data = synthetic), metrics.csv, confusion.csv, eval.json, made-up\n"
                 "spectrogram / filters / feature map pictures, then every figure and DIR/report.html, as\n"
                 "`melgrad images DIR` would. Nothing is trained and no audio is read: for seeing the figures.",
                 cmd_demo_figures);

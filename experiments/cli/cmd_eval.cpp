@@ -4,6 +4,7 @@
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
 #include "experiments/gtzan/eval_report.h"
+#include "experiments/paper.h"
 
 namespace melgrad::cli {
 namespace {
@@ -17,16 +18,20 @@ int cmd_eval(const std::vector<std::string>& args) {
     const auto& rest = a.finish();
     if (rest.size() != 1) throw UsageError("give one run directory, e.g. melgrad eval runs/paper-cnn");
     o.run = rest[0];
-    std::fputs(gtzan::evaluate_run(o).c_str(), stdout);
+    std::fputs(gtzan::eval_table_text(gtzan::evaluate_run(o)).c_str(), stdout);
     return 0;
 }
 
+const std::string kUsage =
+    "usage: melgrad eval runs/NAME [--data DATASET.mgd] [--device auto|cpu|cuda] [--threads N]\n\n"
+    "Loads runs/NAME/model.ckpt (the best epoch on validation), rebuilds the run's split, and prints\n"
+    "chunk accuracy and clip accuracy (mean of a clip's chunk probabilities) beside the paper's " +
+    paper_percent(kPaper.train_accuracy) + " / " + paper_percent(kPaper.test_accuracy) + ".\n"
+    "Writes eval.json (the numbers, as data), eval.txt (the printed table), confusion.csv,\n"
+    "confusion_clip.csv and per_genre.csv into the run directory.";
+
 MELGRAD_COMMAND("eval", "accuracy of a trained run on train/val/test (chunk and clip level), confusion, F1",
-                "usage: melgrad eval runs/NAME [--data DATASET.mgd] [--device auto|cpu|cuda] [--threads N]\n\n"
-                "Loads runs/NAME/model.ckpt (the best epoch on validation), rebuilds the run's split, and prints\n"
-                "chunk accuracy and clip accuracy (mean of a clip's chunk probabilities) beside the paper's 96% / 82%.\n"
-                "Writes eval.txt, confusion.csv, confusion_clip.csv and per_genre.csv into the run directory.",
-                cmd_eval);
+                kUsage.c_str(), cmd_eval);
 
 }  // namespace
 }  // namespace melgrad::cli

@@ -8,6 +8,7 @@
 #include "experiments/cli/command.h"
 #include "experiments/figures/report.h"
 #include "experiments/figures/run_figures.h"
+#include "experiments/paper.h"
 
 namespace melgrad::cli {
 namespace {
@@ -57,10 +58,11 @@ int cmd_images(const std::vector<std::string>& args) {
 }
 
 MELGRAD_COMMAND("plot-curves", "accuracy and loss per epoch of a run (PNG + SVG)",
-                "usage: melgrad plot-curves runs/NAME\n\n"
-                "Reads runs/NAME/metrics.csv (epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds) and writes\n"
-                "runs/NAME/figures/accuracy.png, accuracy.svg, loss.png and loss.svg: train vs validation, with\n"
-                "the paper's 96% train / 82% test accuracy as dashed lines.",
+                ("usage: melgrad plot-curves runs/NAME\n\n"
+                 "Reads runs/NAME/metrics.csv (epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds) and writes\n"
+                 "runs/NAME/figures/accuracy.png, accuracy.svg, loss.png and loss.svg: train vs validation, with\n"
+                 "the paper's " + paper_percent(kPaper.train_accuracy) + " train / " +
+                 paper_percent(kPaper.test_accuracy) + " test accuracy as dashed lines.").c_str(),  // copied at once
                 cmd_plot_curves);
 MELGRAD_COMMAND("plot-confusion", "the confusion matrix of a run as a labelled heat map",
                 "usage: melgrad plot-confusion runs/NAME\n\n"
@@ -70,7 +72,7 @@ MELGRAD_COMMAND("plot-confusion", "the confusion matrix of a run as a labelled h
 MELGRAD_COMMAND("report", "one self-contained HTML page about a run",
                 "usage: melgrad report runs/NAME\n\n"
                 "Writes runs/NAME/report.html: the data's provenance (real GTZAN or synthetic), the metrics\n"
-                "beside the paper's, settings.txt, eval.txt, every epoch, and every runs/NAME/figures/*.png\n"
+                "beside the paper's, settings.txt, eval.json, every epoch, and every runs/NAME/figures/*.png\n"
                 "embedded in the page (base64), so it opens anywhere on its own.",
                 cmd_report);
 MELGRAD_COMMAND("images", "all figures and the report of a run (make images)",

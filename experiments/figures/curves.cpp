@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "experiments/paper.h"
+
 namespace melgrad::figures {
 
 double accuracy_percent_factor(const std::vector<EpochMetrics>& rows) {
@@ -22,8 +24,8 @@ LineChart accuracy_chart(const std::vector<EpochMetrics>& rows) {
         val.x.push_back(m.epoch), val.y.push_back(m.val_acc * f);
     }
     c.series = {train, val};
-    c.references = {{kPaperTrainAccuracy, "paper train 96%", {110, 150, 200}},
-                    {kPaperTestAccuracy, "paper test 82%", {230, 160, 90}}};
+    c.references = {{kPaper.train_accuracy, "paper train " + paper_percent(kPaper.train_accuracy), {110, 150, 200}},
+                    {kPaper.test_accuracy, "paper test " + paper_percent(kPaper.test_accuracy), {230, 160, 90}}};
     c.y_max = 100;
     return c;
 }

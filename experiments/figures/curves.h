@@ -1,6 +1,6 @@
 // The training curves of a run (paper Figs. 5 and 6): accuracy and loss per epoch, train vs validation,
-// built from metrics.csv rows. Accuracy is shown in percent, with the paper's 96% (train) and 82% (test)
-// as dashed reference lines.
+// built from metrics.csv rows. Accuracy is shown in percent, with the paper's train and test accuracy
+// (kPaper, experiments/paper.h) as dashed reference lines.
 #pragma once
 #include <vector>
 
@@ -8,9 +8,6 @@
 #include "experiments/figures/run_files.h"
 
 namespace melgrad::figures {
-
-constexpr double kPaperTrainAccuracy = 96.0;  // Ray et al., percent
-constexpr double kPaperTestAccuracy = 82.0;
 
 // Accuracies written as fractions (every value <= 1) are scaled to percent; percent stays percent.
 double accuracy_percent_factor(const std::vector<EpochMetrics>& rows);

@@ -16,7 +16,7 @@ std::vector<float> demo_kernels(int n);
 // A 'valid' 3x3 convolution of one channel with each kernel, then ReLU: shape (n, h-2, w-2).
 std::vector<float> demo_conv_relu(const std::vector<float>& image, int h, int w, const std::vector<float>& kernels,
                                   int n);
-// Writes DIR/settings.txt, metrics.csv, confusion.csv, eval.txt and DIR/figures/{spectrogram,filters,
+// Writes DIR/settings.txt, metrics.csv, confusion.csv, eval.json, eval.txt and DIR/figures/{spectrogram,filters,
 // featuremaps}.png; returns the paths written.
 std::vector<std::string> write_demo_run(const std::string& dir);
 

@@ -12,6 +12,8 @@
 
 #include "experiments/figures/curves.h"
 #include "experiments/figures/run_files.h"
+#include "experiments/gtzan/eval_file.h"
+#include "experiments/paper.h"
 
 namespace fs = std::filesystem;
 
@@ -44,23 +46,12 @@ std::string percent(double v) {
     return buf;
 }
 
-// The first number in `text` (a value such as "0.815", "81.5%" or "81.5 % (815/1000)").
-bool first_number(const std::string& text, double& v) {
-    for (size_t i = 0; i < text.size(); ++i)
-        if (std::isdigit(static_cast<unsigned char>(text[i])) || (text[i] == '.' && i + 1 < text.size())) {
-            char* end = nullptr;
-            v = std::strtod(text.c_str() + i, &end);
-            if (end != text.c_str() + i) return true;
-        }
-    return false;
-}
-
 // A caption for the figures the project knows by name; others get their file name.
 std::string caption_for(const std::string& stem) {
     struct Known { const char* prefix; const char* text; };
     static const Known known[] = {
-        {"accuracy", "Accuracy per epoch, train (blue) vs validation (orange); dashed: the paper's 96% train and 82% "
-                     "test. A widening gap between the two is over-fitting."},
+        {"accuracy", "Accuracy per epoch, train (blue) vs validation (orange); dashed: the paper's train and test "
+                     "accuracy. A widening gap between the two is over-fitting."},
         {"loss", "Cross-entropy loss per epoch, train vs validation. Validation loss rising while train loss falls "
                  "is over-fitting."},
         {"confusion", "Confusion matrix on the test set: rows are the true genres, columns the predictions. The "
@@ -148,69 +139,55 @@ Provenance provenance_from_settings(const std::string& text) {
     return mentions_synthetic ? Provenance::synthetic : Provenance::unknown;
 }
 
-std::string build_report_html(const std::string& run_dir) {
-    if (!fs::is_directory(run_dir)) throw std::runtime_error(run_dir + ": not a folder (expected a run folder)");
-    const fs::path dir(run_dir);
-    std::string name = fs::absolute(dir).lexically_normal().filename().string();
-    if (name.empty()) name = fs::absolute(dir).lexically_normal().parent_path().filename().string();
-    std::ostringstream h;
-    h << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>melgrad run "
-      << html_escape(name) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
-    h << "<h1>melgrad run <code>" << html_escape(name) << "</code></h1>\n";
-    h << "<p>Music genre classification with a CNN on mel spectrograms, reproducing Ray et al., "
-         "&ldquo;Music Genre Classification Using CNNs&rdquo;.</p>\n";
+namespace {
 
-    // Provenance first: a number means nothing until you know what data it came from.
-    const fs::path settings_path = dir / "settings.txt";
-    const bool has_settings = fs::exists(settings_path);
-    const std::string settings = has_settings ? read_text_file(settings_path.string()) : "";
+std::string page_start(const std::string& name) {
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>melgrad run " +
+           html_escape(name) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n" +
+           "<h1>melgrad run <code>" + html_escape(name) + "</code></h1>\n" +
+           "<p>Music genre classification with a CNN on mel spectrograms, reproducing Ray et al., "
+           "&ldquo;Music Genre Classification Using CNNs&rdquo;.</p>\n";
+}
+
+// Provenance first: a number means nothing until you know what data it came from.
+std::string provenance_banner(bool has_settings, const std::string& settings) {
     switch (has_settings ? provenance_from_settings(settings) : Provenance::unknown) {
         case Provenance::gtzan:
-            h << "<div class=\"banner gtzan\" id=\"provenance\"><b>Data: real GTZAN</b> &mdash; the 1000 30-second "
-                 "clips of 10 genres the paper used.</div>\n";
-            break;
+            return "<div class=\"banner gtzan\" id=\"provenance\"><b>Data: real GTZAN</b> &mdash; the 1000 "
+                   "30-second clips of 10 genres the paper used.</div>\n";
         case Provenance::synthetic:
-            h << "<div class=\"banner synthetic\" id=\"provenance\"><b>Data: SYNTHETIC</b> &mdash; generated clips, "
-                 "not GTZAN. These numbers show the pipeline works; they say nothing about real music and must not "
-                 "be compared with the paper's.</div>\n";
-            break;
-        case Provenance::unknown:
-            h << "<div class=\"banner unknown\" id=\"provenance\"><b>Data: unknown</b> &mdash; "
-              << (has_settings ? "settings.txt does not say (add a line <code>data = gtzan</code> or "
-                                 "<code>data = synthetic</code>)."
-                               : "this run has no settings.txt.")
-              << "</div>\n";
+            return "<div class=\"banner synthetic\" id=\"provenance\"><b>Data: SYNTHETIC</b> &mdash; generated "
+                   "clips, not GTZAN. These numbers show the pipeline works; they say nothing about real music and "
+                   "must not be compared with the paper's.</div>\n";
+        default:
+            return std::string("<div class=\"banner unknown\" id=\"provenance\"><b>Data: unknown</b> &mdash; ") +
+                   (has_settings ? "settings.txt does not say (add a line <code>data = gtzan</code> or "
+                                   "<code>data = synthetic</code>)."
+                                 : "this run has no settings.txt.") +
+                   "</div>\n";
     }
+}
 
-    // Metrics beside the paper's.
-    std::vector<EpochMetrics> metrics;
-    std::string metrics_error;
-    const fs::path metrics_path = dir / "metrics.csv";
-    if (fs::exists(metrics_path)) {
-        try {
-            metrics = read_metrics_csv(metrics_path.string());
-        } catch (const std::exception& e) {
-            metrics_error = e.what();
-        }
-    }
-    std::string eval_text;
-    double test_acc = NAN, train_acc_eval = NAN;  // from eval.txt; train: measured in evaluation mode
-    const fs::path eval_path = dir / "eval.txt";
-    if (fs::exists(eval_path)) {
-        eval_text = read_text_file(eval_path.string());
-        std::istringstream in(eval_text);
-        std::string line, key, value;
-        while (std::getline(in, line)) {
-            double v;
-            if (!key_value(line, key, value) || !first_number(value, v)) continue;
-            const double pct = (v <= 1.0 && value.find('%') == std::string::npos) ? v * 100 : v;
-            if (key == "train_accuracy") train_acc_eval = pct;
-            else if (std::isnan(test_acc) && key.find("test") != std::string::npos && key.find("acc") != std::string::npos)
-                test_acc = pct;
-        }
-    }
-    h << "<h2>Results beside the paper's</h2>\n<table id=\"metrics\">\n"
-         "<tr><th></th><th>this run</th><th>paper (Ray et al.)</th></tr>\n";
+std::string row(const std::string& what, const std::string& ours, const std::string& paper) {
+    return "<tr><td>" + what + "</td><td>" + ours + "</td><td>" + paper + "</td></tr>\n";
+}
+
+// A percent from eval.json's fraction, or the reason there is none, in red.
+std::string eval_cell(const RunEvaluation& eval, const char* part, bool clip = false) {
+    const gtzan::PartScores* p = eval.results ? eval.results->part(part) : nullptr;
+    if (p) return percent(100 * (clip ? p->clip_accuracy : p->chunk_accuracy));
+    const std::string why = eval.results ? std::string("eval.json has no ") + part + " part" : eval.problem;
+    return "<span class=\"missing\">" + html_escape(why) + "</span>";
+}
+
+std::string results_table(const std::vector<EpochMetrics>& metrics, const std::string& metrics_error,
+                          const RunEvaluation& eval) {
+    const std::string paper_train = percent(kPaper.train_accuracy), paper_test = percent(kPaper.test_accuracy);
+    std::string h = "<h2>Results beside the paper's</h2>\n<table id=\"metrics\">\n"
+                    "<tr><th></th><th>this run</th><th>paper (Ray et al.)</th></tr>\n";
+    const bool eval_train = eval.results && eval.results->part("train");
+    if (eval_train)  // comparable with the paper's: the trained model on the training chunks, dropout off
+        h += row("train accuracy (eval.json: best checkpoint, dropout off)", eval_cell(eval, "train"), paper_train);
     if (!metrics.empty()) {
         const double f = accuracy_percent_factor(metrics);
         const EpochMetrics& last = metrics.back();
@@ -219,36 +196,31 @@ std::string build_report_html(const std::string& run_dir) {
             if (!std::isnan(m.val_acc) && (std::isnan(best->val_acc) || m.val_acc > best->val_acc)) best = &m;
         double total_s = 0;
         for (const auto& m : metrics) total_s += m.seconds;
-        if (!std::isnan(train_acc_eval)) {
-            // Comparable with the paper's: the trained model on the training chunks, dropout off.
-            h << "<tr><td>train accuracy (eval.txt: best checkpoint, dropout off)</td><td>" << percent(train_acc_eval)
-              << "</td><td>" << percent(kPaperTrainAccuracy) << "</td></tr>\n";
-            h << "<tr><td>train accuracy while training (last epoch " << last.epoch << ", dropout on)</td><td>"
-              << percent(last.train_acc * f) << "</td><td>&ndash;</td></tr>\n";
-        } else {
-            h << "<tr><td>train accuracy (last epoch, " << last.epoch << ")</td><td>" << percent(last.train_acc * f)
-              << "</td><td>" << percent(kPaperTrainAccuracy) << "</td></tr>\n";
-        }
-        h << "<tr><td>validation accuracy (last epoch)</td><td>" << percent(last.val_acc * f)
-          << "</td><td>&ndash;</td></tr>\n";
-        h << "<tr><td>best validation accuracy (epoch " << best->epoch << ")</td><td>" << percent(best->val_acc * f)
-          << "</td><td>&ndash;</td></tr>\n";
-        h << "<tr><td>test accuracy" << (eval_text.empty() ? " (no eval.txt)" : "") << "</td><td>" << percent(test_acc)
-          << "</td><td>" << percent(kPaperTestAccuracy) << "</td></tr>\n";
+        const std::string last_epoch = std::to_string(last.epoch);
+        h += eval_train ? row("train accuracy while training (last epoch " + last_epoch + ", dropout on)",
+                              percent(last.train_acc * f), "&ndash;")
+                        : row("train accuracy (last epoch, " + last_epoch + ")", percent(last.train_acc * f),
+                              paper_train);
+        h += row("validation accuracy (last epoch)", percent(last.val_acc * f), "&ndash;");
+        h += row("best validation accuracy (epoch " + std::to_string(best->epoch) + ")", percent(best->val_acc * f),
+                 "&ndash;");
+        h += row("test accuracy (chunks)", eval_cell(eval, "test"), paper_test);
+        h += row("test accuracy (clips: mean of their chunks)", eval_cell(eval, "test", true), "&ndash;");
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.0f s (%.1f min)", total_s, total_s / 60);
-        h << "<tr><td>epochs, training time</td><td>" << metrics.size() << ", " << buf
-          << "</td><td>&ndash;</td></tr>\n";
+        h += row("epochs, training time", std::to_string(metrics.size()) + ", " + buf, "&ndash;");
     } else {
-        h << "<tr><td>train accuracy</td><td class=\"missing\">"
-          << (metrics_error.empty() ? "no metrics.csv" : html_escape(metrics_error)) << "</td><td>"
-          << percent(kPaperTrainAccuracy) << "</td></tr>\n";
-        h << "<tr><td>test accuracy</td><td>" << percent(test_acc) << "</td><td>" << percent(kPaperTestAccuracy)
-          << "</td></tr>\n";
+        if (!eval_train)
+            h += row("train accuracy", "<span class=\"missing\">" +
+                                           (metrics_error.empty() ? "no metrics.csv" : html_escape(metrics_error)) +
+                                           "</span>",
+                     paper_train);
+        h += row("test accuracy (chunks)", eval_cell(eval, "test"), paper_test);
     }
-    h << "</table>\n";
+    return h + "</table>\n";
+}
 
-    // Every figure, embedded.
+std::string figures_section(const fs::path& dir) {
     std::vector<fs::path> pngs;
     const fs::path fig_dir = dir / "figures";
     if (fs::is_directory(fig_dir))
@@ -266,6 +238,7 @@ std::string build_report_html(const std::string& run_dir) {
     std::sort(pngs.begin(), pngs.end(), [&](const fs::path& a, const fs::path& b) {
         return rank(a) != rank(b) ? rank(a) < rank(b) : a.filename() < b.filename();
     });
+    std::ostringstream h;
     h << "<h2>Figures</h2>\n";
     if (pngs.empty()) h << "<p class=\"missing\">No figures in figures/ (run <code>melgrad images</code>).</p>\n";
     for (const fs::path& p : pngs) {
@@ -276,27 +249,87 @@ std::string build_report_html(const std::string& run_dir) {
           << "\">\n<figcaption><b>" << html_escape(p.filename().string()) << "</b> &mdash; "
           << html_escape(caption_for(stem)) << "</figcaption>\n</figure>\n";
     }
-
-    h << "<h2>Settings</h2>\n";
-    h << (has_settings ? "<pre id=\"settings\">" + html_escape(settings) + "</pre>\n"
-                       : std::string("<p class=\"missing\">No settings.txt in this run.</p>\n"));
-    if (!eval_text.empty()) h << "<h2>Evaluation (eval.txt)</h2>\n<pre>" << html_escape(eval_text) << "</pre>\n";
-    if (!metrics.empty()) {
-        h << "<h2>Every epoch (metrics.csv)</h2>\n<details><summary>" << metrics.size()
-          << " epochs</summary>\n<table>\n<tr><th>epoch</th><th>train loss</th><th>train acc</th><th>val loss</th>"
-             "<th>val acc</th><th>lr</th><th>seconds</th></tr>\n";
-        for (const auto& m : metrics) {
-            char row[400];
-            std::snprintf(row, sizeof row,
-                          "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%g</td><td>%.1f</td>"
-                          "</tr>\n",
-                          m.epoch, m.train_loss, m.train_acc, m.val_loss, m.val_acc, m.lr, m.seconds);
-            h << row;
-        }
-        h << "</table>\n</details>\n";
-    }
-    h << "<p style=\"color:#888\">Written by <code>melgrad report</code>.</p>\n</body>\n</html>\n";
     return h.str();
+}
+
+// The table melgrad eval printed, generated again from eval.json; an older run's eval.txt is shown as it
+// is (never parsed), with what to do about it.
+std::string evaluation_section(const RunEvaluation& eval) {
+    if (eval.results)
+        return "<h2>Evaluation (eval.json)</h2>\n<pre id=\"evaluation\">" +
+               html_escape(gtzan::eval_table_text(*eval.results)) + "</pre>\n";
+    std::string h = "<h2>Evaluation</h2>\n<p class=\"missing\" id=\"evaluation\">" + html_escape(eval.problem) +
+                    "</p>\n";
+    if (!eval.old_text.empty()) h += "<pre>" + html_escape(eval.old_text) + "</pre>\n";
+    return h;
+}
+
+std::string epochs_section(const std::vector<EpochMetrics>& metrics) {
+    if (metrics.empty()) return "";
+    std::string h = "<h2>Every epoch (metrics.csv)</h2>\n<details><summary>" + std::to_string(metrics.size()) +
+                    " epochs</summary>\n<table>\n<tr><th>epoch</th><th>train loss</th><th>train acc</th><th>val "
+                    "loss</th><th>val acc</th><th>lr</th><th>seconds</th></tr>\n";
+    for (const auto& m : metrics) {
+        char line[400];
+        std::snprintf(line, sizeof line,
+                      "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%g</td><td>%.1f</td>"
+                      "</tr>\n",
+                      m.epoch, m.train_loss, m.train_acc, m.val_loss, m.val_acc, m.lr, m.seconds);
+        h += line;
+    }
+    return h + "</table>\n</details>\n";
+}
+
+}  // namespace
+
+RunEvaluation read_run_evaluation(const std::string& run_dir) {
+    RunEvaluation eval;
+    const fs::path json = fs::path(run_dir) / gtzan::kEvalJsonFile, text = fs::path(run_dir) / gtzan::kEvalTextFile;
+    const std::string again = "run `melgrad eval " + run_dir + "`";
+    if (fs::exists(json)) {
+        try {
+            eval.results = gtzan::read_eval_json(json.string());
+        } catch (const std::exception& e) {
+            eval.problem = std::string(e.what()) + " (" + again + " again)";
+        }
+    } else if (fs::exists(text)) {
+        eval.problem = text.string() + " was written by an older melgrad and is not read: " + again +
+                       " again to write " + gtzan::kEvalJsonFile + ".";
+        eval.old_text = read_text_file(text.string());
+    } else {
+        eval.problem = "not evaluated: no " + json.string() + " (" + again + ")";
+    }
+    return eval;
+}
+
+std::string build_report_html(const std::string& run_dir) {
+    if (!fs::is_directory(run_dir)) throw std::runtime_error(run_dir + ": not a folder (expected a run folder)");
+    const fs::path dir(run_dir);
+    std::string name = fs::absolute(dir).lexically_normal().filename().string();
+    if (name.empty()) name = fs::absolute(dir).lexically_normal().parent_path().filename().string();
+    const fs::path settings_path = dir / "settings.txt";
+    const bool has_settings = fs::exists(settings_path);
+    const std::string settings = has_settings ? read_text_file(settings_path.string()) : "";
+    std::vector<EpochMetrics> metrics;
+    std::string metrics_error;
+    const fs::path metrics_path = dir / "metrics.csv";
+    if (fs::exists(metrics_path)) {
+        try {
+            metrics = read_metrics_csv(metrics_path.string());
+        } catch (const std::exception& e) {
+            metrics_error = e.what();
+        }
+    }
+    const RunEvaluation eval = read_run_evaluation(run_dir);
+
+    std::string h = page_start(name) + provenance_banner(has_settings, settings);
+    h += results_table(metrics, metrics_error, eval);
+    h += figures_section(dir);
+    h += "<h2>Settings</h2>\n";
+    h += has_settings ? "<pre id=\"settings\">" + html_escape(settings) + "</pre>\n"
+                      : std::string("<p class=\"missing\">No settings.txt in this run.</p>\n");
+    h += evaluation_section(eval) + epochs_section(metrics);
+    return h + "<p style=\"color:#888\">Written by <code>melgrad report</code>.</p>\n</body>\n</html>\n";
 }
 
 std::string write_report(const std::string& run_dir) {

@@ -1,11 +1,11 @@
 #include "experiments/gtzan/eval_report.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
+#include "experiments/atomic_file.h"
 #include "experiments/gtzan/dataset_file.h"
+#include "experiments/gtzan/eval_file.h"
 #include "experiments/gtzan/evaluate.h"
 #include "experiments/gtzan/splits.h"
 #include "framework/backend.h"
@@ -16,68 +16,63 @@
 namespace fs = std::filesystem;
 
 namespace melgrad::gtzan {
+namespace {
 
-std::string evaluate_run(const EvalOptions& o) {
+PartScores score_part(const std::string& name, const ChunkPredictions& pred, const Confusion& clips) {
+    PartScores p;
+    p.name = name;
+    p.chunks = static_cast<long>(pred.chunks.size());
+    p.clips = clips.total();
+    p.chunk_accuracy = pred.confusion.accuracy();
+    p.clip_accuracy = clips.accuracy();
+    p.loss = pred.mean_loss;
+    return p;
+}
+
+// The test part's confusion matrices and per-genre scores, as CSV files beside eval.json.
+void write_test_csvs(const fs::path& run, const DatasetFile& data, const ChunkPredictions& test,
+                     const EvalResults& r) {
+    write_confusion_csv((run / "confusion.csv").string(), test.confusion, data.genres());
+    write_confusion_csv((run / "confusion_clip.csv").string(), clip_confusion(data, test), data.genres());
+    write_file_atomically((run / "per_genre.csv").string(), per_genre_csv_text(r.test_per_genre));
+}
+
+}  // namespace
+
+EvalResults evaluate_run(const EvalOptions& o) {
     set_num_threads(o.threads);
     fs::path run(o.run);
     fs::path ckpt_path = run / "model.ckpt";
     if (!fs::exists(ckpt_path)) throw std::runtime_error(ckpt_path.string() + ": no such checkpoint (train first)");
     Checkpoint ck = load_checkpoint(ckpt_path.string());
-    std::string data_path = o.data.empty() ? ck.meta("data") : o.data;
-    DatasetFile data(data_path);
+    EvalResults r;
+    r.run = o.run;
+    r.data = o.data.empty() ? ck.meta("data") : o.data;
+    r.model = ck.meta("model_name");
+    r.epoch = std::stoi(ck.meta("epoch"));
+    r.split = ck.meta("split");
+    DatasetFile data(r.data);
+    r.synthetic = data.synthetic();
     BuiltModel built = build_model(ck.meta("model_text"), ckpt_path.string() + " (model_text)");
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, "");
     Device device = choose_device(o.device, false);
     built.model->to(device);
-    std::string split_name = ck.meta("split");
-    Split split = make_split(data, split_name, std::stoull(ck.meta("seed")));
+    Split split = make_split(data, r.split, std::stoull(ck.meta("seed")));
+    r.split_description = describe_split(split);
 
-    struct Part { const char* name; const std::vector<int>* chunks; const char* paper; };
-    Part parts[3] = {{"train", &split.train, "96%"}, {"validation", &split.val, "-"}, {"test", &split.test, "82%"}};
-    char line[256];
-    std::string out;
-    std::snprintf(line, sizeof line, "melgrad eval %s — model %s, epoch %s, %s\n", o.run.c_str(),
-                  ck.meta("model_name").c_str(), ck.meta("epoch").c_str(), describe_split(split).c_str());
-    out += line;
-    out += data.synthetic() ? "data: SYNTHETIC GTZAN-shaped stand-in (melgrad synth-gtzan) — not GTZAN results\n"
-                            : "data: " + data_path + "\n";
-    std::snprintf(line, sizeof line, "  %-11s %10s %10s %10s %8s   %s\n", "part", "chunks", "chunk acc", "clip acc",
-                  "loss", "paper (chunk acc)");
-    out += line;
+    const std::pair<const char*, const std::vector<int>*> parts[] = {
+        {"train", &split.train}, {"validation", &split.val}, {"test", &split.test}};
     ChunkPredictions test;
-    std::string machine_lines;  // key: value lines for the report page
-    for (auto& p : parts) {
-        ChunkPredictions pred = predict_chunks(*built.model, data, *p.chunks, device);
-        Confusion clips = clip_confusion(data, pred);
-        std::snprintf(line, sizeof line, "  %-11s %10zu %9.1f%% %9.1f%% %8.3f   %s\n", p.name, p.chunks->size(),
-                      100 * pred.confusion.accuracy(), 100 * clips.accuracy(), pred.mean_loss, p.paper);
-        out += line;
-        if (std::string(p.name) == "train") {
-            std::snprintf(line, sizeof line, "train_accuracy: %.2f%%\n", 100 * pred.confusion.accuracy());
-            machine_lines += line;
-        }
-        if (std::string(p.name) == "test") {
-            std::snprintf(line, sizeof line, "test_accuracy: %.2f%%\ntest_clip_accuracy: %.2f%%\n",
-                          100 * pred.confusion.accuracy(), 100 * clips.accuracy());
-            machine_lines += line;
-            test = std::move(pred);
-        }
+    for (const auto& [name, chunks] : parts) {
+        ChunkPredictions pred = predict_chunks(*built.model, data, *chunks, device);
+        r.parts.push_back(score_part(name, pred, clip_confusion(data, pred)));
+        if (r.parts.back().name == "test") test = std::move(pred);
     }
-    if (split_name == "paper")
-        out += "  note: the paper split shuffles chunks, so test chunks have neighbours from the same clip in training\n";
-    out += "test, chunk level, per genre:\n" + per_class_table(test.confusion, data.genres());
-    write_confusion_csv((run / "confusion.csv").string(), test.confusion, data.genres());
-    write_confusion_csv((run / "confusion_clip.csv").string(), clip_confusion(data, test), data.genres());
-    {
-        std::ofstream f(run / "per_genre.csv");
-        f << "genre,precision,recall,f1\n";
-        for (int c = 0; c < test.confusion.n; c++)
-            f << data.genres()[c] << "," << test.confusion.precision(c) << "," << test.confusion.recall(c) << ","
-              << test.confusion.f1(c) << "\n";
-    }
-    std::ofstream(run / "eval.txt") << out << machine_lines;
-    return out;
+    r.test_per_genre = genre_scores(test.confusion, data.genres());
+    write_eval_files(o.run, r);
+    write_test_csvs(run, data, test, r);
+    return r;
 }
 
 }  // namespace melgrad::gtzan

@@ -3,6 +3,8 @@
 #pragma once
 #include <string>
 
+#include "experiments/gtzan/eval_results.h"
+
 namespace melgrad::gtzan {
 
 struct EvalOptions {
@@ -12,8 +14,9 @@ struct EvalOptions {
     int threads = 0;
 };
 
-// Prints the table and writes RUN/eval.txt, RUN/confusion.csv (test, chunk level), RUN/confusion_clip.csv
-// (test, clip level) and RUN/per_genre.csv. Returns the table text.
-std::string evaluate_run(const EvalOptions& options);
+// Measures the run's best checkpoint and writes RUN/eval.json (the numbers, experiments/gtzan/eval_file.h),
+// RUN/eval.txt (eval_table_text() of them), RUN/confusion.csv (test, chunk level), RUN/confusion_clip.csv
+// (test, clip level) and RUN/per_genre.csv. Returns the numbers; it prints nothing.
+EvalResults evaluate_run(const EvalOptions& options);
 
 }  // namespace melgrad::gtzan

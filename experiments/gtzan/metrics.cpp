@@ -57,19 +57,4 @@ void write_confusion_csv(const std::string& path, const Confusion& c, const std:
     if (!f) throw std::runtime_error(path + ": write failed");
 }
 
-std::string per_class_table(const Confusion& c, const std::vector<std::string>& names) {
-    std::string out;
-    char line[160];
-    std::snprintf(line, sizeof line, "  %-10s %9s %9s %9s %8s\n", "genre", "precision", "recall", "F1", "support");
-    out += line;
-    for (int i = 0; i < c.n; i++) {
-        long support = 0;
-        for (int p = 0; p < c.n; p++) support += c.at(i, p);
-        std::snprintf(line, sizeof line, "  %-10s %9.3f %9.3f %9.3f %8ld\n", names[i].c_str(), c.precision(i),
-                      c.recall(i), c.f1(i), support);
-        out += line;
-    }
-    return out;
-}
-
 }  // namespace melgrad::gtzan

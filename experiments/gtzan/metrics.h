@@ -27,7 +27,5 @@ int argmax(const float* values, int n);
 
 // confusion.csv: header "true\predicted,<genre>,...", then one row per true genre: name, counts.
 void write_confusion_csv(const std::string& path, const Confusion& c, const std::vector<std::string>& names);
-// A printed table: per-genre precision, recall, F1 and support.
-std::string per_class_table(const Confusion& c, const std::vector<std::string>& names);
 
 }  // namespace melgrad::gtzan

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "audio/wav_write.h"
+#include "experiments/figures/report.h"
+#include "experiments/gtzan/eval_file.h"
 #include "experiments/gtzan/eval_report.h"
 #include "experiments/gtzan/predict.h"
 #include "experiments/gtzan/preprocess.h"
@@ -118,10 +120,37 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     gtzan::EvalOptions eo;
     eo.run = straight.string();
     eo.device = "cpu";
-    std::string table = gtzan::evaluate_run(eo);
+    const gtzan::EvalResults results = gtzan::evaluate_run(eo);
+    const std::string table = gtzan::eval_table_text(results);
     CHECK(table.find("SYNTHETIC") != std::string::npos);
-    for (const char* f : {"eval.txt", "confusion.csv", "confusion_clip.csv", "per_genre.csv"})
+    for (const char* f : {"eval.json", "eval.txt", "confusion.csv", "confusion_clip.csv", "per_genre.csv"})
         CHECK_MESSAGE(fs::exists(straight / f), f);
+    // eval.json holds what evaluate_run measured; eval.txt and the table are generated from it.
+    const gtzan::EvalResults saved = gtzan::read_eval_json((straight / "eval.json").string());
+    CHECK(gtzan::eval_json_text(saved) == gtzan::eval_json_text(results));
+    CHECK(read_all(straight / "eval.txt") == gtzan::eval_table_text(saved));
+    REQUIRE(saved.parts.size() == 3);
+    CHECK(saved.parts[0].name == "train");
+    CHECK(saved.parts[2].name == "test");
+    CHECK(saved.synthetic);
+    CHECK(saved.epoch >= 1);
+    long chunks = 0, clips = 0;
+    for (const auto& part : saved.parts) chunks += part.chunks, clips += part.clips;
+    CHECK(chunks == 100);  // every chunk in one part
+    CHECK(clips == 100);   // one chunk per clip here
+    REQUIRE(saved.test_per_genre.size() == 10);
+    long support = 0;
+    for (const auto& g : saved.test_per_genre) support += g.support;
+    CHECK(support == saved.part("test")->chunks);
+    CHECK(read_all(straight / "per_genre.csv") == gtzan::per_genre_csv_text(saved.test_per_genre));
+    // The report page reads its test and train accuracy from eval.json.
+    const std::string html = figures::build_report_html(straight.string());
+    char test_pct[32], train_pct[32];
+    std::snprintf(test_pct, sizeof test_pct, "<td>%.1f%%</td>", 100 * saved.part("test")->chunk_accuracy);
+    std::snprintf(train_pct, sizeof train_pct, "<td>%.1f%%</td>", 100 * saved.part("train")->chunk_accuracy);
+    CHECK(html.find(std::string("test accuracy (chunks)</td>") + test_pct) != std::string::npos);
+    CHECK(html.find(std::string("dropout off)</td>") + train_pct) != std::string::npos);
+    CHECK(html.find(figures::html_escape(gtzan::eval_table_text(saved))) != std::string::npos);
 
     // Prediction: probabilities over the ten genres that sum to 1, one row per chunk.
     gtzan::GenrePredictor predictor((straight / "model.ckpt").string());
@@ -187,10 +216,9 @@ TEST_CASE("experiment: the synthetic styles are learnable: a tiny CNN beats chan
     eo.run = (root / "run").string();
     eo.device = "cpu";
     gtzan::evaluate_run(eo);
-    std::string eval = read_all(root / "run" / "eval.txt");
-    auto pos = eval.find("test_accuracy: ");
-    REQUIRE(pos != std::string::npos);
-    double test_acc = std::stod(eval.substr(pos + 15));
+    const gtzan::EvalResults eval = gtzan::read_eval_json((root / "run" / "eval.json").string());
+    REQUIRE(eval.part("test") != nullptr);
+    const double test_acc = 100 * eval.part("test")->chunk_accuracy;
     MESSAGE("tiny-cnn held-out test accuracy on synthetic data: " << test_acc << "% (chance 10%)");
     CHECK(test_acc >= 30.0);
     fs::remove_all(root);

@@ -16,6 +16,8 @@
 #include "experiments/figures/report.h"
 #include "experiments/figures/run_figures.h"
 #include "experiments/figures/run_files.h"
+#include "experiments/gtzan/eval_file.h"
+#include "experiments/paper.h"
 #include "tests/experiments/figures_test_util.h"
 
 namespace fs = std::filesystem;
@@ -49,6 +51,12 @@ int count(const std::string& text, const std::string& what) {
 int quiet_command(const std::vector<std::string>& argv) {
     Silenced out(1), err(2);
     return melgrad::cli::run_command(argv);
+}
+
+// The part of the page between `from` and the next `to`.
+std::string section(const std::string& html, const std::string& from, const std::string& to) {
+    const size_t a = html.find(from);
+    return a == std::string::npos ? "" : html.substr(a, html.find(to, a) - a);
 }
 
 bool have_chromium() {
@@ -125,14 +133,24 @@ TEST_CASE("figures: a run's figures and report: provenance shown, metrics beside
 
     const std::string html = read_text_file((fs::path(run) / "report.html").string());
     CHECK(html.find("Data: SYNTHETIC") != std::string::npos);
-    CHECK(html.find("96.0%") != std::string::npos);  // the paper's numbers beside ours
-    CHECK(html.find("82.0%") != std::string::npos);
+    char paper_train[32], paper_test[32];  // the paper's numbers beside ours
+    std::snprintf(paper_train, sizeof paper_train, "<td>%.1f%%</td></tr>", melgrad::kPaper.train_accuracy);
+    std::snprintf(paper_test, sizeof paper_test, "<td>%.1f%%</td></tr>", melgrad::kPaper.test_accuracy);
+    CHECK(html.find(paper_train) != std::string::npos);
+    CHECK(html.find(paper_test) != std::string::npos);
     int pngs = 0;
     for (const auto& e : fs::directory_iterator(fs::path(run) / "figures")) pngs += e.path().extension() == ".png";
     CHECK(pngs == 6);
     CHECK(count(html, "src=\"data:image/png;base64,iVBORw0KGgo") == pngs);  // every PNG, embedded
     CHECK(html.find("src=\"figures/") == std::string::npos);                  // nothing points outside the page
-    CHECK(html.find("test_accuracy") != std::string::npos);                   // eval.txt shown
+    // The test accuracy comes from eval.json, and the eval table is generated again from it.
+    const melgrad::gtzan::EvalResults eval = melgrad::gtzan::read_eval_json((fs::path(run) / "eval.json").string());
+    REQUIRE(eval.part("test") != nullptr);
+    char test_row[96];
+    std::snprintf(test_row, sizeof test_row, "test accuracy (chunks)</td><td>%.1f%%</td>",
+                  100 * eval.part("test")->chunk_accuracy);
+    CHECK(html.find(test_row) != std::string::npos);
+    CHECK(html.find("<pre id=\"evaluation\">" + html_escape(melgrad::gtzan::eval_table_text(eval))) != std::string::npos);
 
     // A run with only a real-data settings file still gets a page that says what is missing.
     const fs::path bare = dir.path / "bare";
@@ -141,7 +159,45 @@ TEST_CASE("figures: a run's figures and report: provenance shown, metrics beside
     const std::string bare_html = read_text_file((bare / "report.html").string());
     CHECK(bare_html.find("Data: real GTZAN") != std::string::npos);
     CHECK(bare_html.find("no metrics.csv") != std::string::npos);
+    CHECK(bare_html.find("not evaluated: no " + (bare / "eval.json").string()) != std::string::npos);
     CHECK_THROWS_AS(build_report_html((dir.path / "missing").string()), std::runtime_error);
+}
+
+TEST_CASE("figures: the report of a run evaluated by an older melgrad (eval.txt only) says to evaluate again") {
+    ScratchDir dir("report_old_eval");
+    const fs::path run = dir.path / "old";
+    write_demo_run(run.string());
+    fs::remove(run / "eval.json");
+    write(run / "eval.txt", "melgrad eval runs/old\ntrain_accuracy: 65.21%\ntest_accuracy: 66.00%\n");
+    const RunEvaluation eval = read_run_evaluation(run.string());
+    CHECK(!eval.results);
+    CHECK(eval.problem.find("older melgrad") != std::string::npos);
+    const std::string html = build_report_html(run.string());
+    const std::string table = section(html, "<table id=\"metrics\">", "</table>");
+    REQUIRE(!table.empty());
+    CHECK(table.find("66.0%") == std::string::npos);  // eval.txt is not parsed for numbers any more
+    CHECK(table.find("65.2%") == std::string::npos);
+    const std::string again = "run `melgrad eval " + run.string() + "` again";
+    CHECK(table.find(again) != std::string::npos);  // in the test accuracy cell
+    CHECK(html.find("<p class=\"missing\" id=\"evaluation\">") != std::string::npos);
+    CHECK(html.find("<pre>melgrad eval runs/old\ntrain_accuracy: 65.21%") != std::string::npos);  // shown as is
+}
+
+TEST_CASE("figures: a damaged eval.json is named on the report page, with what is wrong, instead of a crash") {
+    ScratchDir dir("report_bad_eval");
+    const fs::path run = dir.path / "run";
+    write_demo_run(run.string());
+    const std::string good = read_text_file((run / "eval.json").string());
+    write(run / "eval.json", good.substr(0, good.size() / 2));  // truncated
+    const std::string json_path = (run / "eval.json").string();
+    const RunEvaluation eval = read_run_evaluation(run.string());
+    CHECK(!eval.results);
+    CHECK(eval.problem.find(json_path + ": the file ends early") == 0);
+    const std::string html = build_report_html(run.string());
+    CHECK(section(html, "<table id=\"metrics\">", "</table>").find(html_escape(json_path) + ": the file ends early") !=
+          std::string::npos);
+    CHECK(html.find("run `melgrad eval " + run.string() + "` again") != std::string::npos);
+    CHECK(quiet_command({"report", run.string()}) == 0);  // the page is still written
 }
 
 TEST_CASE("figures: images --latest picks the most recently modified run; bad input gives an error status") {
