@@ -1,8 +1,6 @@
 #include "framework/checkpoint.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <set>
 #include <stdexcept>
+
+#include "framework/atomic_file.h"
 
 namespace melgrad {
 
@@ -48,49 +48,6 @@ static std::runtime_error io_error(const std::string& path, const std::string& w
     return std::runtime_error("checkpoint " + path + ": " + what + ": " + std::strerror(errno));
 }
 
-// Writes `bytes` to path.tmp, fsyncs it, renames it over `path`, then fsyncs the directory so the rename
-// itself survives a power cut.
-static void write_atomically(const std::string& path, const std::string& bytes) {
-    const std::string tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw io_error(tmp, "cannot create");
-    size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            auto err = io_error(tmp, "write failed");
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw err;
-        }
-        done += (size_t)n;
-    }
-    if (::fsync(fd) != 0) {
-        auto err = io_error(tmp, "fsync failed");
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw err;
-    }
-    if (::close(fd) != 0) {
-        auto err = io_error(tmp, "close failed");
-        ::unlink(tmp.c_str());
-        throw err;
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        auto err = io_error(path, "cannot rename " + tmp + " to it");
-        ::unlink(tmp.c_str());
-        throw err;
-    }
-    size_t slash = path.find_last_of('/');
-    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {  // best effort: some file systems do not support fsync on a directory
-        ::fsync(dfd);
-        ::close(dfd);
-    }
-}
-
 void save_checkpoint(const std::string& path, const Metadata& metadata, const std::vector<NamedTensor>& tensors) {
     std::set<std::string> seen;
     size_t total = 32;
@@ -123,7 +80,7 @@ void save_checkpoint(const std::string& path, const Metadata& metadata, const st
     const uint64_t file_size = w.bytes.size() + 8;
     for (int i = 0; i < 8; ++i) w.bytes[12 + i] = (char)((file_size >> (8 * i)) & 0xff);
     w.u64(fnv1a64(w.bytes.data(), w.bytes.size()));
-    write_atomically(path, w.bytes);
+    write_file_atomically(path, w.bytes);  // never half a checkpoint, even after kill -9 or a full disk
 }
 
 // ---- reading -------------------------------------------------------------------------------------------

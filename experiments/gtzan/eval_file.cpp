@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "experiments/atomic_file.h"
+#include "framework/atomic_file.h"
 #include "experiments/json.h"
 
 namespace fs = std::filesystem;

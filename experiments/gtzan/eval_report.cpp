@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "experiments/atomic_file.h"
+#include "framework/atomic_file.h"
 #include "experiments/gtzan/dataset_file.h"
 #include "experiments/gtzan/eval_file.h"
 #include "experiments/gtzan/evaluate.h"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "experiments/atomic_file.h"
+#include "framework/atomic_file.h"
 #include "experiments/gtzan/eval_file.h"
 #include "experiments/paper.h"
 #include "tests/experiments/figures_test_util.h"
