@@ -1,7 +1,8 @@
 // Which CPU code path the layers use, and how many threads it may take.
 //
 //   CpuPath::Reference  plain loops a reader can check by hand (naive convolution and matmul). The truth.
-//   CpuPath::Fast       im2col + OpenBLAS SGEMM and OpenMP-parallel loops. Tested against Reference.
+//   CpuPath::Fast       im2col + OpenBLAS SGEMM for Conv2d and Linear. Tested against Reference.
+// The layers with one CPU version (ReLU, BatchNorm, pooling, ...) run the same OpenMP loops on both paths.
 //
 // CUDA tensors always run on the CUDA backend; this setting only concerns CPU tensors.
 //

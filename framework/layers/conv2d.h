@@ -43,9 +43,9 @@ void conv2d_forward(Engine engine, const float* x, const float* w, const float* 
 void conv2d_backward(Engine engine, const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                      const Conv2dGeometry& g, bool accumulate_dx);
 
-// The reference path: the formulas above as plain loops. Gradients are accumulated (+=), in every version.
-// dx and dbias may be null (not needed). accumulate_dx=false: dx is fresh, uninitialised memory
-// (Tensor::grad_to_write), to be written rather than added to; dw and db are always added to.
+// The same contract in every version: dw and db are added to (+=); dx is added to, or written when
+// accumulate_dx=false (it is then fresh, uninitialised memory: Tensor::grad_to_write). dx and db may be null
+// (not needed). The reference path is the formulas above as plain loops.
 void conv2d_forward_reference(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward_reference(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                                const Conv2dGeometry& g, bool accumulate_dx);
