@@ -35,6 +35,7 @@ struct TrainOptions {
     bool quiet = false;              // no progress bars (tests)
     bool tf32 = false;               // CUDA: allow TF32 tensor-core math (faster, ~1e-3 relative precision)
     bool deterministic = false;      // CUDA: deterministic cuDNN algorithms only (bit-identical reruns)
+    long interrupt_after_batches = 0; // tests: stop as Ctrl-C does after this many batches of this call (0 = never)
 };
 
 struct TrainResult {
