@@ -85,6 +85,49 @@ std::vector<float> demo_conv_relu(const std::vector<float>& img, int h, int w, c
     return out;
 }
 
+namespace {
+
+// DIR/figures/{spectrogram,filters,featuremaps}.png: a 10 s made-up spectrogram, its first 128-frame chunk
+// through 16 demo kernels.
+void write_demo_figures(const fs::path& figs, std::vector<std::string>& written) {
+    const int n_mels = 128, frames = 431;
+    const auto mel = demo_mel_db(n_mels, frames);
+    SpectrogramStyle st;
+    st.title = "demo: made-up mel spectrogram (no audio)";
+    st.frequency = SpectrogramStyle::Frequency::mel_hz;
+    render_spectrogram(mel.data(), n_mels, frames, st).save_png((figs / "spectrogram.png").string());
+    written.push_back((figs / "spectrogram.png").string());
+
+    const int n_kernels = 16;
+    const auto kernels = demo_kernels(n_kernels);
+    GridStyle ks;
+    ks.title = "demo: 16 made-up 3x3 kernels";
+    ks.tile_px = 48;
+    render_grid(kernel_tiles(kernels.data(), n_kernels, 1, 3, 3), ks).save_png((figs / "filters.png").string());
+    written.push_back((figs / "filters.png").string());
+
+    std::vector<float> chunk(128 * 128);
+    for (int m = 0; m < 128; ++m)
+        for (int t = 0; t < 128; ++t) chunk[m * 128 + t] = (mel[m * frames + t] + 80.f) / 80.f;  // dB -> [0,1]
+    const auto maps = demo_conv_relu(chunk, 128, 128, kernels, n_kernels);
+    // A 2x2 max pool of those maps, as the next layer of a CNN would see them.
+    std::vector<float> pooled(static_cast<size_t>(n_kernels) * 63 * 63);
+    for (int c = 0; c < n_kernels; ++c)
+        for (int y = 0; y < 63; ++y)
+            for (int x = 0; x < 63; ++x) {
+                const float* m = &maps[static_cast<size_t>(c) * 126 * 126];
+                pooled[(static_cast<size_t>(c) * 63 + y) * 63 + x] =
+                    std::max({m[2 * y * 126 + 2 * x], m[2 * y * 126 + 2 * x + 1], m[(2 * y + 1) * 126 + 2 * x],
+                              m[(2 * y + 1) * 126 + 2 * x + 1]});
+            }
+    const std::vector<LayerActivations> layers = {{"demo conv1", maps.data(), n_kernels, 126, 126},
+                                                  {"demo pool1", pooled.data(), n_kernels, 63, 63}};
+    render_feature_maps(layers, 8, 8).save_png((figs / "featuremaps.png").string());
+    written.push_back((figs / "featuremaps.png").string());
+}
+
+}  // namespace
+
 std::vector<std::string> write_demo_run(const std::string& dir) {
     const fs::path run(dir), figs = run / "figures";
     fs::create_directories(figs);
@@ -141,41 +184,7 @@ std::vector<std::string> write_demo_run(const std::string& dir) {
     write_text(run / "eval.txt", eval);
     written.push_back((run / "eval.txt").string());
 
-    // A 10 s made-up spectrogram, its first 128-frame chunk through 16 demo kernels.
-    const int n_mels = 128, frames = 431;
-    const auto mel = demo_mel_db(n_mels, frames);
-    SpectrogramStyle st;
-    st.title = "demo: made-up mel spectrogram (no audio)";
-    st.frequency = SpectrogramStyle::Frequency::mel_hz;
-    render_spectrogram(mel.data(), n_mels, frames, st).save_png((figs / "spectrogram.png").string());
-    written.push_back((figs / "spectrogram.png").string());
-
-    const int n_kernels = 16;
-    const auto kernels = demo_kernels(n_kernels);
-    GridStyle ks;
-    ks.title = "demo: 16 made-up 3x3 kernels";
-    ks.tile_px = 48;
-    render_grid(kernel_tiles(kernels.data(), n_kernels, 1, 3, 3), ks).save_png((figs / "filters.png").string());
-    written.push_back((figs / "filters.png").string());
-
-    std::vector<float> chunk(128 * 128);
-    for (int m = 0; m < 128; ++m)
-        for (int t = 0; t < 128; ++t) chunk[m * 128 + t] = (mel[m * frames + t] + 80.f) / 80.f;  // dB -> [0,1]
-    const auto maps = demo_conv_relu(chunk, 128, 128, kernels, n_kernels);
-    // A 2x2 max pool of those maps, as the next layer of a CNN would see them.
-    std::vector<float> pooled(static_cast<size_t>(n_kernels) * 63 * 63);
-    for (int c = 0; c < n_kernels; ++c)
-        for (int y = 0; y < 63; ++y)
-            for (int x = 0; x < 63; ++x) {
-                const float* m = &maps[static_cast<size_t>(c) * 126 * 126];
-                pooled[(static_cast<size_t>(c) * 63 + y) * 63 + x] =
-                    std::max({m[2 * y * 126 + 2 * x], m[2 * y * 126 + 2 * x + 1], m[(2 * y + 1) * 126 + 2 * x],
-                              m[(2 * y + 1) * 126 + 2 * x + 1]});
-            }
-    const std::vector<LayerActivations> layers = {{"demo conv1", maps.data(), n_kernels, 126, 126},
-                                                  {"demo pool1", pooled.data(), n_kernels, 63, 63}};
-    render_feature_maps(layers, 8, 8).save_png((figs / "featuremaps.png").string());
-    written.push_back((figs / "featuremaps.png").string());
+    write_demo_figures(figs, written);
     return written;
 }
 
