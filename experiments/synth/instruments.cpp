@@ -244,9 +244,17 @@ void add_voice(Buffer& out, long start, long gate, float hz, float gain, int vow
 
 namespace {
 
-// A drum body: a sine whose pitch falls from (1 + bend) * hz to hz (time constant bend_s) and whose level
-// decays with decay_s, plus `click` of a 3 ms noise burst for the beater.
-Buffer pitched_drum(float hz, float bend, float bend_s, float decay_s, float click, Rng& rng, int sr) {
+// A drum body: a sine whose pitch falls from (1 + bend) * hz to hz and whose level decays, plus a 3 ms noise
+// burst for the beater.
+struct DrumBody {
+    float hz = 100.0f;     // the pitch it settles to
+    float bend = 0.0f;     // it starts at (1 + bend) * hz ...
+    float bend_s = 0.01f;  // ... and falls with this time constant
+    float decay_s = 0.2f;  // the level's time constant
+    float click = 0.0f;    // the beater's noise burst, relative to the body
+};
+Buffer pitched_drum(const DrumBody& drum, Rng& rng, int sr) {
+    const float hz = drum.hz, bend = drum.bend, bend_s = drum.bend_s, decay_s = drum.decay_s, click = drum.click;
     long len = (long)(std::min(1.5f, 5.0f * decay_s) * sr);
     Buffer b((size_t)len);
     uint32_t phase = 0;
@@ -299,12 +307,21 @@ DrumKit make_drum_kit(const KitSound& s, Rng& rng, int sr) {
     DrumKit k;
     // Every clip's kit differs a little: pitch +-8%, decays +-20%.
     auto jitter = [&](float x, float amount) { return x * rng.uniform(1.0f - amount, 1.0f + amount); };
-    k.kick = pitched_drum(jitter(s.kick_hz, 0.08f), jitter(2.5f, 0.3f), 0.025f, jitter(s.kick_decay_s, 0.2f),
-                          s.kick_click, rng, sr);
+    DrumBody kick;
+    kick.decay_s = jitter(s.kick_decay_s, 0.2f);  // the three draws in this order: the order the kits were made with
+    kick.bend = jitter(2.5f, 0.3f);
+    kick.hz = jitter(s.kick_hz, 0.08f);
+    kick.bend_s = 0.025f;
+    kick.click = s.kick_click;
+    k.kick = pitched_drum(kick, rng, sr);
     normalise_peak(k.kick, 1.0f);
 
-    float snare_hz = jitter(s.snare_hz, 0.08f);
-    k.snare = pitched_drum(snare_hz, 0.5f, 0.01f, 0.05f, 0.0f, rng, sr);
+    DrumBody snare;
+    snare.hz = jitter(s.snare_hz, 0.08f);
+    snare.bend = 0.5f;
+    snare.bend_s = 0.01f;
+    snare.decay_s = 0.05f;
+    k.snare = pitched_drum(snare, rng, sr);
     Buffer wires = noise_burst(jitter(s.snare_decay_s, 0.2f), 1200.0f, 7000.0f, 0.001f, rng, sr);
     normalise_peak(wires, 1.0f);
     if (wires.size() > k.snare.size()) k.snare.resize(wires.size(), 0.0f);
@@ -312,7 +329,13 @@ DrumKit make_drum_kit(const KitSound& s, Rng& rng, int sr) {
         k.snare[t] = (1.0f - s.snare_noise) * k.snare[t] + s.snare_noise * (t < wires.size() ? wires[t] : 0.0f);
     normalise_peak(k.snare, 1.0f);
 
-    k.rim = pitched_drum(jitter(820.0f, 0.1f), 0.2f, 0.005f, 0.012f, 0.5f, rng, sr);
+    DrumBody rim;
+    rim.hz = jitter(820.0f, 0.1f);
+    rim.bend = 0.2f;
+    rim.bend_s = 0.005f;
+    rim.decay_s = 0.012f;
+    rim.click = 0.5f;
+    k.rim = pitched_drum(rim, rng, sr);
     normalise_peak(k.rim, 0.8f);
 
     // Hand clap: three quick bursts and a short tail.
@@ -339,8 +362,16 @@ DrumKit make_drum_kit(const KitSound& s, Rng& rng, int sr) {
     add_metal(k.crash, jitter(420.0f, 0.1f), s.cymbal_decay_s * 0.5f, 0.5f, sr);
     normalise_peak(k.crash, 0.8f);
 
-    k.tom_high = pitched_drum(jitter(190.0f, 0.1f), 0.6f, 0.03f, 0.18f, 0.2f, rng, sr);
-    k.tom_low = pitched_drum(jitter(110.0f, 0.1f), 0.6f, 0.03f, 0.25f, 0.2f, rng, sr);
+    DrumBody tom;
+    tom.bend = 0.6f;
+    tom.bend_s = 0.03f;
+    tom.click = 0.2f;
+    tom.hz = jitter(190.0f, 0.1f);
+    tom.decay_s = 0.18f;
+    k.tom_high = pitched_drum(tom, rng, sr);
+    tom.hz = jitter(110.0f, 0.1f);
+    tom.decay_s = 0.25f;
+    k.tom_low = pitched_drum(tom, rng, sr);
     return k;
 }
 

@@ -46,7 +46,8 @@ void render_country(Song& s, Rng& rng) {
         up.down = false;
         for (int beat = 0; beat < 4; beat++) {
             if (beat % 2 == 1) strum(s.harmony, s.at(b0 + beat), s.length(0.5), voicing, 0.7f, down, rng, s.sr);
-            if (chance(rng, 0.5f)) strum(s.harmony, s.at(b0 + beat + 0.5), s.length(0.4), voicing, 0.35f, up, rng, s.sr);
+            if (chance(rng, 0.5f))
+                strum(s.harmony, s.at(b0 + beat + 0.5), s.length(0.4), voicing, 0.35f, up, rng, s.sr);
         }
         // Lead: major pentatonic; plucks in eighths/sixteenths, or long sliding steel / fiddle notes.
         if (lead_kind < 2) {
@@ -56,7 +57,8 @@ void render_country(Song& s, Rng& rng) {
             for (int i = 0; i < 8; i++) {
                 if (chance(rng, 0.4f)) continue;
                 int note = scale_note(kMajorPentatonic, tonic + 24, pick(rng, 8) - 1);
-                add_pluck(s.lead, s.at(b0 + i * 0.5), s.length(0.3), midi_to_hz((float)note), 0.6f, telecaster, rng, s.sr);
+                add_pluck(s.lead, s.at(b0 + i * 0.5), s.length(0.3), midi_to_hz((float)note), 0.6f, telecaster, rng,
+                          s.sr);
             }
         } else {
             Vibrato steel_vibrato;  // pedal steel: wide and slow
@@ -74,10 +76,12 @@ void render_country(Song& s, Rng& rng) {
         }
         if (singer && ((bar % 4) + 4) % 4 < 3)
             for (int beat = 0; beat < 4; beat++)
-                if (chance(rng, 0.7f))
-                    add_voice(s.extra, s.at(b0 + beat), s.length(0.9),
-                              midi_to_hz((float)scale_note(kMajorPentatonic, tonic + 12, pick(rng, 6))), 0.5f,
-                              pick(rng, 5), Envelope{0.03f, 0.3f, 0.8f, 0.1f}, s.sr);
+                if (chance(rng, 0.7f)) {
+                    int vowel = pick(rng, 5);  // drawn before the pitch: the order the clips were made with
+                    float hz = midi_to_hz((float)scale_note(kMajorPentatonic, tonic + 12, pick(rng, 6)));
+                    add_voice(s.extra, s.at(b0 + beat), s.length(0.9), hz, 0.5f, vowel,
+                              Envelope{0.03f, 0.3f, 0.8f, 0.1f}, s.sr);
+                }
     }
     s.drums_gain = uniform(rng, 0.3f, 0.9f);
     s.bass_gain = uniform(rng, 0.5f, 1.0f);

@@ -58,10 +58,12 @@ void render_disco(Song& s, Rng& rng) {
                 }
         if (singer && ((bar % 4) + 4) % 4 != 3)
             for (int beat = 0; beat < 4; beat++)
-                if (chance(rng, 0.6f))
-                    add_voice(s.lead, s.at(b0 + beat), s.length(0.8),
-                              midi_to_hz((float)scale_note(scale, tonic + 24, pick(rng, 7))), 0.5f, pick(rng, 5),
+                if (chance(rng, 0.6f)) {
+                    int vowel = pick(rng, 5);  // drawn before the pitch: the order the clips were made with
+                    float hz = midi_to_hz((float)scale_note(scale, tonic + 24, pick(rng, 7)));
+                    add_voice(s.lead, s.at(b0 + beat), s.length(0.8), hz, 0.5f, vowel,
                               Envelope{0.02f, 0.3f, 0.8f, 0.1f}, s.sr);
+                }
     }
     s.drums_gain = uniform(rng, 0.6f, 1.0f);
     s.bass_gain = uniform(rng, 0.6f, 1.0f);

@@ -59,7 +59,8 @@ void render_metal(Song& s, Rng& rng) {
             lead.sustain_s = 0.8f;
             for (int i = 0; i < 16; i++)
                 add_pluck(s.lead, s.at(b0 + i * 0.25), s.length(0.25),
-                          midi_to_hz((float)scale_note(kHarmonicMinor, tonic + 36, pick(rng, 10))), 0.5f, lead, rng, s.sr);
+                          midi_to_hz((float)scale_note(kHarmonicMinor, tonic + 36, pick(rng, 10))), 0.5f, lead, rng,
+                          s.sr);
         }
     }
     // The amplifier: soft saturation into hard clipping, then a cabinet-like low-pass.
