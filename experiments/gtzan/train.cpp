@@ -71,8 +71,8 @@ struct Run {
     long batches_per_epoch;     // the whole training part, or --max-batches
     long batches_this_call = 0; // for TrainOptions::interrupt_after_batches
 
-    Run(const TrainOptions& o, const DatasetFile& data, const Split& split, Module& model, Optimizer& opt, Device device,
-        Metadata meta)
+    Run(const TrainOptions& o, const DatasetFile& data, const Split& split, Module& model, Optimizer& opt,
+        Device device, Metadata meta)
         : o(o), data(data), split(split), model(model), opt(opt), device(device), meta(std::move(meta)), dir(o.out),
           last_ckpt(dir / "last.ckpt"), best_ckpt(dir / "model.ckpt"), metrics(dir / "metrics.csv") {
         const long all = ((long)split.train.size() + o.batch - 1) / o.batch;
@@ -118,7 +118,8 @@ uint64_t dropout_stream(uint64_t seed, int epoch, long b) {
 }
 
 // Adds one trained batch to the epoch's running sums.
-void record_batch(EpochProgress& p, const Tensor& loss, const Tensor& probs, const std::vector<int>& labels, int classes) {
+void record_batch(EpochProgress& p, const Tensor& loss, const Tensor& probs, const std::vector<int>& labels,
+                  int classes) {
     std::vector<float> pr = probs.to_vector();
     for (size_t i = 0; i < labels.size(); i++) p.correct += argmax(pr.data() + i * classes, classes) == labels[i];
     p.loss_sum += (double)loss.item() * labels.size();

@@ -28,7 +28,9 @@ void write_settings(const fs::path& path, const DatasetFile& data, const Metadat
     write_text(path, settings);
 }
 
-void start_metrics(const fs::path& path) { write_text(path, "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n"); }
+void start_metrics(const fs::path& path) {
+    write_text(path, "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n");
+}
 
 void append_metrics_row(const fs::path& path, const EpochRow& r) {
     std::ofstream m(path, std::ios::app);

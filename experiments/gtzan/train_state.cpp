@@ -43,7 +43,8 @@ public:
         errno = 0;
         char* end = nullptr;
         double v = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v)) fail(key, text, "is not a finite number");
+        if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+            fail(key, text, "is not a finite number");
         if (v < lo || v > hi)
             fail(key, text, std::isinf(hi) ? "is below " + exact_double_str(lo)
                                            : "is out of range " + exact_double_str(lo) + ".." + exact_double_str(hi));
