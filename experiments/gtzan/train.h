@@ -11,6 +11,10 @@
 // statistics, the optimizer's moments and step counts, and the position inside the epoch — so a resumed
 // run ends exactly where an uninterrupted one ends (same thread count, same device).
 // Ctrl-C finishes the current batch, saves last.ckpt and exits; a second Ctrl-C exits at once.
+//
+// The pieces: train.cpp (the loop: train(), run_epoch(), train_step(), end_epoch()), train_state.h (what
+// --resume restores), train_checkpoints.h (last.ckpt and model.ckpt), train_files.h (settings.txt, model.txt,
+// metrics.csv), ctrl_c.h (SIGINT).
 #pragma once
 #include <cstdint>
 #include <string>
