@@ -125,34 +125,11 @@ std::vector<float> demo_conv_relu(const std::vector<float>& img, int h, int w, c
     return out;
 }
 
-std::vector<std::string> write_demo_run(const std::string& dir) {
-    const fs::path run(dir), figs = run / "figures";
-    fs::create_directories(figs);
-    std::vector<std::string> written;
+namespace {
 
-    write_text(run / "settings.txt",
-               "data = synthetic (melgrad demo-figures: made-up numbers, no audio read, nothing trained)\n"
-               "n_fft = 2048\nhop_length = 512\nn_mels = 128\nchunk = 128 x 128\nepochs = 30\n");
-    written.push_back((run / "settings.txt").string());
-
-    std::string csv = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
-    for (int e = 1; e <= 30; ++e) {
-        const double wiggle = 0.02 * (hash01(e, 7) - 0.5);
-        const double train_acc = 0.97 - 0.87 * std::exp(-e / 5.0);
-        const double val_acc = 0.81 - 0.71 * std::exp(-e / 4.5) + wiggle;
-        const double train_loss = 2.3 * std::exp(-e / 6.0) + 0.08;
-        const double val_loss = 2.3 * std::exp(-e / 5.0) + 0.55 + 0.012 * std::max(0, e - 12) + 2 * wiggle;
-        char row[200];
-        std::snprintf(row, sizeof row, "%d,%.4f,%.4f,%.4f,%.4f,%g,%.1f\n", e, train_loss, train_acc, val_loss,
-                      val_acc, 1e-3, 41.0 + 3 * hash01(e, 3));
-        csv += row;
-    }
-    write_text(run / "metrics.csv", csv);
-    written.push_back((run / "metrics.csv").string());
-
-    write_demo_evaluation(run, written);
-
-    // A 10 s made-up spectrogram, its first 128-frame chunk through 16 demo kernels.
+// DIR/figures/{spectrogram,filters,featuremaps}.png: a 10 s made-up spectrogram, its first 128-frame chunk
+// through 16 demo kernels.
+void write_demo_figures(const fs::path& figs, std::vector<std::string>& written) {
     const int n_mels = 128, frames = 431;
     const auto mel = demo_mel_db(n_mels, frames);
     SpectrogramStyle st;
@@ -187,6 +164,38 @@ std::vector<std::string> write_demo_run(const std::string& dir) {
                                                   {"demo pool1", pooled.data(), n_kernels, 63, 63}};
     render_feature_maps(layers, 8, 8).save_png((figs / "featuremaps.png").string());
     written.push_back((figs / "featuremaps.png").string());
+}
+
+}  // namespace
+
+std::vector<std::string> write_demo_run(const std::string& dir) {
+    const fs::path run(dir), figs = run / "figures";
+    fs::create_directories(figs);
+    std::vector<std::string> written;
+
+    write_text(run / "settings.txt",
+               "data = synthetic (melgrad demo-figures: made-up numbers, no audio read, nothing trained)\n"
+               "n_fft = 2048\nhop_length = 512\nn_mels = 128\nchunk = 128 x 128\nepochs = 30\n");
+    written.push_back((run / "settings.txt").string());
+
+    std::string csv = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
+    for (int e = 1; e <= 30; ++e) {
+        const double wiggle = 0.02 * (hash01(e, 7) - 0.5);
+        const double train_acc = 0.97 - 0.87 * std::exp(-e / 5.0);
+        const double val_acc = 0.81 - 0.71 * std::exp(-e / 4.5) + wiggle;
+        const double train_loss = 2.3 * std::exp(-e / 6.0) + 0.08;
+        const double val_loss = 2.3 * std::exp(-e / 5.0) + 0.55 + 0.012 * std::max(0, e - 12) + 2 * wiggle;
+        char row[200];
+        std::snprintf(row, sizeof row, "%d,%.4f,%.4f,%.4f,%.4f,%g,%.1f\n", e, train_loss, train_acc, val_loss,
+                      val_acc, 1e-3, 41.0 + 3 * hash01(e, 3));
+        csv += row;
+    }
+    write_text(run / "metrics.csv", csv);
+    written.push_back((run / "metrics.csv").string());
+
+    write_demo_evaluation(run, written);
+
+    write_demo_figures(figs, written);
     return written;
 }
 

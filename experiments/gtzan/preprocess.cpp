@@ -34,6 +34,94 @@ std::string fingerprint(const GtzanScan& scan, const FeatureSettings& s) {
     return buf;
 }
 
+// An existing output made from the same inputs and settings (same fingerprint) is reused: true, and `r`
+// describes it. An unreadable or different one is rebuilt.
+bool reuse_if_up_to_date(const PreprocessOptions& o, const std::string& print, PreprocessResult& r) {
+    if (o.force || !fs::exists(o.out)) return false;
+    try {
+        DatasetFile existing(o.out);
+        if (existing.header_value("fingerprint") != print) return false;
+        r.reused = true;
+        r.clips_used = existing.clips().size();
+        r.chunks = existing.chunks().size();
+        if (!o.quiet) std::fprintf(stderr, "%s is up to date (same inputs and settings): reusing it\n", o.out.c_str());
+        return true;
+    } catch (const std::exception& e) {
+        if (!o.quiet) std::fprintf(stderr, "rebuilding %s: %s\n", o.out.c_str(), e.what());
+        return false;
+    }
+}
+
+// Every clip's chunks, or why it has none: clip i's result is chunks[i] or, when it failed, errors[i].
+struct ClipFeatures {
+    std::vector<std::vector<std::vector<float>>> chunks;
+    std::vector<std::string> errors;
+};
+
+// Decodes every clip and computes its chunks, clips in parallel.
+ClipFeatures compute_features(const GtzanScan& scan, const PreprocessOptions& o) {
+    size_t n = scan.clips.size();
+    ClipFeatures f;
+    f.chunks.resize(n);
+    f.errors.resize(n);
+    ProgressBar bar("preprocess", (long long)n, "clips");
+    long long done = 0;
+    audio::LoadOptions load;
+    load.sr = o.features.sample_rate;
+#pragma omp parallel for schedule(dynamic) num_threads(num_threads())
+    for (size_t i = 0; i < n; i++) {
+        try {
+            audio::Audio a = audio::load_audio(scan.clips[i].path, load);
+            f.chunks[i] = clip_chunks(a.samples, o.features);
+            if (f.chunks[i].empty()) f.errors[i] = scan.clips[i].path + ": too short for one chunk (" +
+                                                   std::to_string(a.samples.size()) + " samples)";
+        } catch (const std::exception& e) {
+            f.errors[i] = e.what();
+        }
+#pragma omp critical
+        {
+            done++;
+            if (!o.quiet) bar.update(done);
+        }
+    }
+    if (!o.quiet) bar.finish();
+    return f;
+}
+
+// The dataset file's contents: the clips that worked, in scan order; the failures go to r.failed.
+DatasetContents assemble(const GtzanScan& scan, const PreprocessOptions& o, const std::string& print,
+                         ClipFeatures& f, PreprocessResult& r) {
+    DatasetContents c;
+    c.genres = gtzan_genre_names();
+    c.n_mels = o.features.n_mels;
+    c.chunk_frames = o.features.chunk_frames;
+    c.header = o.features.to_header();
+    c.header["fingerprint"] = print;
+    c.header["source"] = scan.root;
+    c.header["synthetic"] = scan.synthetic ? "1" : "0";
+    // one allocation for all the data (~650 MB for GTZAN): growing it chunk by chunk copied it over and over
+    // into fresh pages, a third of the whole preprocessing time
+    size_t floats = 0;
+    for (size_t i = 0; i < f.chunks.size(); i++)
+        if (f.errors[i].empty()) floats += f.chunks[i].size() * size_t(c.n_mels) * c.chunk_frames;
+    c.data.reserve(floats);
+    for (size_t i = 0; i < f.chunks.size(); i++) {
+        if (!f.errors[i].empty()) { r.failed.push_back(f.errors[i]); continue; }
+        ClipEntry clip;
+        clip.genre = scan.clips[i].genre;
+        clip.name = scan.clips[i].name;
+        clip.first_chunk = (uint32_t)c.chunks.size();
+        clip.n_chunks = (uint32_t)f.chunks[i].size();
+        for (size_t k = 0; k < f.chunks[i].size(); k++) {
+            c.chunks.push_back({(uint32_t)c.clips.size(), (uint32_t)(k * c.chunk_frames)});
+            c.data.insert(c.data.end(), f.chunks[i][k].begin(), f.chunks[i][k].end());
+        }
+        std::vector<std::vector<float>>().swap(f.chunks[i]);  // free as we go: the data is ~650 MB for GTZAN
+        c.clips.push_back(clip);
+    }
+    return c;
+}
+
 }  // namespace
 
 PreprocessResult preprocess(const PreprocessOptions& o) {
@@ -46,79 +134,14 @@ PreprocessResult preprocess(const PreprocessOptions& o) {
     r.synthetic = scan.synthetic;
     if (!o.quiet) std::fprintf(stderr, "%s\n", describe_scan(scan).c_str());
     std::string print = fingerprint(scan, o.features);
-    if (!o.force && fs::exists(o.out)) {
-        try {
-            DatasetFile existing(o.out);
-            if (existing.header_value("fingerprint") == print) {
-                r.reused = true;
-                r.clips_used = existing.clips().size();
-                r.chunks = existing.chunks().size();
-                if (!o.quiet)
-                    std::fprintf(stderr, "%s is up to date (same inputs and settings): reusing it\n", o.out.c_str());
-                return r;
-            }
-        } catch (const std::exception& e) {
-            if (!o.quiet) std::fprintf(stderr, "rebuilding %s: %s\n", o.out.c_str(), e.what());
-        }
-    }
+    if (reuse_if_up_to_date(o, print, r)) return r;
 
     set_num_threads(o.threads);
-    size_t n = scan.clips.size();
-    std::vector<std::vector<std::vector<float>>> chunks(n);
-    std::vector<std::string> errors(n);
-    ProgressBar bar("preprocess", (long long)n, "clips");
-    long long done = 0;
-    audio::LoadOptions load;
-    load.sr = o.features.sample_rate;
-#pragma omp parallel for schedule(dynamic) num_threads(num_threads())
-    for (size_t i = 0; i < n; i++) {
-        try {
-            audio::Audio a = audio::load_audio(scan.clips[i].path, load);
-            chunks[i] = clip_chunks(a.samples, o.features);
-            if (chunks[i].empty()) errors[i] = scan.clips[i].path + ": too short for one chunk (" +
-                                               std::to_string(a.samples.size()) + " samples)";
-        } catch (const std::exception& e) {
-            errors[i] = e.what();
-        }
-#pragma omp critical
-        {
-            done++;
-            if (!o.quiet) bar.update(done);
-        }
-    }
-    if (!o.quiet) bar.finish();
-
-    DatasetContents c;
-    c.genres = gtzan_genre_names();
-    c.n_mels = o.features.n_mels;
-    c.chunk_frames = o.features.chunk_frames;
-    c.header = o.features.to_header();
-    c.header["fingerprint"] = print;
-    c.header["source"] = scan.root;
-    c.header["synthetic"] = scan.synthetic ? "1" : "0";
-    // one allocation for all the data (~650 MB for GTZAN): growing it chunk by chunk copied it over and over
-    // into fresh pages, a third of the whole preprocessing time
-    size_t floats = 0;
-    for (size_t i = 0; i < n; i++)
-        if (errors[i].empty()) floats += chunks[i].size() * size_t(c.n_mels) * c.chunk_frames;
-    c.data.reserve(floats);
-    for (size_t i = 0; i < n; i++) {
-        if (!errors[i].empty()) { r.failed.push_back(errors[i]); continue; }
-        ClipEntry clip;
-        clip.genre = scan.clips[i].genre;
-        clip.name = scan.clips[i].name;
-        clip.first_chunk = (uint32_t)c.chunks.size();
-        clip.n_chunks = (uint32_t)chunks[i].size();
-        for (size_t k = 0; k < chunks[i].size(); k++) {
-            c.chunks.push_back({(uint32_t)c.clips.size(), (uint32_t)(k * c.chunk_frames)});
-            c.data.insert(c.data.end(), chunks[i][k].begin(), chunks[i][k].end());
-        }
-        std::vector<std::vector<float>>().swap(chunks[i]);  // free as we go: the data is ~650 MB for GTZAN
-        c.clips.push_back(clip);
-    }
+    ClipFeatures features = compute_features(scan, o);
+    DatasetContents c = assemble(scan, o, print, features, r);
     if (c.clips.empty())
-        throw std::runtime_error(o.dir + ": none of the " + std::to_string(n) + " clips could be read (first error: " +
-                                 (r.failed.empty() ? "?" : r.failed[0]) + ")");
+        throw std::runtime_error(o.dir + ": none of the " + std::to_string(scan.clips.size()) +
+                                 " clips could be read (first error: " + (r.failed.empty() ? "?" : r.failed[0]) + ")");
     write_dataset(o.out, c);
     r.clips_used = c.clips.size();
     r.chunks = c.chunks.size();

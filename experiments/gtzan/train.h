@@ -11,6 +11,10 @@
 // statistics, the optimizer's moments and step counts, and the position inside the epoch — so a resumed
 // run ends exactly where an uninterrupted one ends (same thread count, same device).
 // Ctrl-C finishes the current batch, saves last.ckpt and exits; a second Ctrl-C exits at once.
+//
+// The pieces: train.cpp (the loop: train(), run_epoch(), train_step(), end_epoch()), train_state.h (what
+// --resume restores), train_checkpoints.h (last.ckpt and model.ckpt), train_files.h (settings.txt, model.txt,
+// metrics.csv), ctrl_c.h (SIGINT).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -35,6 +39,7 @@ struct TrainOptions {
     bool quiet = false;              // no progress bars (tests)
     bool tf32 = false;               // CUDA: allow TF32 tensor-core math (faster, ~1e-3 relative precision)
     bool deterministic = false;      // CUDA: deterministic cuDNN algorithms only (bit-identical reruns)
+    long interrupt_after_batches = 0; // tests: stop as Ctrl-C does after this many batches of this call (0 = never)
 };
 
 struct TrainResult {

@@ -83,7 +83,7 @@ float EnvelopeGen::next() {
 // ---- tones ---------------------------------------------------------------------------------------------
 
 void add_additive(Buffer& out, long start, long gate, float hz, float gain, const std::vector<Partial>& partials,
-                  const Envelope& env, int sr, float vibrato_hz, float vibrato_cents) {
+                  const Envelope& env, int sr, const Vibrato& vibrato) {
     constexpr int kMax = 16;
     uint32_t phase[kMax], step[kMax];
     float amp[kMax], mul[kMax];
@@ -98,8 +98,8 @@ void add_additive(Buffer& out, long start, long gate, float hz, float gain, cons
     }
     EnvelopeGen eg(env, gate, sr);
     const long len = eg.length(), size = (long)out.size();
-    const uint32_t vib_step = phase_step(vibrato_hz, sr);
-    const float vib_depth = vibrato_hz > 0.0f ? cents_to_ratio_minus_one(vibrato_cents) : 0.0f;
+    const uint32_t vib_step = phase_step(vibrato.hz, sr);
+    const float vib_depth = vibrato.hz > 0.0f ? cents_to_ratio_minus_one(vibrato.cents) : 0.0f;
     uint32_t vib_phase = 0;
     for (long t = 0; t < len && start + t < size; t++) {
         float e = eg.next();
@@ -115,14 +115,13 @@ void add_additive(Buffer& out, long start, long gate, float hz, float gain, cons
     }
 }
 
-void add_fm(Buffer& out, long start, long gate, float hz, float gain, float ratio, float index, float index_decay_s,
-            const Envelope& env, int sr) {
-    EnvelopeGen eg(env, gate, sr);
+void add_fm(Buffer& out, long start, long gate, float hz, float gain, const FmTone& tone, int sr) {
+    EnvelopeGen eg(tone.env, gate, sr);
     const long len = eg.length(), size = (long)out.size();
-    const uint32_t carrier_step = phase_step(hz, sr), mod_step = phase_step((double)hz * ratio, sr);
-    const float index_mul = decay_factor(index_decay_s, sr);
+    const uint32_t carrier_step = phase_step(hz, sr), mod_step = phase_step((double)hz * tone.ratio, sr);
+    const float index_mul = decay_factor(tone.index_decay_s, sr);
     uint32_t carrier = 0, mod = 0;
-    float idx = index;
+    float idx = tone.index;
     for (long t = 0; t < len && start + t < size; t++) {
         float e = eg.next();
         // Phase modulation by idx * sin(modulator), converted from radians to fixed-point phase.
@@ -135,8 +134,9 @@ void add_fm(Buffer& out, long start, long gate, float hz, float gain, float rati
     }
 }
 
-void add_pluck(Buffer& out, long start, long length, float hz, float gain, float brightness, float sustain_s,
-               Rng& rng, int sr) {
+void add_pluck(Buffer& out, long start, long length, float hz, float gain, const PluckedString& string, Rng& rng,
+               int sr) {
+    const float brightness = string.brightness, sustain_s = string.sustain_s;
     // Loop filter y = (1 - b) x[n] + b x[n+1] delays by b samples; the line is one period minus that.
     const float blend = 0.5f - 0.35f * brightness;
     const int period = std::max(2, (int)std::lround((double)sr / hz - blend));
@@ -162,11 +162,11 @@ void add_pluck(Buffer& out, long start, long length, float hz, float gain, float
     }
 }
 
-void add_saw(Buffer& out, long start, long gate, float hz, float gain, int voices, float detune_cents,
-             float cutoff_hz, float resonance, const Envelope& env, int sr, float filter_env, float vibrato_hz,
-             float vibrato_cents) {
+void add_saw(Buffer& out, long start, long gate, float hz, float gain, const SawSynth& synth, int sr) {
     constexpr int kMax = 4;
-    voices = std::max(1, std::min(kMax, voices));
+    const int voices = std::max(1, std::min(kMax, synth.voices));
+    const float detune_cents = synth.detune_cents, cutoff_hz = synth.cutoff_hz, resonance = synth.resonance;
+    const Envelope& env = synth.env;
     uint32_t phase[kMax], step[kMax];
     for (int v = 0; v < voices; v++) {
         float cents = voices == 1 ? 0.0f : detune_cents * (2.0f * v / (voices - 1) - 1.0f);
@@ -180,10 +180,10 @@ void add_saw(Buffer& out, long start, long gate, float hz, float gain, int voice
     const float q = 1.5f * (1.0f - resonance) + 0.1f;
     const float fc_max = 0.16f * sr, f_per_hz = (float)(kTwoPi / sr);
     const float env_mul = decay_factor(env.decay_s, sr);
-    const uint32_t vib_step = phase_step(vibrato_hz, sr);
-    const float vib_depth = vibrato_hz > 0.0f ? cents_to_ratio_minus_one(vibrato_cents) : 0.0f;
+    const uint32_t vib_step = phase_step(synth.vibrato.hz, sr);
+    const float vib_depth = synth.vibrato.hz > 0.0f ? cents_to_ratio_minus_one(synth.vibrato.cents) : 0.0f;
     uint32_t vib_phase = 0;
-    float fenv = filter_env, low = 0.0f, band = 0.0f;
+    float fenv = synth.filter_env, low = 0.0f, band = 0.0f;
     const float voice_gain = 1.0f / std::sqrt((float)voices);
     for (long t = 0; t < len && start + t < size; t++) {
         float e = eg.next();
@@ -206,7 +206,7 @@ void add_saw(Buffer& out, long start, long gate, float hz, float gain, int voice
 }
 
 void add_voice(Buffer& out, long start, long gate, float hz, float gain, int vowel, const Envelope& env, int sr,
-               float vibrato_hz, float vibrato_cents) {
+               const Vibrato& vibrato) {
     // Formant frequencies (Hz) of five vowels, roughly those of an adult voice (Peterson & Barney 1952).
     static const float kFormants[5][3] = {
         {800, 1150, 2800}, {400, 1700, 2600}, {300, 2200, 2900}, {450, 800, 2800}, {330, 700, 2500}};
@@ -218,8 +218,8 @@ void add_voice(Buffer& out, long start, long gate, float hz, float gain, int vow
     float low[3] = {0, 0, 0}, band[3] = {0, 0, 0};
     EnvelopeGen eg(env, gate, sr);
     const long len = eg.length(), size = (long)out.size();
-    const uint32_t step = phase_step(hz, sr), vib_step = phase_step(vibrato_hz, sr);
-    const float vib_depth = cents_to_ratio_minus_one(vibrato_cents);
+    const uint32_t step = phase_step(hz, sr), vib_step = phase_step(vibrato.hz, sr);
+    const float vib_depth = cents_to_ratio_minus_one(vibrato.cents);
     uint32_t phase = 0, vib_phase = 0;
     for (long t = 0; t < len && start + t < size; t++) {
         float e = eg.next();
@@ -244,9 +244,17 @@ void add_voice(Buffer& out, long start, long gate, float hz, float gain, int vow
 
 namespace {
 
-// A drum body: a sine whose pitch falls from (1 + bend) * hz to hz (time constant bend_s) and whose level
-// decays with decay_s, plus `click` of a 3 ms noise burst for the beater.
-Buffer pitched_drum(float hz, float bend, float bend_s, float decay_s, float click, Rng& rng, int sr) {
+// A drum body: a sine whose pitch falls from (1 + bend) * hz to hz and whose level decays, plus a 3 ms noise
+// burst for the beater.
+struct DrumBody {
+    float hz = 100.0f;     // the pitch it settles to
+    float bend = 0.0f;     // it starts at (1 + bend) * hz ...
+    float bend_s = 0.01f;  // ... and falls with this time constant
+    float decay_s = 0.2f;  // the level's time constant
+    float click = 0.0f;    // the beater's noise burst, relative to the body
+};
+Buffer pitched_drum(const DrumBody& drum, Rng& rng, int sr) {
+    const float hz = drum.hz, bend = drum.bend, bend_s = drum.bend_s, decay_s = drum.decay_s, click = drum.click;
     long len = (long)(std::min(1.5f, 5.0f * decay_s) * sr);
     Buffer b((size_t)len);
     uint32_t phase = 0;
@@ -299,12 +307,21 @@ DrumKit make_drum_kit(const KitSound& s, Rng& rng, int sr) {
     DrumKit k;
     // Every clip's kit differs a little: pitch +-8%, decays +-20%.
     auto jitter = [&](float x, float amount) { return x * rng.uniform(1.0f - amount, 1.0f + amount); };
-    k.kick = pitched_drum(jitter(s.kick_hz, 0.08f), jitter(2.5f, 0.3f), 0.025f, jitter(s.kick_decay_s, 0.2f),
-                          s.kick_click, rng, sr);
+    DrumBody kick;
+    kick.decay_s = jitter(s.kick_decay_s, 0.2f);  // the three draws in this order: the order the kits were made with
+    kick.bend = jitter(2.5f, 0.3f);
+    kick.hz = jitter(s.kick_hz, 0.08f);
+    kick.bend_s = 0.025f;
+    kick.click = s.kick_click;
+    k.kick = pitched_drum(kick, rng, sr);
     normalise_peak(k.kick, 1.0f);
 
-    float snare_hz = jitter(s.snare_hz, 0.08f);
-    k.snare = pitched_drum(snare_hz, 0.5f, 0.01f, 0.05f, 0.0f, rng, sr);
+    DrumBody snare;
+    snare.hz = jitter(s.snare_hz, 0.08f);
+    snare.bend = 0.5f;
+    snare.bend_s = 0.01f;
+    snare.decay_s = 0.05f;
+    k.snare = pitched_drum(snare, rng, sr);
     Buffer wires = noise_burst(jitter(s.snare_decay_s, 0.2f), 1200.0f, 7000.0f, 0.001f, rng, sr);
     normalise_peak(wires, 1.0f);
     if (wires.size() > k.snare.size()) k.snare.resize(wires.size(), 0.0f);
@@ -312,7 +329,13 @@ DrumKit make_drum_kit(const KitSound& s, Rng& rng, int sr) {
         k.snare[t] = (1.0f - s.snare_noise) * k.snare[t] + s.snare_noise * (t < wires.size() ? wires[t] : 0.0f);
     normalise_peak(k.snare, 1.0f);
 
-    k.rim = pitched_drum(jitter(820.0f, 0.1f), 0.2f, 0.005f, 0.012f, 0.5f, rng, sr);
+    DrumBody rim;
+    rim.hz = jitter(820.0f, 0.1f);
+    rim.bend = 0.2f;
+    rim.bend_s = 0.005f;
+    rim.decay_s = 0.012f;
+    rim.click = 0.5f;
+    k.rim = pitched_drum(rim, rng, sr);
     normalise_peak(k.rim, 0.8f);
 
     // Hand clap: three quick bursts and a short tail.
@@ -339,8 +362,16 @@ DrumKit make_drum_kit(const KitSound& s, Rng& rng, int sr) {
     add_metal(k.crash, jitter(420.0f, 0.1f), s.cymbal_decay_s * 0.5f, 0.5f, sr);
     normalise_peak(k.crash, 0.8f);
 
-    k.tom_high = pitched_drum(jitter(190.0f, 0.1f), 0.6f, 0.03f, 0.18f, 0.2f, rng, sr);
-    k.tom_low = pitched_drum(jitter(110.0f, 0.1f), 0.6f, 0.03f, 0.25f, 0.2f, rng, sr);
+    DrumBody tom;
+    tom.bend = 0.6f;
+    tom.bend_s = 0.03f;
+    tom.click = 0.2f;
+    tom.hz = jitter(190.0f, 0.1f);
+    tom.decay_s = 0.18f;
+    k.tom_high = pitched_drum(tom, rng, sr);
+    tom.hz = jitter(110.0f, 0.1f);
+    tom.decay_s = 0.25f;
+    k.tom_low = pitched_drum(tom, rng, sr);
     return k;
 }
 
@@ -448,34 +479,65 @@ void add_piano(Buffer& out, long start, long gate, float hz, float gain, int sr)
 }
 
 void add_epiano(Buffer& out, long start, long gate, float hz, float gain, int sr) {
-    add_fm(out, start, gate, hz, gain, 1.0f, 2.2f, 0.35f, Envelope{0.002f, 1.0f, 0.15f, 0.2f}, sr);
+    FmTone tone;
+    tone.ratio = 1.0f;
+    tone.index = 2.2f;
+    tone.index_decay_s = 0.35f;
+    tone.env = Envelope{0.002f, 1.0f, 0.15f, 0.2f};
+    add_fm(out, start, gate, hz, gain, tone, sr);
 }
 
 void add_organ(Buffer& out, long start, long gate, float hz, float gain, int sr) {
     // Drawbars 16' 8' 4' 2 2/3' 2': sub-octave, fundamental, octave, twelfth, fifteenth.
     static const std::vector<Partial> kPartials = {
         {0.5f, 0.5f, 0.0f}, {1.0f, 1.0f, 0.0f}, {2.0f, 0.6f, 0.0f}, {3.0f, 0.35f, 0.0f}, {4.0f, 0.25f, 0.0f}};
-    add_additive(out, start, gate, hz, gain * 0.6f, kPartials, Envelope{0.006f, 0.1f, 1.0f, 0.04f}, sr, 6.5f, 8.0f);
+    Vibrato vibrato;
+    vibrato.hz = 6.5f;
+    vibrato.cents = 8.0f;
+    add_additive(out, start, gate, hz, gain * 0.6f, kPartials, Envelope{0.006f, 0.1f, 1.0f, 0.04f}, sr, vibrato);
 }
 
 void add_strings(Buffer& out, long start, long gate, float hz, float gain, int sr) {
-    add_saw(out, start, gate, hz, gain, 3, 9.0f, std::min(3200.0f, hz * 6.0f), 0.1f,
-            Envelope{0.25f, 0.5f, 0.9f, 0.5f}, sr, 0.0f, 5.2f, 10.0f);
+    SawSynth ensemble;  // three slightly detuned players, a soft bow attack
+    ensemble.voices = 3;
+    ensemble.detune_cents = 9.0f;
+    ensemble.cutoff_hz = std::min(3200.0f, hz * 6.0f);
+    ensemble.resonance = 0.1f;
+    ensemble.env = Envelope{0.25f, 0.5f, 0.9f, 0.5f};
+    ensemble.vibrato.hz = 5.2f;
+    ensemble.vibrato.cents = 10.0f;
+    add_saw(out, start, gate, hz, gain, ensemble, sr);
 }
 
 void add_synth_pad(Buffer& out, long start, long gate, float hz, float gain, float cutoff_hz, int sr) {
-    add_saw(out, start, gate, hz, gain, 2, 7.0f, cutoff_hz, 0.3f, Envelope{0.01f, 0.4f, 0.6f, 0.15f}, sr, 1.0f);
+    SawSynth pad;
+    pad.voices = 2;
+    pad.detune_cents = 7.0f;
+    pad.cutoff_hz = cutoff_hz;
+    pad.resonance = 0.3f;
+    pad.filter_env = 1.0f;
+    pad.env = Envelope{0.01f, 0.4f, 0.6f, 0.15f};
+    add_saw(out, start, gate, hz, gain, pad, sr);
 }
 
 void add_flute(Buffer& out, long start, long gate, float hz, float gain, int sr) {
     static const std::vector<Partial> kPartials = {{1.0f, 1.0f, 0.0f}, {2.0f, 0.25f, 0.0f}, {3.0f, 0.1f, 0.0f}};
-    add_additive(out, start, gate, hz, gain, kPartials, Envelope{0.06f, 0.3f, 0.8f, 0.12f}, sr, 5.0f, 15.0f);
+    Vibrato vibrato;
+    vibrato.hz = 5.0f;
+    vibrato.cents = 15.0f;
+    add_additive(out, start, gate, hz, gain, kPartials, Envelope{0.06f, 0.3f, 0.8f, 0.12f}, sr, vibrato);
 }
 
 void add_brass(Buffer& out, long start, long gate, float hz, float gain, int sr) {
     // Brass and saxophone brighten as they get louder: a filter envelope on a sawtooth, plus vibrato.
-    add_saw(out, start, gate, hz, gain, 1, 0.0f, hz * 3.0f, 0.35f, Envelope{0.03f, 0.3f, 0.75f, 0.08f}, sr, 1.5f,
-            5.5f, 18.0f);
+    SawSynth horn;
+    horn.cutoff_hz = hz * 3.0f;
+    horn.resonance = 0.35f;
+    horn.filter_env = 1.5f;
+    horn.env = Envelope{0.03f, 0.3f, 0.75f, 0.08f};
+    horn.vibrato.hz = 5.5f;
+    horn.vibrato.cents = 18.0f;
+    add_saw(out, start, gate, hz, gain, horn, sr);
 }
 
 void add_bass_electric(Buffer& out, long start, long gate, float hz, float gain, int sr) {
@@ -485,7 +547,12 @@ void add_bass_electric(Buffer& out, long start, long gate, float hz, float gain,
 }
 
 void add_bass_synth(Buffer& out, long start, long gate, float hz, float gain, float cutoff_hz, int sr) {
-    add_saw(out, start, gate, hz, gain, 1, 0.0f, cutoff_hz, 0.4f, Envelope{0.003f, 0.25f, 0.5f, 0.04f}, sr, 2.0f);
+    SawSynth bass;
+    bass.cutoff_hz = cutoff_hz;
+    bass.resonance = 0.4f;
+    bass.filter_env = 2.0f;
+    bass.env = Envelope{0.003f, 0.25f, 0.5f, 0.04f};
+    add_saw(out, start, gate, hz, gain, bass, sr);
 }
 
 void add_bass_sub(Buffer& out, long start, long gate, float hz, float gain, int sr) {

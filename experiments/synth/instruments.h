@@ -41,36 +41,63 @@ private:
     float level_ = 0.0f, sustain_, decay_mul_, release_mul_;
 };
 
+// Pitch vibrato: the frequency swings by +-cents at hz. hz = 0: none.
+struct Vibrato {
+    float hz = 0.0f;
+    float cents = 0.0f;
+};
+
 struct Partial {
     float ratio;    // frequency as a multiple of the note's
     float amp;      // relative amplitude
     float decay_s;  // extra exponential decay of this partial (0 = none): high partials of a piano die first
 };
+// Every source below plays one note: it starts at sample `start`, is held for `gate` samples (then released),
+// has pitch `hz` and level `gain`. What makes the sound (its timbre) is a struct with named fields, set by
+// name at the call (`FmTone t; t.ratio = 3.5f; ...`), as librosa's keyword arguments would be.
+
 // Sum of sines: gain * env(t) * sum_k amp_k e^{-t/decay_k} sin(2 pi ratio_k f t), with optional vibrato.
 void add_additive(Buffer& out, long start, long gate, float hz, float gain, const std::vector<Partial>& partials,
-                  const Envelope& env, int sr, float vibrato_hz = 0.0f, float vibrato_cents = 0.0f);
+                  const Envelope& env, int sr, const Vibrato& vibrato = Vibrato{});
 
 // Two-operator FM (Chowning 1973): sin(2 pi f t + I(t) sin(2 pi ratio f t)), the index I decaying from `index`
 // with time constant index_decay_s. Electric piano (ratio 1, I ~ 2..4), bell (ratio 3.5), bass (ratio 1, I ~ 1).
-void add_fm(Buffer& out, long start, long gate, float hz, float gain, float ratio, float index, float index_decay_s,
-            const Envelope& env, int sr);
+struct FmTone {
+    float ratio = 1.0f;          // modulator frequency / carrier frequency
+    float index = 2.0f;          // modulation index at the note start (radians)
+    float index_decay_s = 0.3f;  // time constant of the index's decay: the tone darkens as it sounds
+    Envelope env;
+};
+void add_fm(Buffer& out, long start, long gate, float hz, float gain, const FmTone& tone, int sr);
 
 // Karplus-Strong plucked string (Karplus & Strong 1983): a noise burst circulating in a delay line of one period,
-// averaged with its neighbour on every pass so high harmonics die first. `brightness` in [0, 1] (0 dark, 1 twangy),
-// `sustain_s` the time to fall by 60 dB. Plays for `length` samples, then fades out in 5 ms (a muted string).
-void add_pluck(Buffer& out, long start, long length, float hz, float gain, float brightness, float sustain_s,
-               Rng& rng, int sr);
+// averaged with its neighbour on every pass so high harmonics die first. Plays for `length` samples, then fades
+// out in 5 ms (a muted string).
+struct PluckedString {
+    float brightness = 0.5f;  // in [0, 1]: 0 dark (finger), 1 twangy (pick)
+    float sustain_s = 1.0f;   // time to fall by 60 dB
+};
+void add_pluck(Buffer& out, long start, long length, float hz, float gain, const PluckedString& string, Rng& rng,
+               int sr);
 
-// Detuned band-limited sawtooth voices (PolyBLEP) through a resonant state-variable low-pass filter whose
-// cutoff opens by `filter_env` * cutoff_hz at the note start and decays back with the envelope's decay.
-void add_saw(Buffer& out, long start, long gate, float hz, float gain, int voices, float detune_cents,
-             float cutoff_hz, float resonance, const Envelope& env, int sr, float filter_env = 0.0f,
-             float vibrato_hz = 0.0f, float vibrato_cents = 0.0f);
+// Detuned band-limited sawtooth voices (PolyBLEP) through a resonant state-variable low-pass filter.
+struct SawSynth {
+    int voices = 1;              // detuned sawtooth oscillators, 1..4
+    float detune_cents = 0.0f;   // the outermost voices sit +-detune_cents from the note
+    float cutoff_hz = 2000.0f;   // the low-pass filter's cutoff
+    float resonance = 0.0f;      // 0 (smooth) .. 1 (ringing peak at the cutoff)
+    float filter_env = 0.0f;     // the cutoff opens by filter_env * cutoff_hz at the note start and decays back
+                                 // with the envelope's decay
+    Envelope env;
+    Vibrato vibrato;
+};
+void add_saw(Buffer& out, long start, long gate, float hz, float gain, const SawSynth& synth, int sr);
 
 // A sung vowel: a sawtooth source through three band-pass "formant" filters at the vowel's resonances
-// (vowel 0..4 = a, e, i, o, u), with vibrato. The stand-in for a singer (pop) or a rapper (hip hop).
+// (vowel 0..4 = a, e, i, o, u), with vibrato. The stand-in for a singer (pop) or a rapper (hip hop, no vibrato).
+constexpr Vibrato kSingerVibrato{5.0f, 30.0f};
 void add_voice(Buffer& out, long start, long gate, float hz, float gain, int vowel, const Envelope& env, int sr,
-               float vibrato_hz = 5.0f, float vibrato_cents = 30.0f);
+               const Vibrato& vibrato = kSingerVibrato);
 
 // One synthesised drum kit per clip (each sound a short buffer), the sound drawn from the clip's random stream.
 struct KitSound {

@@ -36,14 +36,14 @@ void play_steps(Buffer& out, const Buffer& sound, const Grid& grid, int bar, con
     }
 }
 
-void strum(Buffer& out, long start, long length, const std::vector<int>& notes, float gain, float brightness,
-           float sustain_s, float spread_ms, bool down, Rng& rng, int sr) {
+void strum(Buffer& out, long start, long length, const std::vector<int>& notes, float gain, const Strum& how,
+           Rng& rng, int sr) {
     const int n = (int)notes.size();
     for (int k = 0; k < n; k++) {
-        int note = notes[(size_t)(down ? k : n - 1 - k)];
-        long offset = (long)(k * spread_ms * 0.001f * sr);
+        int note = notes[(size_t)(how.down ? k : n - 1 - k)];
+        long offset = (long)(k * how.spread_ms * 0.001f * sr);
         add_pluck(out, start + offset, std::max(1L, length - offset), midi_to_hz((float)note),
-                  gain / std::sqrt((float)n), brightness, sustain_s, rng, sr);
+                  gain / std::sqrt((float)n), how.string, rng, sr);
     }
 }
 

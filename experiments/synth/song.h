@@ -45,8 +45,13 @@ void play_steps(Buffer& out, const Buffer& sound, const Grid& grid, int bar, con
                 Rng& rng, float humanize_ms = 3.0f);
 
 // A chord strummed on the plucked string: notes a few ms apart, low to high (or high to low when down=false).
-void strum(Buffer& out, long start, long length, const std::vector<int>& notes, float gain, float brightness,
-           float sustain_s, float spread_ms, bool down, Rng& rng, int sr);
+struct Strum {
+    PluckedString string;
+    float spread_ms = 5.0f;  // from one string to the next
+    bool down = true;        // a downstroke (low string first) or an upstroke
+};
+void strum(Buffer& out, long start, long length, const std::vector<int>& notes, float gain, const Strum& how,
+           Rng& rng, int sr);
 
 // The recording around the music: `age` 0 (modern: full bandwidth, quiet noise floor) .. 1 (old: dull, hissy,
 // sometimes vinyl crackle). Draws bandwidth, noise and crackle from the clip's random stream.

@@ -43,22 +43,28 @@ void render_blues(Song& s, Rng& rng) {
                               s.sr);
         }
         // Rhythm guitar: the shuffle figure an octave above the bass, two notes per eighth.
+        Strum shuffle;
+        shuffle.string.brightness = guitar_brightness;
+        shuffle.string.sustain_s = 0.6f;
+        shuffle.spread_ms = 4.0f;
         for (int i = 0; i < 8; i++) {
             int upper = root + 12 + ((i / 2) % 2 == 0 ? 7 : 9);
-            strum(s.harmony, s.at(b0 + i * eighth), s.length(0.4), {root + 12, upper}, 0.55f, guitar_brightness,
-                  0.6f, 4.0f, true, rng, s.sr);
+            strum(s.harmony, s.at(b0 + i * eighth), s.length(0.4), {root + 12, upper}, 0.55f, shuffle, rng, s.sr);
         }
         if (piano && bar % 2 == 0)
             for (int n : chord_notes(root + 24, kDom7))
                 add_piano(s.extra, s.at(b0 + 1.5), s.length(1.0), midi_to_hz((float)n), 0.25f, s.sr);
         // Lead: call and response, two bars of licks then two bars of space.
         if (((bar % 4) + 4) % 4 < 2) {
+            PluckedString lead_guitar;
+            lead_guitar.brightness = 0.75f;
+            lead_guitar.sustain_s = 1.2f;
             for (int i = 0; i < 8; i++) {
                 if (chance(rng, 0.35f)) continue;
                 int note = scale_note(kBlues, key + 24, pick(rng, 9) - 2);
                 long start = s.at(b0 + i * eighth), len = s.length(chance(rng, 0.3f) ? 1.0 : 0.45);
                 float hz = midi_to_hz((float)note);
-                if (lead_kind < 2) add_pluck(s.lead, start, len, hz, 0.6f, 0.75f, 1.2f, rng, s.sr);
+                if (lead_kind < 2) add_pluck(s.lead, start, len, hz, 0.6f, lead_guitar, rng, s.sr);
                 else if (lead_kind == 2) add_brass(s.lead, start, len, hz, 0.5f, s.sr);
                 else add_organ(s.lead, start, len, hz, 0.4f, s.sr);
             }

@@ -38,11 +38,15 @@ void render_classical(Song& s, Rng& rng) {
                           0.35f, s.sr);
             add_piano(s.bass, s.at(b0), s.length(2.0), midi_to_hz((float)(chord[0] - 12)), 0.4f, s.sr);
         } else {
+            PluckedString guitar, low_string;  // nylon strings, fingered: dark
+            guitar.brightness = 0.1f;
+            guitar.sustain_s = 0.5f;
+            low_string.brightness = 0.05f;
+            low_string.sustain_s = 0.8f;
             for (int i = 0; i < 4; i++)
                 add_pluck(s.harmony, s.at(b0 + i), s.length(0.4), midi_to_hz((float)chord[(size_t)(i % 3)]), 0.45f,
-                          0.1f, 0.5f, rng, s.sr);
-            add_pluck(s.bass, s.at(b0), s.length(1.0), midi_to_hz((float)(chord[0] - 12)), 0.6f, 0.05f, 0.8f, rng,
-                      s.sr);
+                          guitar, rng, s.sr);
+            add_pluck(s.bass, s.at(b0), s.length(1.0), midi_to_hz((float)(chord[0] - 12)), 0.6f, low_string, rng, s.sr);
         }
         // Melody: quarter or half notes, mostly steps of one scale degree.
         for (double pos = 0.0; pos < 4.0;) {

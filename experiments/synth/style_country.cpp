@@ -36,39 +36,52 @@ void render_country(Song& s, Rng& rng) {
         add_bass_electric(s.bass, s.at(b0 + 2), s.length(1.8), midi_to_hz((float)(root - 5)), 0.7f, s.sr);
         // Chick: the strummed chord on 2 and 4 (and lighter up-strums on the off-beats).
         std::vector<int> voicing = {chord[0] + 12, chord[1] + 12, chord[2] + 12, chord[0] + 24};
+        Strum down, up;
+        down.string.brightness = strum_brightness;
+        down.string.sustain_s = 0.8f;
+        down.spread_ms = 8.0f;
+        up.string.brightness = strum_brightness;
+        up.string.sustain_s = 0.6f;
+        up.spread_ms = 6.0f;
+        up.down = false;
         for (int beat = 0; beat < 4; beat++) {
-            if (beat % 2 == 1)
-                strum(s.harmony, s.at(b0 + beat), s.length(0.5), voicing, 0.7f, strum_brightness, 0.8f, 8.0f, true,
-                      rng, s.sr);
+            if (beat % 2 == 1) strum(s.harmony, s.at(b0 + beat), s.length(0.5), voicing, 0.7f, down, rng, s.sr);
             if (chance(rng, 0.5f))
-                strum(s.harmony, s.at(b0 + beat + 0.5), s.length(0.4), voicing, 0.35f, strum_brightness, 0.6f, 6.0f,
-                      false, rng, s.sr);
+                strum(s.harmony, s.at(b0 + beat + 0.5), s.length(0.4), voicing, 0.35f, up, rng, s.sr);
         }
         // Lead: major pentatonic; plucks in eighths/sixteenths, or long sliding steel / fiddle notes.
         if (lead_kind < 2) {
+            PluckedString telecaster;  // the twangy chicken-picked lead
+            telecaster.brightness = 0.95f;
+            telecaster.sustain_s = 0.8f;
             for (int i = 0; i < 8; i++) {
                 if (chance(rng, 0.4f)) continue;
                 int note = scale_note(kMajorPentatonic, tonic + 24, pick(rng, 8) - 1);
-                add_pluck(s.lead, s.at(b0 + i * 0.5), s.length(0.3), midi_to_hz((float)note), 0.6f, 0.95f, 0.8f, rng,
+                add_pluck(s.lead, s.at(b0 + i * 0.5), s.length(0.3), midi_to_hz((float)note), 0.6f, telecaster, rng,
                           s.sr);
             }
         } else {
+            Vibrato steel_vibrato;  // pedal steel: wide and slow
+            steel_vibrato.hz = 5.5f;
+            steel_vibrato.cents = 25.0f;
             for (int i = 0; i < 2; i++) {
                 int note = scale_note(kMajorPentatonic, tonic + 24, pick(rng, 7));
                 float hz = midi_to_hz((float)note);
                 if (lead_kind == 2)
                     add_additive(s.lead, s.at(b0 + 2 * i), s.length(1.9), hz, 0.4f,
                                  {{1.0f, 1.0f, 0.0f}, {2.0f, 0.4f, 0.0f}, {3.0f, 0.2f, 0.0f}},
-                                 Envelope{0.08f, 0.5f, 0.7f, 0.3f}, s.sr, 5.5f, 25.0f);
+                                 Envelope{0.08f, 0.5f, 0.7f, 0.3f}, s.sr, steel_vibrato);
                 else add_strings(s.lead, s.at(b0 + 2 * i), s.length(1.9), hz, 0.45f, s.sr);
             }
         }
         if (singer && ((bar % 4) + 4) % 4 < 3)
             for (int beat = 0; beat < 4; beat++)
-                if (chance(rng, 0.7f))
-                    add_voice(s.extra, s.at(b0 + beat), s.length(0.9),
-                              midi_to_hz((float)scale_note(kMajorPentatonic, tonic + 12, pick(rng, 6))), 0.5f,
-                              pick(rng, 5), Envelope{0.03f, 0.3f, 0.8f, 0.1f}, s.sr);
+                if (chance(rng, 0.7f)) {
+                    int vowel = pick(rng, 5);  // drawn before the pitch: the order the clips were made with
+                    float hz = midi_to_hz((float)scale_note(kMajorPentatonic, tonic + 12, pick(rng, 6)));
+                    add_voice(s.extra, s.at(b0 + beat), s.length(0.9), hz, 0.5f, vowel,
+                              Envelope{0.03f, 0.3f, 0.8f, 0.1f}, s.sr);
+                }
     }
     s.drums_gain = uniform(rng, 0.3f, 0.9f);
     s.bass_gain = uniform(rng, 0.5f, 1.0f);

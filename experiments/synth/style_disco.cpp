@@ -47,15 +47,23 @@ void render_disco(Song& s, Rng& rng) {
                                s.sr);
         if (scratch)  // muted guitar on sixteenths: short, bright, percussive
             for (int i = 0; i < 16; i++)
-                if (i % 2 == 1 || chance(rng, 0.3f))
-                    strum(s.extra, s.at(b0 + i * 0.25), s.length(0.08), {chord[1] + 24, chord[2] + 24}, 0.35f, 0.8f,
-                          0.3f, 2.0f, i % 2 == 0, rng, s.sr);
+                if (i % 2 == 1 || chance(rng, 0.3f)) {
+                    Strum chop;
+                    chop.string.brightness = 0.8f;
+                    chop.string.sustain_s = 0.3f;
+                    chop.spread_ms = 2.0f;
+                    chop.down = i % 2 == 0;
+                    strum(s.extra, s.at(b0 + i * 0.25), s.length(0.08), {chord[1] + 24, chord[2] + 24}, 0.35f, chop,
+                          rng, s.sr);
+                }
         if (singer && ((bar % 4) + 4) % 4 != 3)
             for (int beat = 0; beat < 4; beat++)
-                if (chance(rng, 0.6f))
-                    add_voice(s.lead, s.at(b0 + beat), s.length(0.8),
-                              midi_to_hz((float)scale_note(scale, tonic + 24, pick(rng, 7))), 0.5f, pick(rng, 5),
+                if (chance(rng, 0.6f)) {
+                    int vowel = pick(rng, 5);  // drawn before the pitch: the order the clips were made with
+                    float hz = midi_to_hz((float)scale_note(scale, tonic + 24, pick(rng, 7)));
+                    add_voice(s.lead, s.at(b0 + beat), s.length(0.8), hz, 0.5f, vowel,
                               Envelope{0.02f, 0.3f, 0.8f, 0.1f}, s.sr);
+                }
     }
     s.drums_gain = uniform(rng, 0.6f, 1.0f);
     s.bass_gain = uniform(rng, 0.6f, 1.0f);

@@ -52,10 +52,14 @@ void render_hiphop(Song& s, Rng& rng) {
         // Rap: sixteenth-note syllables in phrases, pitch wandering a few semitones around a speaking note.
         if (rapper && ((bar % 4) + 4) % 4 != 3)
             for (int i = 0; i < 16; i++)
-                if (chance(rng, 0.65f))
-                    add_voice(s.lead, s.at(b0 + i * 0.25), s.length(chance(rng, 0.7f) ? 0.18 : 0.4),
-                              midi_to_hz((float)(rap_note + pick(rng, 5) - 2)), 0.6f, pick(rng, 5),
-                              Envelope{0.01f, 0.08f, 0.5f, 0.03f}, s.sr, 0.0f, 0.0f);
+                if (chance(rng, 0.65f)) {
+                    // Three draws, in the order the clips were made with: vowel, pitch, length.
+                    int vowel = pick(rng, 5);
+                    float hz = midi_to_hz((float)(rap_note + pick(rng, 5) - 2));
+                    long len = s.length(chance(rng, 0.7f) ? 0.18 : 0.4);
+                    add_voice(s.lead, s.at(b0 + i * 0.25), len, hz, 0.6f, vowel,
+                              Envelope{0.01f, 0.08f, 0.5f, 0.03f}, s.sr, Vibrato{});  // rapped: no vibrato
+                }
     }
     lowpass(s.harmony, uniform(rng, 1200.0f, 4000.0f), s.sr);  // the sample was lifted from an old record
     s.drums_gain = uniform(rng, 0.7f, 1.0f);

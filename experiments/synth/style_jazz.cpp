@@ -25,6 +25,14 @@ void render_jazz(Song& s, Rng& rng) {
     const int lead_kind = pick(rng, 3);  // 0 sax, 1 piano, 2 vibraphone
     const bool has_lead = chance(rng, 0.8f);
 
+    PluckedString upright_bass;  // fingered: dark, a second of sustain
+    upright_bass.brightness = 0.15f;
+    upright_bass.sustain_s = 1.0f;
+    FmTone vibraphone;  // FM, the modulator two octaves up, its index dying fast: a mallet on a metal bar
+    vibraphone.ratio = 4.0f;
+    vibraphone.index = 1.2f;
+    vibraphone.index_decay_s = 0.2f;
+    vibraphone.env = Envelope{0.002f, 0.8f, 0.0f, 0.3f};
     for (int bar = s.first_bar(); bar < s.end_bar(); bar++) {
         const Change& c = changes[((bar % 4) + 4) % 4];
         const Change& next = changes[(((bar + 1) % 4) + 4) % 4];
@@ -42,7 +50,7 @@ void render_jazz(Song& s, Rng& rng) {
         for (int beat = 0; beat < 4; beat++) {
             int note = walk[beat];
             while (note > tonic + 10) note -= 12;
-            add_pluck(s.bass, s.at(b0 + beat), s.length(0.95), midi_to_hz((float)note), 0.9f, 0.15f, 1.0f, rng, s.sr);
+            add_pluck(s.bass, s.at(b0 + beat), s.length(0.95), midi_to_hz((float)note), 0.9f, upright_bass, rng, s.sr);
         }
         // Comping: two or three short chords off the beat.
         for (int i = 0; i < 8; i++) {
@@ -61,7 +69,7 @@ void render_jazz(Song& s, Rng& rng) {
                 long start = s.at(b0 + i * 0.5), len = s.length(0.45);
                 if (lead_kind == 0) add_brass(s.lead, start, len, hz, 0.45f, s.sr);
                 else if (lead_kind == 1) add_piano(s.lead, start, len, hz, 0.45f, s.sr);
-                else add_fm(s.lead, start, len, hz, 0.4f, 4.0f, 1.2f, 0.2f, Envelope{0.002f, 0.8f, 0.0f, 0.3f}, s.sr);
+                else add_fm(s.lead, start, len, hz, 0.4f, vibraphone, s.sr);
             }
         }
     }

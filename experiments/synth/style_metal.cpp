@@ -46,16 +46,22 @@ void render_metal(Song& s, Rng& rng) {
             char c = riff[i];
             if (c == '.') continue;
             long start = s.at(b0 + i * 0.25), len = s.length(c == 'X' ? 1.0 : 0.2);
+            PluckedString string;  // 'X' rings out, 'x' is palm-muted: darker and short
+            string.brightness = c == 'X' ? 0.6f : 0.3f;
+            string.sustain_s = c == 'X' ? 1.5f : 0.3f;
             for (int n : chord_notes(root + 12, kPower))
-                add_pluck(s.harmony, start, len, midi_to_hz((float)n), c == 'X' ? 0.6f : 0.5f,
-                          c == 'X' ? 0.6f : 0.3f, c == 'X' ? 1.5f : 0.3f, rng, s.sr);
+                add_pluck(s.harmony, start, len, midi_to_hz((float)n), c == 'X' ? 0.6f : 0.5f, string, rng, s.sr);
             add_bass_electric(s.bass, start, len, midi_to_hz((float)root), 0.7f, s.sr);
         }
-        if (solo && ((bar % 4) + 4) % 4 >= 2)
+        if (solo && ((bar % 4) + 4) % 4 >= 2) {
+            PluckedString lead;
+            lead.brightness = 0.7f;
+            lead.sustain_s = 0.8f;
             for (int i = 0; i < 16; i++)
                 add_pluck(s.lead, s.at(b0 + i * 0.25), s.length(0.25),
-                          midi_to_hz((float)scale_note(kHarmonicMinor, tonic + 36, pick(rng, 10))), 0.5f, 0.7f, 0.8f,
-                          rng, s.sr);
+                          midi_to_hz((float)scale_note(kHarmonicMinor, tonic + 36, pick(rng, 10))), 0.5f, lead, rng,
+                          s.sr);
+        }
     }
     // The amplifier: soft saturation into hard clipping, then a cabinet-like low-pass.
     drive(s.harmony, uniform(rng, 6.0f, 20.0f));

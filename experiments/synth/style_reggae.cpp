@@ -39,10 +39,14 @@ void render_reggae(Song& s, Rng& rng) {
             add_bass_synth(s.bass, s.at(b0 + i * 0.5), s.length(0.45), hz, 0.9f, bass_cutoff, s.sr);
         }
         // Skank: the chord on every off-beat, short and muted.
+        Strum skank;
+        skank.string.brightness = 0.5f;
+        skank.string.sustain_s = 0.4f;
+        skank.spread_ms = 3.0f;
         for (int beat = 0; beat < 4; beat++) {
             long start = s.at(b0 + beat + 0.5);
-            strum(s.harmony, start, s.length(0.15), {chord[0] + 24, chord[1] + 24, chord[2] + 24}, 0.7f, 0.5f, 0.4f,
-                  3.0f, true, rng, s.sr);
+            strum(s.harmony, start, s.length(0.15), {chord[0] + 24, chord[1] + 24, chord[2] + 24}, 0.7f, skank, rng,
+                  s.sr);
             if (organ) {
                 for (int n : chord) add_organ(s.extra, start, s.length(0.2), midi_to_hz((float)(n + 24)), 0.2f, s.sr);
                 add_organ(s.extra, s.at(b0 + beat + 0.75), s.length(0.15), midi_to_hz((float)(chord[0] + 24)), 0.15f,
@@ -51,11 +55,13 @@ void render_reggae(Song& s, Rng& rng) {
         }
         if (has_lead && ((bar % 4) + 4) % 4 < 2)
             for (int beat = 0; beat < 4; beat++)
-                if (chance(rng, 0.7f))
-                    add_voice(s.lead, s.at(b0 + beat), s.length(0.8),
-                              midi_to_hz((float)scale_note(minor ? kMinorPentatonic : kMajorPentatonic, tonic + 24,
-                                                           pick(rng, 6))),
-                              0.5f, pick(rng, 5), Envelope{0.03f, 0.3f, 0.8f, 0.1f}, s.sr);
+                if (chance(rng, 0.7f)) {
+                    int vowel = pick(rng, 5);  // drawn before the pitch: the order the clips were made with
+                    float hz = midi_to_hz((float)scale_note(minor ? kMinorPentatonic : kMajorPentatonic, tonic + 24,
+                                                            pick(rng, 6)));
+                    add_voice(s.lead, s.at(b0 + beat), s.length(0.8), hz, 0.5f, vowel,
+                              Envelope{0.03f, 0.3f, 0.8f, 0.1f}, s.sr);
+                }
     }
     s.drums_gain = uniform(rng, 0.5f, 0.9f);
     s.bass_gain = uniform(rng, 1.0f, 1.6f);  // reggae is mixed around the bass

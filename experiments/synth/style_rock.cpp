@@ -37,8 +37,12 @@ void render_rock(Song& s, Rng& rng) {
             std::vector<int> voicing = power_chords ? chord_notes(chord[0] + 12, kPower)
                                                     : std::vector<int>{chord[0] + 12, chord[1] + 12, chord[2] + 12,
                                                                        chord[0] + 24};
-            strum(s.harmony, start, len, voicing, 0.6f, brightness, 1.0f, power_chords ? 2.0f : 7.0f, i % 2 == 0, rng,
-                  s.sr);
+            Strum rhythm;
+            rhythm.string.brightness = brightness;
+            rhythm.string.sustain_s = 1.0f;
+            rhythm.spread_ms = power_chords ? 2.0f : 7.0f;
+            rhythm.down = i % 2 == 0;
+            strum(s.harmony, start, len, voicing, 0.6f, rhythm, rng, s.sr);
         }
         const int phrase_bar = ((bar % 4) + 4) % 4;
         if (lead_kind == 0 && phrase_bar != 3) {
@@ -53,11 +57,14 @@ void render_rock(Song& s, Rng& rng) {
                 pos += dur;
             }
         } else if (lead_kind == 1 && phrase_bar >= 2) {
+            PluckedString lead;
+            lead.brightness = 0.7f;
+            lead.sustain_s = 1.0f;
             for (int i = 0; i < 8; i++)
                 if (chance(rng, 0.75f))
                     add_pluck(s.lead, s.at(b0 + i * 0.5), s.length(0.5),
-                              midi_to_hz((float)scale_note(kMinorPentatonic, tonic + 24, pick(rng, 8))), 0.5f, 0.7f,
-                              1.0f, rng, s.sr);
+                              midi_to_hz((float)scale_note(kMinorPentatonic, tonic + 24, pick(rng, 8))), 0.5f, lead,
+                              rng, s.sr);
         }
     }
     // The amplifier: crunch, not metal's saturation.

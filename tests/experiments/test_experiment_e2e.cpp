@@ -1,5 +1,6 @@
 // The experiment end to end on a tiny synthetic set: preprocess -> train (2 epochs) -> eval -> predict,
-// every file written, the loss falls, and --resume after one epoch ends exactly where a straight run ends.
+// every file written, the loss falls, and --resume (after an epoch, or mid-epoch after Ctrl-C) ends exactly
+// where a straight run ends.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "experiments/gtzan/preprocess.h"
 #include "experiments/gtzan/scan.h"
 #include "experiments/gtzan/train.h"
+#include "experiments/gtzan/train_state.h"
 #include "experiments/synth/synth_gtzan.h"
 
 using namespace melgrad;
@@ -115,6 +117,34 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     };
     CHECK(without_seconds(read_all(resumed / "metrics.csv")) == without_seconds(read_all(straight / "metrics.csv")));
     CHECK(b.final_val_loss == a.final_val_loss);
+
+    // Stopped mid-epoch twice (as Ctrl-C stops it: 70 training chunks = 5 batches of 16 per epoch), then
+    // resumed to the end: the same checkpoints as the straight run, byte for byte, and the same metrics.
+    fs::path stopped = root / "stopped";
+    gtzan::TrainOptions stop = options(data, stopped);
+    stop.interrupt_after_batches = 3;  // epoch 1, batch 3
+    gtzan::TrainResult s1 = gtzan::train(stop);
+    CHECK(s1.interrupted);
+    CHECK(s1.epochs_done == 0);
+    gtzan::TrainState at = gtzan::read_train_state(load_checkpoint((stopped / "last.ckpt").string()));
+    CHECK(at.epochs_done == 0);
+    CHECK(at.epoch.batches_done == 3);
+    CHECK(at.epoch.seen == 48);
+    stop.resume = true;
+    stop.interrupt_after_batches = 4;  // the last 2 batches of epoch 1, then epoch 2's first 2
+    gtzan::TrainResult s2 = gtzan::train(stop);
+    CHECK(s2.interrupted);
+    CHECK(s2.epochs_done == 1);
+    CHECK(gtzan::read_train_state(load_checkpoint((stopped / "last.ckpt").string())).epoch.batches_done == 2);
+    stop.interrupt_after_batches = 0;
+    gtzan::TrainResult s3 = gtzan::train(stop);
+    CHECK_FALSE(s3.interrupted);
+    CHECK(s3.epochs_done == 2);
+    CHECK(s3.best_epoch == a.best_epoch);
+    CHECK(s3.final_val_loss == a.final_val_loss);
+    for (const char* f : {"last.ckpt", "model.ckpt", "model.txt", "settings.txt"})
+        CHECK_MESSAGE(read_all(stopped / f) == read_all(straight / f), f);
+    CHECK(without_seconds(read_all(stopped / "metrics.csv")) == without_seconds(read_all(straight / "metrics.csv")));
 
     // Evaluation writes its files and names the data as synthetic.
     gtzan::EvalOptions eo;
