@@ -5,6 +5,56 @@
 
 namespace melgrad::synth {
 
+namespace {
+
+// Chick: the strummed chord on 2 and 4 (and lighter up-strums on the off-beats).
+void strum_chick(Song& s, Rng& rng, const std::vector<int>& chord, double b0, float strum_brightness) {
+    std::vector<int> voicing = {chord[0] + 12, chord[1] + 12, chord[2] + 12, chord[0] + 24};
+    Strum down, up;
+    down.string.brightness = strum_brightness;
+    down.string.sustain_s = 0.8f;
+    down.spread_ms = 8.0f;
+    up.string.brightness = strum_brightness;
+    up.string.sustain_s = 0.6f;
+    up.spread_ms = 6.0f;
+    up.down = false;
+    for (int beat = 0; beat < 4; beat++) {
+        if (beat % 2 == 1) strum(s.harmony, s.at(b0 + beat), s.length(0.5), voicing, 0.7f, down, rng, s.sr);
+        if (chance(rng, 0.5f))
+            strum(s.harmony, s.at(b0 + beat + 0.5), s.length(0.4), voicing, 0.35f, up, rng, s.sr);
+    }
+}
+
+// Lead: major pentatonic; plucks in eighths/sixteenths, or long sliding steel / fiddle notes.
+void play_lead(Song& s, Rng& rng, int tonic, int lead_kind, double b0) {
+    if (lead_kind < 2) {
+        PluckedString telecaster;  // the twangy chicken-picked lead
+        telecaster.brightness = 0.95f;
+        telecaster.sustain_s = 0.8f;
+        for (int i = 0; i < 8; i++) {
+            if (chance(rng, 0.4f)) continue;
+            int note = scale_note(kMajorPentatonic, tonic + 24, pick(rng, 8) - 1);
+            add_pluck(s.lead, s.at(b0 + i * 0.5), s.length(0.3), midi_to_hz((float)note), 0.6f, telecaster, rng,
+                      s.sr);
+        }
+    } else {
+        Vibrato steel_vibrato;  // pedal steel: wide and slow
+        steel_vibrato.hz = 5.5f;
+        steel_vibrato.cents = 25.0f;
+        for (int i = 0; i < 2; i++) {
+            int note = scale_note(kMajorPentatonic, tonic + 24, pick(rng, 7));
+            float hz = midi_to_hz((float)note);
+            if (lead_kind == 2)
+                add_additive(s.lead, s.at(b0 + 2 * i), s.length(1.9), hz, 0.4f,
+                             {{1.0f, 1.0f, 0.0f}, {2.0f, 0.4f, 0.0f}, {3.0f, 0.2f, 0.0f}},
+                             Envelope{0.08f, 0.5f, 0.7f, 0.3f}, s.sr, steel_vibrato);
+            else add_strings(s.lead, s.at(b0 + 2 * i), s.length(1.9), hz, 0.45f, s.sr);
+        }
+    }
+}
+
+}  // namespace
+
 void render_country(Song& s, Rng& rng) {
     const float bpm = uniform(rng, 96.0f, 140.0f), swing = chance(rng, 0.3f) ? uniform(rng, 0.0f, 0.08f) : 0.0f;
     s.set_tempo(bpm, swing, uniform(rng, 0.0f, 16.0f));
@@ -34,46 +84,8 @@ void render_country(Song& s, Rng& rng) {
         // Boom: root on 1, the fifth below on 3.
         add_bass_electric(s.bass, s.at(b0), s.length(1.8), midi_to_hz((float)root), 0.7f, s.sr);
         add_bass_electric(s.bass, s.at(b0 + 2), s.length(1.8), midi_to_hz((float)(root - 5)), 0.7f, s.sr);
-        // Chick: the strummed chord on 2 and 4 (and lighter up-strums on the off-beats).
-        std::vector<int> voicing = {chord[0] + 12, chord[1] + 12, chord[2] + 12, chord[0] + 24};
-        Strum down, up;
-        down.string.brightness = strum_brightness;
-        down.string.sustain_s = 0.8f;
-        down.spread_ms = 8.0f;
-        up.string.brightness = strum_brightness;
-        up.string.sustain_s = 0.6f;
-        up.spread_ms = 6.0f;
-        up.down = false;
-        for (int beat = 0; beat < 4; beat++) {
-            if (beat % 2 == 1) strum(s.harmony, s.at(b0 + beat), s.length(0.5), voicing, 0.7f, down, rng, s.sr);
-            if (chance(rng, 0.5f))
-                strum(s.harmony, s.at(b0 + beat + 0.5), s.length(0.4), voicing, 0.35f, up, rng, s.sr);
-        }
-        // Lead: major pentatonic; plucks in eighths/sixteenths, or long sliding steel / fiddle notes.
-        if (lead_kind < 2) {
-            PluckedString telecaster;  // the twangy chicken-picked lead
-            telecaster.brightness = 0.95f;
-            telecaster.sustain_s = 0.8f;
-            for (int i = 0; i < 8; i++) {
-                if (chance(rng, 0.4f)) continue;
-                int note = scale_note(kMajorPentatonic, tonic + 24, pick(rng, 8) - 1);
-                add_pluck(s.lead, s.at(b0 + i * 0.5), s.length(0.3), midi_to_hz((float)note), 0.6f, telecaster, rng,
-                          s.sr);
-            }
-        } else {
-            Vibrato steel_vibrato;  // pedal steel: wide and slow
-            steel_vibrato.hz = 5.5f;
-            steel_vibrato.cents = 25.0f;
-            for (int i = 0; i < 2; i++) {
-                int note = scale_note(kMajorPentatonic, tonic + 24, pick(rng, 7));
-                float hz = midi_to_hz((float)note);
-                if (lead_kind == 2)
-                    add_additive(s.lead, s.at(b0 + 2 * i), s.length(1.9), hz, 0.4f,
-                                 {{1.0f, 1.0f, 0.0f}, {2.0f, 0.4f, 0.0f}, {3.0f, 0.2f, 0.0f}},
-                                 Envelope{0.08f, 0.5f, 0.7f, 0.3f}, s.sr, steel_vibrato);
-                else add_strings(s.lead, s.at(b0 + 2 * i), s.length(1.9), hz, 0.45f, s.sr);
-            }
-        }
+        strum_chick(s, rng, chord, b0, strum_brightness);
+        play_lead(s, rng, tonic, lead_kind, b0);
         if (singer && ((bar % 4) + 4) % 4 < 3)
             for (int beat = 0; beat < 4; beat++)
                 if (chance(rng, 0.7f)) {
