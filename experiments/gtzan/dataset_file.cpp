@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "framework/atomic_file.h"
+
 namespace melgrad::gtzan {
 
 uint64_t fnv1a64_words(const void* data, size_t bytes, uint64_t hash) {
@@ -92,21 +94,11 @@ void write_dataset(const std::string& path, const DatasetContents& c) {
     head += tables;
     head.resize(data_offset, '\0');
 
-    std::string tmp = path + ".tmp";
-    FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw std::runtime_error(path + ": cannot write (" + std::strerror(errno) + ")");
     uint64_t hash = fnv1a64_words(head.data(), head.size());
     // data_offset is a multiple of 8, so hashing the data separately continues the same word stream.
     hash = fnv1a64_words(c.data.data(), c.data.size() * sizeof(float), hash);
-    bool ok = std::fwrite(head.data(), 1, head.size(), f) == head.size() &&
-              std::fwrite(c.data.data(), sizeof(float), c.data.size(), f) == c.data.size() &&
-              std::fwrite(&hash, 8, 1, f) == 1;
-    ok = (std::fflush(f) == 0) && ok && fsync(fileno(f)) == 0;
-    ok = (std::fclose(f) == 0) && ok;
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error(path + ": writing the dataset failed (disk full?)");
-    }
+    write_file_atomically(path, {ByteSpan{head.data(), head.size()},
+                                 ByteSpan{c.data.data(), c.data.size() * sizeof(float)}, ByteSpan{&hash, 8}});
 }
 
 DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
