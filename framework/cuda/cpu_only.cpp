@@ -105,10 +105,7 @@ void avgpool2d_backward(const float*, float*, const Pool2dGeometry&) { no_cuda("
 void softmax_cross_entropy_forward(const float*, const int*, float*, float*, int, int) {
     no_cuda("softmax_cross_entropy_forward");
 }
-void softmax_cross_entropy_backward(const float*, const int*, float, float*, int, int) {
-    no_cuda("softmax_cross_entropy_backward");
-}
-void softmax_cross_entropy_backward_device_scale(const float*, const int*, const float*, float*, int, int) {
+void softmax_cross_entropy_backward(const float*, const int*, const float*, float*, int, int) {
     no_cuda("softmax_cross_entropy_backward");
 }
 void gru_forward(const float*, const float*, const float*, const float*, const float*, float*, float*, float*, int,

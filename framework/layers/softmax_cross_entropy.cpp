@@ -40,7 +40,7 @@ void softmax_cross_entropy_forward(Engine engine, const float* logits, const int
 
 void softmax_cross_entropy_backward(Engine engine, const float* probs, const int* labels, const float* dloss,
                                     float* dlogits, int N, int C) {
-    if (engine == Engine::Cuda) cuda::softmax_cross_entropy_backward_device_scale(probs, labels, dloss, dlogits, N, C);
+    if (engine == Engine::Cuda) cuda::softmax_cross_entropy_backward(probs, labels, dloss, dlogits, N, C);
     else softmax_cross_entropy_backward_cpu(probs, labels, *dloss, dlogits, N, C);
 }
 

@@ -21,20 +21,11 @@ void softmax_cross_entropy_forward(const float* logits, const int* labels, float
     CUDA_CHECK_LAUNCH("softmax_ce_forward_kernel");
 }
 
-void softmax_cross_entropy_backward(const float* probs, const int* labels, float dloss, float* dlogits, int N, int C) {
+void softmax_cross_entropy_backward(const float* probs, const int* labels, const float* dloss, float* dlogits, int N,
+                                    int C) {
     size_t n = (size_t)N * C;
     if (n == 0) return;
-    kernels::softmax_ce_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(probs, labels, dloss / (float)N,
-                                                                                   nullptr, dlogits, N, C);
-    CUDA_CHECK_LAUNCH("softmax_ce_backward_kernel");
-}
-
-void softmax_cross_entropy_backward_device_scale(const float* probs, const int* labels, const float* dloss,
-                                                 float* dlogits, int N, int C) {
-    size_t n = (size_t)N * C;
-    if (n == 0) return;
-    kernels::softmax_ce_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(probs, labels, 0.0f, dloss,
-                                                                                   dlogits, N, C);
+    kernels::softmax_ce_backward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(probs, labels, dloss, dlogits, N, C);
     CUDA_CHECK_LAUNCH("softmax_ce_backward_kernel");
 }
 

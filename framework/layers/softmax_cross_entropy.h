@@ -9,7 +9,7 @@
 // Every implementation, found from the name (engine_for and Engine: framework/backend.h):
 //   softmax_cross_entropy_forward / _backward              pick one          softmax_cross_entropy.cpp
 //   softmax_cross_entropy_forward_cpu / _backward_cpu      the CPU loops     softmax_cross_entropy.cpp
-//   cuda::softmax_cross_entropy_forward / _backward_...    the GPU launches  softmax_cross_entropy.cu
+//   cuda::softmax_cross_entropy_forward / _backward        the GPU launches  softmax_cross_entropy.cu
 //                                                          (kernels: softmax_cross_entropy_kernels.cuh)
 #pragma once
 #include <vector>
@@ -32,12 +32,10 @@ void softmax_cross_entropy_forward_cpu(const float* logits, const int* labels, f
 // dlogits += dloss * (probs - onehot) / N
 void softmax_cross_entropy_backward_cpu(const float* probs, const int* labels, float dloss, float* dlogits, int N,
                                         int C);
-namespace cuda {  // the GPU versions, device pointers; *loss is written on the device
+namespace cuda {  // the GPU versions: device pointers; *loss is written and *dloss read on the device
 void softmax_cross_entropy_forward(const float* logits, const int* labels, float* probs, float* loss, int N, int C);
-void softmax_cross_entropy_backward(const float* probs, const int* labels, float dloss, float* dlogits, int N, int C);
-// The same with dloss read on the device: what the layer uses.
-void softmax_cross_entropy_backward_device_scale(const float* probs, const int* labels, const float* dloss,
-                                                 float* dlogits, int N, int C);
+void softmax_cross_entropy_backward(const float* probs, const int* labels, const float* dloss, float* dlogits, int N,
+                                    int C);
 }  // namespace cuda
 
 // The loss as a tape op: returns a one-element tensor; probabilities (N x C) in *probs when given.

@@ -23,12 +23,13 @@ __global__ void softmax_ce_forward_kernel(const float* logits, const int* labels
     }
 }
 
-// dlogits += dloss * (probs - onehot) / N; dloss from the host (scale_host) or the device (scale_device).
-__global__ void softmax_ce_backward_kernel(const float* probs, const int* labels, float scale_host,
-                                           const float* dloss_device, float* dlogits, int N, int C) {
+// dlogits += dloss * (probs - onehot) / N, with dloss read on the device (no copy to the host: a training
+// step stays capturable in a CUDA graph).
+__global__ void softmax_ce_backward_kernel(const float* probs, const int* labels, const float* dloss,
+                                           float* dlogits, int N, int C) {
     size_t i = thread_index();
     if (i >= (size_t)N * C) return;
-    const float scale = dloss_device ? *dloss_device / (float)N : scale_host;
+    const float scale = *dloss / (float)N;
     int n = (int)(i / C), c = (int)(i % C);
     dlogits[i] += scale * (probs[i] - (c == labels[n] ? 1.0f : 0.0f));
 }
