@@ -4,6 +4,8 @@
 #include <omp.h>
 
 #include <atomic>
+#include <stdexcept>
+#include <string>
 
 #include "framework/tensor.h"
 
@@ -17,6 +19,10 @@ std::atomic<int> g_threads{0};
 void set_cpu_path(CpuPath p) { g_cpu_path = p; }
 CpuPath cpu_path() { return g_cpu_path; }
 const char* cpu_path_name(CpuPath p) { return p == CpuPath::Reference ? "reference" : "fast"; }
+
+void cuda_not_implemented(const char* op) {
+    throw std::runtime_error(std::string(op) + " has no CUDA implementation yet: run this model with --device cpu");
+}
 
 Engine engine_for(const Tensor& t) {
     if (t.device() == Device::CUDA) return Engine::Cuda;

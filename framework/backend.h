@@ -31,6 +31,11 @@ const char* cpu_path_name(CpuPath p);
 enum class Engine { CpuReference, CpuFast, Cuda };
 Engine engine_for(const Tensor& t);  // a CUDA tensor -> Cuda; a CPU tensor -> the CPU path above
 
+// For an op that has no GPU version yet: its picking function says `if (engine == Engine::Cuda)
+// cuda_not_implemented("NAME_forward");`, so a new layer builds and runs on the CPU before anyone writes a
+// kernel, and a CUDA tensor that reaches it is a clear error instead of a link error.
+[[noreturn]] void cuda_not_implemented(const char* op);
+
 // Threads for OpenMP loops and OpenBLAS. 0 = all cores (the default).
 void set_num_threads(int n);
 int num_threads();

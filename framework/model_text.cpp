@@ -11,6 +11,7 @@
 #include "framework/layers/dropout.h"
 #include "framework/layers/flatten.h"
 #include "framework/layers/gru.h"
+#include "framework/layers/leaky_relu.h"
 #include "framework/layers/linear.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
@@ -137,6 +138,8 @@ BuiltModel build_model(const std::string& text, const std::string& source, uint6
             layer = std::make_unique<BatchNorm2d>(shape[1], (float)o.number("eps", 1e-5), (float)o.number("momentum", 0.1));
         } else if (l.layer == "relu") {
             layer = std::make_unique<ReLU>();
+        } else if (l.layer == "leaky_relu") {
+            layer = std::make_unique<LeakyReLU>((float)o.number("negative_slope", 0.01));
         } else if (l.layer == "maxpool2d") {
             int k = o.integer("kernel", 0, true);
             layer = std::make_unique<MaxPool2d>(k, o.integer("stride", k));
@@ -172,7 +175,7 @@ BuiltModel build_model(const std::string& text, const std::string& source, uint6
             layer = std::move(lin);
         } else {
             throw std::invalid_argument(where + ": unknown layer '" + l.layer +
-                                        "' (known: conv2d batchnorm2d relu maxpool2d avgpool2d globalavgpool2d flatten "
+                                        "' (known: conv2d batchnorm2d relu leaky_relu maxpool2d avgpool2d globalavgpool2d flatten "
                                         "dropout linear to_sequence gru)");
         }
         o.finish();

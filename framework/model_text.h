@@ -13,7 +13,8 @@
 // Input sizes (Conv2d's in_channels, Linear's in_features, BatchNorm2d's num_features) are inferred by
 // running the shapes through the layers, so they are never written. Layers and options:
 //   conv2d out= kernel= [stride=1] [padding=0] [bias=1]   batchnorm2d [eps=1e-5] [momentum=0.1]
-//   relu   maxpool2d kernel= [stride=kernel]   avgpool2d kernel= [stride=kernel]   globalavgpool2d
+//   relu   leaky_relu [negative_slope=0.01]   maxpool2d kernel= [stride=kernel]   avgpool2d kernel= [stride=kernel]
+//   globalavgpool2d
 //   flatten   dropout [p=0.5]   linear out= [bias=1]
 //   to_sequence                (N, C, H, W) -> (N, W, C·H): time along W, for a recurrent layer
 //   gru hidden= [output=last]  (N, T, F) -> (N, hidden) with output=last, (N, T, hidden) with output=sequence

@@ -9,7 +9,6 @@
 #include "audio/decode.h"
 #include "framework/checkpoint.h"
 #include "framework/layers/conv2d.h"
-#include "framework/layers/relu.h"
 #include "framework/model_text.h"
 #include "framework/tape.h"
 
@@ -70,10 +69,11 @@ int cmd_featuremaps(const std::vector<std::string>& args) {
     for (size_t i = 0; i < m.model->size(); i++) {
         Module& layer = (*m.model)[i];
         x = layer.forward(x);
-        // Show each conv block after its ReLU (what the next block sees).
-        if (dynamic_cast<ReLU*>(&layer) && x.ndim() == 4) {
+        // Show each conv block after its activation (what the next block sees).
+        const bool activation = layer.type() == "ReLU" || layer.type() == "LeakyReLU";
+        if (activation && x.ndim() == 4) {
             kept.push_back(x);
-            layers.push_back({"block " + std::to_string(++block) + " (ReLU " + std::to_string(i) + ")",
+            layers.push_back({"block " + std::to_string(++block) + " (" + layer.type() + " " + std::to_string(i) + ")",
                               x.data(), x.dim(1), x.dim(2), x.dim(3)});
         }
     }

@@ -16,6 +16,7 @@
 #include "framework/layers/dropout.h"
 #include "framework/layers/elementwise.h"
 #include "framework/layers/gru.h"
+#include "framework/layers/leaky_relu.h"
 #include "framework/layers/linear.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
@@ -93,6 +94,8 @@ void batchnorm2d_backward(const float*, const float*, const float*, const float*
 }
 void relu_forward(const float*, float*, size_t) { no_cuda("relu_forward"); }
 void relu_backward(const float*, const float*, float*, size_t, bool) { no_cuda("relu_backward"); }
+void leaky_relu_forward(const float*, float*, size_t, float) { no_cuda("leaky_relu_forward"); }
+void leaky_relu_backward(const float*, const float*, float*, size_t, float, bool) { no_cuda("leaky_relu_backward"); }
 void add_into(float*, const float*, size_t) { no_cuda("add_into"); }
 void dropout_forward(const float*, float*, float*, size_t, float, uint64_t) { no_cuda("dropout_forward"); }
 void dropout_backward(const float*, const float*, float*, size_t) { no_cuda("dropout_backward"); }

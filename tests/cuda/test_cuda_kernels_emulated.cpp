@@ -24,6 +24,7 @@
 #include "framework/layers/dropout_kernels.cuh"
 #include "framework/layers/elementwise_kernels.cuh"
 #include "framework/layers/gru_kernels.cuh"
+#include "framework/layers/leaky_relu_kernels.cuh"
 #include "framework/layers/pool2d_kernels.cuh"
 #include "framework/layers/relu_kernels.cuh"
 #include "framework/layers/softmax_cross_entropy_kernels.cuh"
@@ -36,6 +37,7 @@
 #include "framework/layers/dropout.h"
 #include "framework/layers/elementwise.h"
 #include "framework/layers/gru.h"
+#include "framework/layers/leaky_relu.h"
 #include "framework/layers/linear.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
@@ -149,6 +151,34 @@ TEST_CASE("kernel emulator: barriers order the threads of a block, and a barrier
     };
     launch(Order::Reverse, dim3(3, 2), dim3(4, 5), Coordinates::run, seen.data());
     for (int s : seen) CHECK(s == 1);
+}
+
+TEST_CASE("emulated CUDA kernels: LeakyReLU gives the CPU's bits, forward and backward") {
+    for (size_t n : {(size_t)1, (size_t)257, (size_t)1000}) {
+        CAPTURE(n);
+        const std::vector<float> x = random_values(n, 11 + n), dy = random_values(n, 12 + n),
+                                 dx0 = random_values(n, 13 + n);
+        for (float slope : {0.01f, -0.3f}) {
+            std::vector<float> want(n), want_dx(n);
+            leaky_relu_forward_cpu(x.data(), want.data(), n, slope);
+            for (Order order : kOrders) {
+                Guarded<float> y(zeros<float>(n));
+                launch(order, blocks_for(n), kThreads, kernels::leaky_relu_forward_kernel, x.data(), y.data(), n,
+                       slope);
+                CHECK(same_bits(y.values(), want));
+                CHECK(y.guard_intact());
+                for (bool accumulate : {false, true}) {
+                    Guarded<float> dx(dx0);
+                    launch(order, blocks_for(n), kThreads, kernels::leaky_relu_backward_kernel, x.data(), dy.data(),
+                           dx.data(), n, slope, accumulate);
+                    want_dx = dx0;
+                    leaky_relu_backward_cpu(x.data(), dy.data(), want_dx.data(), n, slope, accumulate);
+                    CHECK(same_bits(dx.values(), want_dx));
+                    CHECK(dx.guard_intact());
+                }
+            }
+        }
+    }
 }
 
 TEST_CASE("emulated CUDA kernels: fill, ReLU, add_into and dropout give the CPU's bits") {

@@ -8,6 +8,7 @@
 #include "framework/layers/conv2d.h"
 #include "framework/layers/dropout.h"
 #include "framework/layers/flatten.h"
+#include "framework/layers/leaky_relu.h"
 #include "framework/layers/linear.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
@@ -71,6 +72,16 @@ TEST_CASE("gradcheck: ReLU (inputs kept away from the kink at 0)") {
     Tensor x({2, 3, 4, 5});
     fill_away_from_zero(x, rng);
     check_report(check_gradients([&] { return relu.forward(x); }, {{"x", &x}}), "ReLU");
+}
+
+TEST_CASE("gradcheck: LeakyReLU, default and steep negative slopes (inputs kept away from the kink at 0)") {
+    for (float slope : {0.01f, 0.3f, -0.5f}) {
+        Rng rng(4);
+        LeakyReLU leaky(slope);
+        Tensor x({2, 3, 4, 5});
+        fill_away_from_zero(x, rng);
+        check_report(check_gradients([&] { return leaky.forward(x); }, {{"x", &x}}), leaky.describe());
+    }
 }
 
 TEST_CASE("gradcheck: MaxPool2d (no near-ties), AvgPool2d, GlobalAvgPool2d, odd sizes and strides") {
