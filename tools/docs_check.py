@@ -6,7 +6,11 @@ Checked in README.md and docs/*.md:
     :function or :line after them) must exist;
   * a backticked `name()` must be defined somewhere under framework/ audio/ experiments/ tests/;
   * `melgrad CMD` (in backticks or code blocks) must be a registered command (MELGRAD_COMMAND("CMD", ...));
-  * `make TARGET` must be a Makefile target.
+  * `make TARGET` must be a Makefile target;
+  * a tolerance quoted next to a test: in a paragraph (or list item) that names a test file under tests/ in
+    backticks, every number written like 1e-4 or 3.4e-7 must appear in the C++ test files named in the same
+    sentence (or else in the paragraph), so the book cannot drift from what the tests allow. Quote the test's
+    own bound, or cite the test without the number; a sentence that says "measured" reports a run's figure.
 Plain Python 3, no packages needed.
 """
 import pathlib
@@ -55,6 +59,35 @@ for doc in DOCS:
         for tgt in re.findall(r"(?:^|\s)make\s+([a-z][\w-]*)", chunk, re.M):
             if tgt not in make_targets:
                 errors.append(f"{rel}: `make {tgt}` is not a Makefile target")
+
+# Tolerances quoted beside a test must be the test's own numbers. A sentence that says "measured" reports
+# what a run printed, not a bound, and is left alone.
+number_re = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?e-\d+)")
+test_path_re = re.compile(r"`(tests/[\w./-]+)")
+
+
+def cited_tests(chunk):  # the C++ tests named in a piece of text (fixture scripts hold other numbers)
+    return [t for t in (m.split(":")[0] for m in test_path_re.findall(chunk))
+            if t.endswith((".cpp", ".h")) and (ROOT / t).is_file()]
+
+
+for doc in DOCS:
+    if not doc.exists():
+        continue
+    rel = doc.relative_to(ROOT)
+    text = re.sub(r"```.*?```", "", doc.read_text(), flags=re.S)
+    for para in re.split(r"\n\s*\n|\n(?=\s*[-*] |\s*\d+\. )", text):
+        para_tests = cited_tests(para)
+        if not para_tests:
+            continue
+        for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z(`*])", para):
+            if "measured" in sentence.lower():
+                continue
+            tests = cited_tests(sentence) or para_tests
+            cited = "\n".join((ROOT / t).read_text(errors="replace") for t in tests)
+            for num in number_re.findall(sentence):
+                if num not in cited:
+                    errors.append(f"{rel}: {num} is quoted beside {', '.join(tests)}, which never says {num}")
 
 if errors:
     print("docs-check: FAILED")
