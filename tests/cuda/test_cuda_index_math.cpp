@@ -287,8 +287,9 @@ TEST_CASE("IndexBuffer on the CPU; layers with labels and argmax in IndexBuffers
     CHECK(x.grad().to_vector() == std::vector<float>{0, 10, 0, 0, 0, 0, 20, 0});
 }
 
-TEST_CASE("cuda graph helper without a GPU: a clear error, nothing silently skipped") {
-    if (cuda_available()) return;  // the GPU path is tested in test_cuda_ops.cpp
+TEST_CASE("cuda graph helper without a GPU: a clear error, nothing silently skipped" *
+          doctest::skip(cuda_available()) *
+          doctest::description("a GPU is present: the GPU path is tested in test_cuda_ops.cpp")) {
     int calls = 0;
     CudaGraphStep graph([&] { calls++; });
     CHECK_THROWS(graph.capture());
@@ -316,8 +317,9 @@ template <class F> std::string capture_stderr(F fn) {
 }
 }  // namespace
 
-TEST_CASE("--device without a GPU: auto falls back to the CPU with one line, cuda is a clear error") {
-    if (cuda_available()) return;  // the GPU side: tests/cuda/test_cuda_ops.cpp
+TEST_CASE("--device without a GPU: auto falls back to the CPU with one line, cuda is a clear error" *
+          doctest::skip(cuda_available()) *
+          doctest::description("a GPU is present: the GPU side is tested in tests/cuda/test_cuda_ops.cpp")) {
     Device d = Device::CUDA;
     std::string said = capture_stderr([&] { d = choose_device("auto"); });
     CHECK(d == Device::CPU);
