@@ -1,5 +1,7 @@
 // melgrad summary / model-text: look at a model before training it.
 #include <cstdio>
+#include <sstream>
+#include <string>
 
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
@@ -8,15 +10,26 @@
 namespace melgrad::cli {
 namespace {
 
+// The comment lines a model text opens with: what the model is (for paper-cnn, that the paper gives no exact
+// architecture and this is our reading of it).
+std::string leading_comments(const std::string& text) {
+    std::string out, line;
+    std::istringstream in(text);
+    while (std::getline(in, line) && !line.empty() && line[0] == '#') out += line + "\n";
+    return out;
+}
+
 int cmd_summary(const std::vector<std::string>& args) {
     Args a(args, "melgrad summary");
     std::string model = a.option("--model", "paper-cnn");
     int batch = a.int_option("--batch", 1);
     a.finish();
-    BuiltModel built = build_model(resolve_model_text(model), model);
+    BuiltModel built = build_model(resolve_model_text(model), model);  // errors name the file and line
     Shape input = built.input_shape;
     input.insert(input.begin(), batch);
-    std::printf("Model: %s\n%s", model.c_str(), model_summary(*built.model, input).c_str());
+    const std::string text = resolve_model_text(model);
+    std::printf("Model: %s\n%s%s", model.c_str(), leading_comments(text).c_str(),
+                model_summary(*built.model, input).c_str());
     return 0;
 }
 
