@@ -120,7 +120,8 @@ TEST_CASE("explain: the paper CNN's input gradient and Grad-CAM equal PyTorch's 
     for (size_t i = 0; i < x.numel(); i++) x.at(i) = counter_uniform(seed, i);
     const size_t size = 128 * 128, coarse = 16 * 16;
     CHECK(gtzan::gradcam_layer_index(model) == 14);
-    for (int chunk = 0; chunk < 2; chunk++) {  // chunk 0: its own top class; chunk 1: a given class
+    for (int chunk = 0; chunk < 2; chunk++) {  // chunk 0: its own top class; chunk 1: a given class whose
+                                               // map the ReLU cuts in places (see the fixture script)
         gtzan::ExplainOptions o;
         o.target = chunk == 0 ? -1 : (int)fx["targets"].at(1);
         gtzan::Explanation e = gtzan::explain_batch(model, x, o);
