@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "audio/decode.h"
 #include "audio/npy.h"
@@ -24,6 +25,12 @@ struct SongWindows {
     std::vector<float> x;  // n x n_mels x chunk_frames
 };
 
+std::string seconds_text(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
+    return buf;
+}
+
 SongWindows song_windows(const std::string& song, const gtzan::FeatureSettings& fs, double start) {
     audio::LoadOptions load;
     load.sr = fs.sample_rate;
@@ -35,9 +42,9 @@ SongWindows song_windows(const std::string& song, const gtzan::FeatureSettings& 
     if (start >= 0) {
         first = (int)std::lround(start / frame_seconds);
         if (first + fs.chunk_frames > frames)
-            throw std::runtime_error(song + ": --start " + std::to_string(start).substr(0, 6) + " s leaves less than one " +
+            throw std::runtime_error(song + ": --start " + seconds_text(start) + " leaves less than one " +
                                      std::to_string(fs.chunk_frames) + "-frame chunk (the song has " +
-                                     std::to_string(frames * frame_seconds).substr(0, 5) + " s)");
+                                     seconds_text(frames * frame_seconds) + ")");
         w.n = 1;
     } else {
         w.n = frames / fs.chunk_frames;
@@ -142,7 +149,7 @@ int cmd_explain(const std::vector<std::string>& args) {
     const gtzan::Explanation e = gtzan::explain_batch(predictor.model(), x, options);
 
     figures::ExplainFigureInput fig;
-    fig.title = rest[1] + ": what the model listens to";
+    fig.title = std::filesystem::path(rest[1]).filename().string() + ": what the model listens to";
     fig.n = e.n, fig.rows = e.rows, fig.cols = e.cols, fig.input = w.x.data(), fig.start_seconds = w.start_seconds;
     fig.sample_rate = (float)fs.sample_rate, fig.hop_length = fs.hop_length;
     std::printf("%s (%d chunk%s):\n", rest[1].c_str(), e.n, e.n == 1 ? "" : "s");
@@ -150,7 +157,7 @@ int cmd_explain(const std::vector<std::string>& args) {
     std::vector<float> sal, cam;
     display_maps(e, method != "gradcam", sal, cam);
     const std::string what = genre.empty() ? "each chunk's top genre (red)" : "'" + genre + "' (red)";
-    if (!sal.empty()) fig.overlays.push_back({"saliency |d score / d input| of " + what, "saliency (max 1)", sal.data()});
+    if (!sal.empty()) fig.overlays.push_back({"saliency = abs(d score / d input) of " + what, "saliency (max 1)", sal.data()});
     if (!cam.empty())
         fig.overlays.push_back({"Grad-CAM of " + what + ", layer " + std::to_string(e.cam_layer) + " (" +
                                     std::to_string(e.cam_rows) + "x" + std::to_string(e.cam_cols) + " maps)",

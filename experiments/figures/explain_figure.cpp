@@ -26,7 +26,8 @@ void check(const ExplainFigureInput& in) {
         throw std::invalid_argument("render_explain_figure: no chunks to draw");
     if ((int)in.top_lines.size() != in.n || (int)in.highlighted.size() != in.n)
         throw std::invalid_argument("render_explain_figure: " + std::to_string(in.n) + " chunks but " +
-                                    std::to_string(in.top_lines.size()) + " lists of top genres");
+                                    std::to_string(in.top_lines.size()) + " lists of top genres and " +
+                                    std::to_string(in.highlighted.size()) + " highlighted lines");
     for (const auto& o : in.overlays)
         if (!o.values) throw std::invalid_argument("render_explain_figure: overlay '" + o.title + "' has no values");
 }
@@ -70,16 +71,21 @@ void paint_overlay(Image& img, const PlotArea& p, const std::vector<float>& base
     }
 }
 
-// The title and, above each chunk, its top genres (the explained one in red).
+// The title and, above each chunk, its top genres (the explained one in red), as large as the chunk allows.
 Image header(const ExplainFigureInput& in, const PlotArea& p, int width) {
     const int s = 2, lines = in.top_lines.empty() ? 0 : (int)in.top_lines[0].size();
-    Image img(width, text_line_height(s) + 8 + lines * text_line_height(1) + 4);
-    draw_text(img, p.x + p.w / 2, 4, in.title, colors::black, s, HAlign::center);
+    int widest = 0;
+    for (const auto& chunk : in.top_lines)
+        for (const auto& line : chunk) widest = std::max(widest, text_width(line, 2));
+    const int ts = widest + 8 <= p.w / in.n ? 2 : 1;
+    Image img(width, text_line_height(s) + 8 + lines * text_line_height(ts) + 4);
+    if (text_width(in.title, s) < width - 8) draw_text(img, width / 2, 4, in.title, colors::black, s, HAlign::center);
+    else draw_text(img, 4, 4, in.title, colors::black, s);  // too long to centre: from the left edge
     for (int i = 0; i < in.n; i++) {
         const int x = p.x + (int)((i + 0.5) * p.w / in.n);
         for (size_t l = 0; l < in.top_lines[i].size(); l++)
-            draw_text(img, x, text_line_height(s) + 8 + (int)l * text_line_height(1), in.top_lines[i][l],
-                      (int)l == in.highlighted[i] ? colors::tab_red : colors::black, 1, HAlign::center);
+            draw_text(img, x, text_line_height(s) + 8 + (int)l * text_line_height(ts), in.top_lines[i][l],
+                      (int)l == in.highlighted[i] ? colors::tab_red : colors::black, ts, HAlign::center);
     }
     return img;
 }
