@@ -220,3 +220,25 @@ TEST_CASE("explain: a model trained where only one band carries the class puts i
     CHECK(band / total > 0.6);
     CHECK(near_band / total > 0.7);
 }
+
+// Not run without a GPU (skipped with its reason): the same explanation on the CUDA backend.
+TEST_CASE("explain: on the GPU, the paper CNN's and the CRNN's maps equal the CPU's (rel. error <= 1e-4)" *
+          doctest::skip(!cuda_available()) * doctest::description("no GPU: CUDA backend not run here")) {
+    ParityFixture fx("tests/fixtures/explain_parity.bin");
+    for (const char* name : {"paper-cnn", "crnn"}) {
+        BuiltModel built = build_model(resolve_model_text(name), name, 2);
+        Sequential& model = *built.model;
+        if (std::string(name) == "paper-cnn") fx.set_weights(model);
+        set_buffers(model, nullptr);
+        model.eval();
+        Tensor x({2, 1, 128, 128});
+        for (size_t i = 0; i < x.numel(); i++) x.at(i) = counter_uniform(4000, i);
+        gtzan::Explanation cpu = gtzan::explain_batch(model, x, {});
+        model.to(Device::CUDA);
+        gtzan::Explanation gpu = gtzan::explain_batch(model, x.to(Device::CUDA), {});
+        INFO(name);
+        CHECK(gpu.target == cpu.target);
+        CHECK(scaled_max_error(gpu.input_gradient, cpu.input_gradient) <= 1e-4);
+        CHECK(scaled_max_error(gpu.gradcam, cpu.gradcam) <= 1e-4);
+    }
+}
