@@ -159,6 +159,23 @@ TEST_CASE("explain: Grad-CAM reads the last conv block; a model without a conv l
     CHECK_THROWS_WITH(gtzan::explain_batch(*dense.model, x, saliency_only), doctest::Contains("evaluation mode"));
 }
 
+TEST_CASE("explain: the CRNN is explained through its GRU; Grad-CAM on its last conv block (32 x 32 maps)") {
+    BuiltModel built = build_model(resolve_model_text("crnn"), "crnn", 4);
+    built.model->eval();
+    Tensor x({1, 1, 128, 128});
+    for (size_t i = 0; i < x.numel(); i++) x.at(i) = counter_uniform(9, i);
+    gtzan::Explanation e = gtzan::explain_batch(*built.model, x, {});
+    CHECK(e.cam_layer == 10);
+    CHECK(e.cam_channels == 64);
+    CHECK(e.cam_rows == 32);  // the last conv runs at 32 x 32, before the last pooling
+    CHECK(e.cam_cols == 32);
+    CHECK(e.gradcam.size() == 128 * 128);
+    double total = 0;
+    for (float g : e.input_gradient) total += std::fabs(g);
+    CHECK(std::isfinite(total));
+    CHECK(total > 0);
+}
+
 TEST_CASE("explain: bilinear upsampling follows PyTorch's align_corners=False; maps normalise to a maximum of 1") {
     const float src[2] = {0.f, 1.f};
     std::vector<float> up = gtzan::upsample_bilinear(src, 1, 2, 1, 4);
