@@ -157,11 +157,11 @@ int cmd_explain(const std::vector<std::string>& args) {
     print_and_label(e, predictor.genres(), w, (double)fs.chunk_frames * fs.hop_length / fs.sample_rate, fig);
     std::vector<float> sal, cam;
     display_maps(e, method != "gradcam", sal, cam);
-    const std::string what = genre.empty() ? "each chunk's top genre (red)" : "'" + genre + "' (red)";
-    if (!sal.empty()) fig.overlays.push_back({"saliency = abs(d score / d input) of " + what, "saliency (max 1)", sal.data()});
+    // Short titles: they are centred over a plot that may be only 512 pixels wide.
+    const std::string what = genre.empty() ? "the top genre (red)" : "'" + genre + "' (red)";
+    if (!sal.empty()) fig.overlays.push_back({"saliency of " + what, "saliency (max 1)", sal.data()});
     if (!cam.empty())
-        fig.overlays.push_back({"Grad-CAM of " + what + ", layer " + std::to_string(e.cam_layer) + " (" +
-                                    std::to_string(e.cam_rows) + "x" + std::to_string(e.cam_cols) + " maps)",
+        fig.overlays.push_back({"Grad-CAM of " + what + ", layer " + std::to_string(e.cam_layer),
                                 "Grad-CAM (max 1)", cam.data()});
     const std::vector<std::uint8_t> png = figures::render_explain_figure(fig).encode_png();
     write_file_atomically(out, {ByteSpan{png.data(), png.size()}});
