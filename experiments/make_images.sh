@@ -25,5 +25,12 @@ fi
 if [ -f "$RUN/model.ckpt" ]; then
     $MELGRAD filters "$RUN/model.ckpt" -o "$RUN/figures/filters.png"
     [ -n "$SONG" ] && $MELGRAD featuremaps "$RUN/model.ckpt" "$SONG" -o "$RUN/figures/featuremaps.png"
+    # One explained clip per genre for the report: the first 128-frame chunk of each genre folder's first clip.
+    [ -d "$SOURCE" ] && find "$SOURCE" -type f \( -name '*.wav' -o -name '*.au' \) | sort | awk -F/ '!seen[$(NF-1)]++' |
+        while read -r CLIP; do
+            GENRE=$(basename "$(dirname "$CLIP")")
+            $MELGRAD explain "$RUN/model.ckpt" "$CLIP" --start 0 -o "$RUN/figures/explain_$GENRE.png" > /dev/null ||
+                echo "make images: could not explain $CLIP"
+        done
 fi
 $MELGRAD images "$RUN"

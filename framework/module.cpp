@@ -39,4 +39,8 @@ void Module::zero_grad() {
     for (auto& p : parameters()) p.tensor->zero_grad();
 }
 
+void Module::drop_grads() {
+    for (auto& p : parameters()) p.tensor->drop_grad();
+}
+
 }  // namespace melgrad

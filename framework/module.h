@@ -48,6 +48,9 @@ public:
 
     virtual void to(Device d);               // move every parameter and buffer (default: via state())
     void zero_grad();                        // every parameter's grad := 0
+    // Every parameter's grad forgotten (memory freed): after a backward pass that was run for the input's
+    // gradient only (melgrad explain), whose weight gradients nobody will use.
+    void drop_grads();
 
 protected:
     bool training_ = true;

@@ -137,6 +137,7 @@ Tensor& Tensor::grad_to_write(bool& accumulate) {
     return *impl_->grad;
 }
 void Tensor::zero_grad() { if (has_grad()) impl_->grad->fill(0.0f); }
+void Tensor::drop_grad() { if (impl_) impl_->grad.reset(); }
 
 // ---- CPU memory; CUDA memory is forwarded to the CUDA backend ------------------------------------
 namespace cuda_memory {  // implemented in framework/cuda/memory.cu or framework/cuda/cpu_only.cpp

@@ -74,6 +74,7 @@ public:
     // pass that reads them back (33.5 MB each for the paper CNN's first activations).
     Tensor& grad_to_write(bool& accumulate);
     void zero_grad();                           // grad := 0 (keeps the memory)
+    void drop_grad();                           // forgets the gradient and frees its memory
 
     bool same_storage(const Tensor& other) const { return impl_ && other.impl_ && impl_->storage == other.impl_->storage; }
 

@@ -63,6 +63,9 @@ std::string caption_for(const std::string& stem) {
         {"filters", "First conv layer's kernels (red positive, blue negative, white zero), drawn with low "
                     "frequencies at the bottom like the spectrogram."},
         {"featuremaps", "Activations of each conv block for one input chunk, one tile per channel."},
+        {"explain", "What the model listens to in one clip of this genre (melgrad explain): saliency, the size of "
+                    "d score / d input, and Grad-CAM, the last conv block's maps weighted by their gradient, laid "
+                    "over the mel spectrogram; the chunk's top genres above it."},
     };
     for (const Known& k : known)
         if (stem.rfind(k.prefix, 0) == 0) return k.text;
@@ -229,7 +232,7 @@ std::string figures_section(const fs::path& dir) {
     // The story's order: how training went, what it got wrong, then what the network sees and learned.
     auto rank = [](const fs::path& p) {
         static const char* order[] = {"accuracy", "loss", "confusion", "spectrogram", "stft", "filterbank", "filters",
-                                      "featuremaps"};
+                                      "featuremaps", "explain"};
         const std::string stem = p.stem().string();
         for (size_t i = 0; i < sizeof order / sizeof *order; ++i)
             if (stem.rfind(order[i], 0) == 0) return static_cast<int>(i);
@@ -249,6 +252,10 @@ std::string figures_section(const fs::path& dir) {
           << "\">\n<figcaption><b>" << html_escape(p.filename().string()) << "</b> &mdash; "
           << html_escape(caption_for(stem)) << "</figcaption>\n</figure>\n";
     }
+    if (std::none_of(pngs.begin(), pngs.end(), [](const fs::path& p) { return p.stem().string().rfind("explain", 0) == 0; }))
+        h << "<p class=\"missing\" id=\"explain-missing\">No explained clips (figures/explain_GENRE.png): "
+             "<code>make images</code> explains one clip per genre when the run has a model.ckpt and its data "
+             "folder is found; or run <code>melgrad explain</code> yourself.</p>\n";
     return h.str();
 }
 

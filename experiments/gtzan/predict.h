@@ -31,6 +31,9 @@ public:
     const std::vector<std::string>& genres() const { return genres_; }
     const FeatureSettings& features() const { return features_; }
     bool trained_on_synthetic() const { return synthetic_; }
+    // The loaded model (evaluation mode, on device()), for tools that run it themselves (melgrad explain).
+    Sequential& model() { return *model_; }
+    Device device() const { return device_; }
 
 private:
     std::unique_ptr<Sequential> model_;

@@ -163,6 +163,28 @@ TEST_CASE("figures: a run's figures and report: provenance shown, metrics beside
     CHECK_THROWS_AS(build_report_html((dir.path / "missing").string()), std::runtime_error);
 }
 
+TEST_CASE("figures: the report shows one explained clip per genre after the other figures, or says there is none") {
+    ScratchDir dir("report_explain");
+    const std::string run = (dir.path / "run").string();
+    write_demo_run(run);
+    make_run_images(run);
+    std::string html = build_report_html(run);
+    CHECK(html.find("id=\"explain-missing\"") != std::string::npos);
+    for (const char* genre : {"jazz", "blues"})
+        fs::copy_file(fs::path(run) / "figures/accuracy.png", fs::path(run) / "figures" / ("explain_" + std::string(genre) + ".png"));
+    REQUIRE(fs::exists(fs::path(run) / "figures/featuremaps.png"));  // the demo run's
+    fs::copy_file(fs::path(run) / "figures/accuracy.png", fs::path(run) / "figures/custom.png");  // unknown: last
+    html = build_report_html(run);
+    CHECK(html.find("id=\"explain-missing\"") == std::string::npos);
+    const size_t maps = html.find("id=\"fig-featuremaps\""), blues = html.find("id=\"fig-explain_blues\""),
+                 jazz = html.find("id=\"fig-explain_jazz\"");
+    REQUIRE(jazz != std::string::npos);
+    CHECK(maps < blues);
+    CHECK(blues < jazz);
+    CHECK(jazz < html.find("id=\"fig-custom\""));
+    CHECK(html.find("What the model listens to in one clip of this genre") != std::string::npos);
+}
+
 TEST_CASE("figures: the report of a run evaluated by an older melgrad (eval.txt only) says to evaluate again") {
     ScratchDir dir("report_old_eval");
     const fs::path run = dir.path / "old";
