@@ -3,7 +3,9 @@
 // from the code. The numbers are chosen so that every value is exact in float32: the checks are equalities.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "framework/backend.h"
@@ -45,7 +47,8 @@ TEST_CASE("book, chapter 1: the two-layer gradient by hand equals the tape's, on
     for (CpuPath path : {CpuPath::Reference, CpuPath::Fast}) {
         CpuPath saved = cpu_path();
         set_cpu_path(path);
-        INFO(cpu_path_name(path) << " path");
+        const std::string path_name = cpu_path_name(path);
+        INFO(path_name << " path");
         current_tape().clear();
         auto net = chapter1_network();
         std::vector<NamedTensor> params = net->parameters();
@@ -101,7 +104,8 @@ TEST_CASE("book, chapter 2: a convolution's dx is the full convolution of dy wit
     for (CpuPath path : {CpuPath::Reference, CpuPath::Fast}) {
         CpuPath saved = cpu_path();
         set_cpu_path(path);
-        INFO(cpu_path_name(path) << " path");
+        const std::string path_name = cpu_path_name(path);
+        INFO(path_name << " path");
         current_tape().clear();
         Conv2d conv(1, 1, 2, /*stride=*/1, /*padding=*/0, /*bias=*/false);
         conv.weight.copy_from(Tensor::from_vector({1, 1, 2, 2}, w));
