@@ -118,6 +118,55 @@ TEST_CASE("book, chapter 2: a convolution's dx is the full convolution of dy wit
     }
 }
 
+namespace {
+// dx of a convolution written as the chapter's transposed convolution: for each input channel c,
+// dx[c] = sum over output channels k of (dy[k] with stride - 1 zeros between its elements, padded with
+// R - 1 - pad zeros) slid under the kernel w[k, c] flipped in both directions. One image, square sizes.
+std::vector<float> dx_by_transposed_convolution(const std::vector<float>& w, const std::vector<float>& dy, int C,
+                                                int H, int K, int R, int P, int stride, int pad) {
+    const int D = (P - 1) * stride + 1, border = R - 1 - pad, E = D + 2 * border;  // dilated, then padded
+    std::vector<float> dx((size_t)C * H * H, 0.0f);
+    for (int k = 0; k < K; k++) {
+        std::vector<float> e((size_t)E * E, 0.0f);
+        for (int p = 0; p < P; p++)
+            for (int q = 0; q < P; q++) e[(size_t)(border + p * stride) * E + border + q * stride] = dy[((size_t)k * P + p) * P + q];
+        for (int c = 0; c < C; c++)
+            for (int h = 0; h < H; h++)
+                for (int v = 0; v < H; v++)
+                    for (int r = 0; r < R; r++)
+                        for (int s = 0; s < R; s++) {
+                            if (h + r >= E || v + s >= E) continue;  // rows no window reached: no gradient
+                            const float wf = w[(((size_t)k * C + c) * R + (R - 1 - r)) * R + (R - 1 - s)];
+                            dx[((size_t)c * H + h) * H + v] += e[(size_t)(h + r) * E + v + s] * wf;
+                        }
+    }
+    return dx;
+}
+}  // namespace
+
+TEST_CASE("book, chapter 2: with padding and stride, dx is still a convolution with the flipped kernel") {
+    struct Case { int C, H, K, R, stride, pad; };
+    for (Case t : {Case{2, 5, 3, 3, 1, 1}, Case{2, 5, 3, 3, 2, 1}, Case{1, 6, 2, 2, 2, 0}, Case{3, 7, 2, 5, 1, 2}, Case{1, 6, 2, 3, 2, 0}}) {
+        INFO("C " << t.C << ", H " << t.H << ", K " << t.K << ", kernel " << t.R << ", stride " << t.stride
+                  << ", padding " << t.pad);
+        current_tape().clear();
+        Conv2d conv(t.C, t.K, t.R, t.stride, t.pad, /*bias=*/false);
+        Tensor x({1, t.C, t.H, t.H});
+        for (size_t i = 0; i < x.numel(); i++) x.at(i) = (float)((i * 7) % 11) - 5.0f;
+        x.set_requires_grad(true);
+        Tensor y = conv.forward(x);
+        const int P = y.dim(2);
+        std::vector<float> dy(y.numel());
+        for (size_t i = 0; i < dy.size(); i++) dy[i] = (float)((i * 5) % 13) - 6.0f;
+        current_tape().backward(y, Tensor::from_vector(y.shape(), dy));
+        const std::vector<float> tape_dx = x.grad().to_vector();
+        const std::vector<float> flipped = dx_by_transposed_convolution(conv.weight.to_vector(), dy, t.C, t.H, t.K,
+                                                                        t.R, P, t.stride, t.pad);
+        for (size_t i = 0; i < tape_dx.size(); i++)
+            CHECK(tape_dx[i] == doctest::Approx(flipped[i]).epsilon(1e-5).scale(1.0));
+    }
+}
+
 TEST_CASE("book, chapter 2: im2col's matrices for the paper CNN's four convolutions") {
     // What the table in "Why im2col" prints, per conv layer: the input (C, H, W), K, the rows J = C·3·3 + 1
     // of [col; 1] (the 1 carries the bias), the output pixels per image P·Q, and the columns of one band.
