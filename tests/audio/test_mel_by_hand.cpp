@@ -3,6 +3,7 @@
 // against audio/mel.h, to the digits the chapter prints, so the tables cannot drift from the code.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -75,4 +76,23 @@ TEST_CASE("book, chapter 3: the tiny filterbank's triangles and Slaney weights, 
         check_printed(fb.weight(i, c.bin) * 1e4, c.weight_e4, 3);
         check_printed(fb.weight(i, c.bin) / (2.0 / (f(i + 2) - f(i))), c.triangle, 4);  // weight = triangle · factor
     }
+}
+
+TEST_CASE("book, chapter 3: each band's weights add up to about 1 / (Hz between bins); the paper's bands are not empty") {
+    const MelFilterbank fb = mel_filterbank(tiny());
+    const double sum_e3[4] = {0.6051, 1.0711, 0.9898, 0.9905};  // units of 1e-3, as the chapter prints them
+    for (int i = 0; i < 4; i++) {
+        double sum = 0;
+        for (int k = 0; k < fb.n_bins; k++) sum += fb.weight(i, k);
+        INFO("band " << i);
+        check_printed(sum * 1e3, sum_e3[i], 4);
+    }
+    // The paper's settings (22050 Hz, n_fft 2048, 128 mels): the narrowest band, at the bottom, spans
+    // 2 mel steps = 51.6 Hz and catches 4 bins of 10.8 Hz.
+    const MelFilterbank paper = mel_filterbank(MelParams{});
+    int fewest = paper.n_bins;
+    for (int i = 0; i < paper.n_mels; i++) fewest = std::min(fewest, paper.last[i] - paper.first[i] + 1);
+    CHECK(fewest == 4);
+    CHECK(paper.last[0] - paper.first[0] + 1 == 4);
+    check_printed(mel_to_hz(2 * hz_to_mel(11025.0) / 129), 51.6, 1);
 }
