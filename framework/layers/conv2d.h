@@ -53,6 +53,8 @@ void conv2d_backward_reference(const float* x, const float* w, const float* dy, 
 void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                           const Conv2dGeometry& g, bool accumulate_dx);
+// Output rows per im2col band on the fast path (as many as fit in 4096 output pixels, at least one).
+int conv2d_fast_band_rows(const Conv2dGeometry& g);
 namespace cuda {  // the GPU versions: the same signature, device pointers
 void conv2d_forward(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,

@@ -47,10 +47,10 @@ static void ones_row(float* col, int row, int columns) {
 // Output rows per band: as many as fit in kBandColumns output pixels (at least one). Depends on the geometry
 // only, so every thread count cuts the same bands and adds the same numbers in the same order.
 static constexpr int kBandColumns = 4096;
-static int band_rows(const Conv2dGeometry& g) { return g.Q >= kBandColumns ? 1 : kBandColumns / g.Q; }
+int conv2d_fast_band_rows(const Conv2dGeometry& g) { return g.Q >= kBandColumns ? 1 : kBandColumns / g.Q; }
 
 void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g) {
-    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (b ? 1 : 0), rows = band_rows(g);
+    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (b ? 1 : 0), rows = conv2d_fast_band_rows(g);
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
     std::vector<float> w_ext((size_t)g.K * J);  // [W | b], K x J
     for (int k = 0; k < g.K; k++) {
@@ -76,7 +76,7 @@ void conv2d_forward_fast(const float* x, const float* w, const float* b, float* 
 
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                           const Conv2dGeometry& g, bool accumulate_dx) {
-    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (db ? 1 : 0), rows = band_rows(g);
+    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (db ? 1 : 0), rows = conv2d_fast_band_rows(g);
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ, part_size = (size_t)g.K * J;
     // One [dW | db] per image, summed in image order after the parallel loop (see the top of the file).
     std::unique_ptr<float[]> parts(new float[(size_t)g.N * part_size]);
