@@ -24,8 +24,8 @@ namespace melgrad::agreement {
 
 struct Setup {
     std::string model;  // a builtin model name (experiments/models/builtin_models.cpp)
-    int steps;
-    int batch;
+    int steps = 0;
+    int batch = 0;
     double lr = 1e-3;   // plain SGD, no momentum
     uint64_t data_seed = 9;
     // A planted bug, for the tests that show a check can fail: side b multiplies this parameter's gradient
@@ -74,8 +74,13 @@ namespace melgrad::agreement {
 // The GPU agreement tests' setups and tolerances (tests/cuda/test_cuda_ops.cpp), measured on the CPU by
 // tests/cuda/test_agreement_tolerances.cpp: the CPU fast path against the CPU reference path on the same
 // setup must stay kSafetyFactor below each tolerance. docs/06-cuda-backend.md shows the measured curves.
-inline Setup paper_cnn_setup() { return {"paper-cnn", 6, 8}; }
-inline Setup crnn_setup() { return {"crnn", 6, 8}; }
+inline Setup make_setup(const char* model, int steps, int batch) {
+    Setup s;
+    s.model = model, s.steps = steps, s.batch = batch;
+    return s;
+}
+inline Setup paper_cnn_setup() { return make_setup("paper-cnn", 6, 8); }
+inline Setup crnn_setup() { return make_setup("crnn", 6, 8); }
 constexpr double kLossTolerance = 1e-5;  // |loss b - loss a| / max(1, |loss a|), every step
 constexpr double kGradTolerance = 0.2;   // a layer's gradient, L2, every step
 constexpr double kSafetyFactor = 10;

@@ -1,7 +1,8 @@
 // GPU tests of the CUDA backend: every op against the CPU reference on random inputs and odd shapes
 // (relative error <= 1e-5 with TF32 off), forward and backward; the optimizer kernels; the allocator's
-// "no cudaMalloc in the training loop"; 50 training steps of the paper CNN, GPU vs CPU loss curves within
-// 1e-4; two deterministic-mode GPU runs bit-identical; CUDA-graph replay equal to eager steps.
+// "no cudaMalloc in the training loop"; training steps of the paper CNN and the CRNN, GPU against the CPU
+// reference step by step, within tolerances measured on the CPU (tests/cuda/agreement_run.h); 50-step
+// deterministic-mode GPU runs bit-identical; CUDA-graph replay equal to eager steps.
 //
 // On a machine without a GPU every test case here is skipped with its reason (the runner lists them).
 // Relative error of a tensor: max |gpu - cpu| / max |cpu| (max-norm), so one near-zero element cannot
@@ -37,6 +38,7 @@
 #include "framework/optim/sgd.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
+#include "tests/cuda/agreement_run.h"
 
 using namespace melgrad;
 
@@ -305,8 +307,8 @@ std::vector<Batch> random_batches(int count, int batch, uint64_t seed) {
     return out;
 }
 
-// `steps` SGD steps (lr 0.01, momentum 0.9) of a builtin model on `device`, same seed and data on every
-// device; returns the loss of every step.
+// `steps` SGD steps (lr 0.01, momentum 0.9, random labels) of a builtin model on `device`; returns the loss
+// of every step. A chaotic run (rounding differences grow about 5x a step): for GPU-vs-GPU bit equality only.
 std::vector<float> train_losses(const std::string& model_name, Device device, int steps, int batch) {
     BuiltModel m = build_model(resolve_model_text(model_name), model_name, 1);
     m.model->to(device);
@@ -325,33 +327,45 @@ std::vector<float> train_losses(const std::string& model_name, Device device, in
     return losses;
 }
 
-// `steps` training steps of a builtin model on the CPU and on the GPU (TF32 off): every step's loss within
-// 1e-4 (relative above 1).
-void check_loss_curves_match(const std::string& model_name, int steps) {
+// A builtin model trained on the CPU reference path and on the GPU (TF32 off) side by side, every step
+// from the same weights (tests/cuda/agreement_run.h says why): each step's loss within kLossTolerance and
+// every layer's gradient within kGradTolerance. tests/cuda/test_agreement_tolerances.cpp measures the CPU
+// fast path (another order of additions, as cuDNN's) against the reference on the same setup, and requires
+// it 10x below both; measured (make test prints the curves; docs/06-cuda-backend.md has them):
+//   paper-cnn, 6 steps, batch 8: loss <= 2.1e-7 (tolerance 1e-5), gradient <= 1.7e-4 (tolerance 0.2)
+//   crnn,      6 steps, batch 8: loss <= 1.1e-7,                   gradient <= 7.8e-4
+// The gradient tolerance is loose on purpose: a max-pool window whose two largest inputs lie within rounding
+// of each other sends its gradient either way on two correct implementations (up to 1e-2 of a layer's
+// gradient measured over other data seeds); a planted 30% error in one tensor's gradient exceeds it, and a
+// wrong forward shows in the loss at once.
+void check_agreement(const agreement::Setup& setup) {
     Fp32Guard fp32;
-    std::vector<float> cpu = train_losses(model_name, Device::CPU, steps, 8);
-    std::vector<float> gpu = train_losses(model_name, Device::CUDA, steps, 8);
-    double worst = 0;
-    for (size_t i = 0; i < cpu.size(); i++) {
-        double d = std::fabs((double)gpu[i] - cpu[i]) / std::max(1.0, (double)std::fabs(cpu[i]));
-        worst = std::max(worst, d);
-        CHECK_MESSAGE(d <= 1e-4, "step " << i << ": cpu " << cpu[i] << " gpu " << gpu[i]);
+    const std::vector<agreement::StepDivergence> curve = agreement::lockstep_divergence(
+        setup, {Device::CPU, CpuPath::Reference}, {Device::CUDA, CpuPath::Reference});
+    MESSAGE(setup.model << ", GPU vs CPU reference:\n" << agreement::format_curve(curve));
+    for (size_t i = 0; i < curve.size(); i++) {
+        CHECK_MESSAGE(curve[i].loss <= agreement::kLossTolerance, "step " << i << ": cpu " << curve[i].loss_a
+                                                                          << " gpu " << curve[i].loss_b);
+        CHECK_MESSAGE(curve[i].grad <= agreement::kGradTolerance, "step " << i << ": " << curve[i].worst_grad);
     }
-    MESSAGE(model_name << " " << steps << " steps: worst loss difference " << worst << ", first loss "
-                       << cpu.front() << ", last " << cpu.back());
 }
 }  // namespace
 
-GPU_TEST_CASE("cuda: 50 training steps of the paper CNN, GPU vs CPU loss curves within 1e-4") {
-    check_loss_curves_match("paper-cnn", 50);
+GPU_TEST_CASE("cuda: paper CNN training steps, GPU vs CPU reference, loss and gradients within measured tolerances") {
+    check_agreement(agreement::paper_cnn_setup());
 }
 
-GPU_TEST_CASE("cuda: two deterministic-mode GPU runs give bit-identical losses") {
+// The long runs are here: two GPU runs in deterministic mode must agree to the bit however chaotic the
+// run (lr 0.01, momentum 0.9, random labels), so 50 steps only make the check stricter.
+GPU_TEST_CASE("cuda: two deterministic-mode GPU runs give bit-identical losses (paper CNN and CRNN, 50 steps)") {
     Fp32Guard det(/*deterministic=*/true);
-    std::vector<float> a = train_losses("paper-cnn", Device::CUDA, 20, 16);
-    std::vector<float> b = train_losses("paper-cnn", Device::CUDA, 20, 16);
-    REQUIRE(a.size() == b.size());
-    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    for (const char* model : {"paper-cnn", "crnn"}) {
+        CAPTURE(std::string(model));
+        std::vector<float> a = train_losses(model, Device::CUDA, 50, 16);
+        std::vector<float> b = train_losses(model, Device::CUDA, 50, 16);
+        REQUIRE(a.size() == b.size());
+        CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    }
 }
 
 GPU_TEST_CASE("cuda: after the first step the training loop makes no cudaMalloc/cudaFree") {
@@ -456,6 +470,6 @@ GPU_TEST_CASE("cuda: GRU (last and sequence output) and ToSequence equal the CPU
     check_layer(maker<ToSequence>(), {2, 3, 4, 5}, true, "to_sequence");
 }
 
-GPU_TEST_CASE("cuda: 20 training steps of the CRNN, GPU vs CPU loss curves within 1e-4") {
-    check_loss_curves_match("crnn", 20);
+GPU_TEST_CASE("cuda: CRNN training steps, GPU vs CPU reference, loss and gradients within measured tolerances") {
+    check_agreement(agreement::crnn_setup());
 }
