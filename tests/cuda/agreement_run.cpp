@@ -20,12 +20,6 @@ namespace {
 // A parameter's layer: its name up to the last dot ("12.weight" -> "12").
 std::string layer_of(const std::string& name) { return name.substr(0, name.rfind('.')); }
 
-double max_abs(const std::vector<float>& v) {
-    double m = 0;
-    for (float f : v) m = std::max(m, (double)std::fabs(f));
-    return m;
-}
-
 // Every parameter gradient of b against a's, in the L2 norm: ||b - a|| / ||a|| over the tensor; but for a
 // tensor whose ||a|| is under 0.1% of its layer's (all the layer's gradients together), over the layer's.
 // The bias of a convolution followed by BatchNorm has a true gradient of exactly zero (BatchNorm subtracts
