@@ -34,6 +34,8 @@ SCALE=1
 BUDGET=$(( BUDGET * SCALE ))
 
 summary() { echo "$*" | tee -a "$OUT/summary.txt"; }
+LINEBUF=()  # line-buffered output, so that a log holds everything up to the moment a step is stopped
+command -v stdbuf >/dev/null && LINEBUF=(stdbuf -oL -eL)
 time_left() { echo $(( BUDGET - ($(date +%s) - T0) )); }
 # step LOG LIMIT NAME COMMAND...: runs COMMAND with its output appended to $OUT/LOG as it comes (line-buffered),
 # under LIMIT seconds or the call's time left, whichever is less; one summary line with rc and seconds.
@@ -45,7 +47,7 @@ step() {
     if [ "$limit" -le 0 ]; then summary "$name: not run, the call's $BUDGET s are spent"; return 124; fi
     echo "=== $name (limit $limit s)" >> "$OUT/$log"
     start=$(date +%s)
-    timeout -k 5 "$limit" stdbuf -oL -eL "$@" >> "$OUT/$log" 2>&1
+    timeout -k 5 "$limit" "${LINEBUF[@]}" "$@" >> "$OUT/$log" 2>&1
     rc=$?
     summary "$name: rc $rc, $(( $(date +%s) - start )) s$([ $rc = 124 ] && echo ", stopped at its $limit s limit")"
     return $rc
@@ -112,26 +114,35 @@ fi
 # error in one cannot take the others with it. The GPU tests are the test cases named "cuda: ..." (doctest
 # lists skip-decorated cases only with --no-skip). In a -tc filter a comma separates patterns: '?' stands in.
 run_gpu_tests() {
-    local names name limit n=0 failed=0 total_limit
+    local names name pattern limit matches last n=0 passed=0 failed=0 skipped=0 total_limit start_all spent
     names=$("$BUILD/melgrad_tests" --no-skip --list-test-cases 2>/dev/null | grep '^cuda: ')
     [ -z "$names" ] && { summary "gpu tests: none listed by $BUILD/melgrad_tests"; return; }
     total_limit=$(( $(limit_of gpu-tests) * SCALE ))
     : > "$OUT/tests_gpu.log"
     summary "gpu tests: $(echo "$names" | grep -c .) test cases, $total_limit s in all"
-    local start_all
     start_all=$(date +%s)
     while IFS= read -r name; do
+        n=$((n + 1))
+        pattern=${name//,/?}
+        matches=$("$BUILD/melgrad_tests" --no-skip --list-test-cases -tc="$pattern" 2>/dev/null | grep -c '^cuda: ')
+        if [ "$matches" != 1 ]; then
+            summary "test $n: $name: its filter selects $matches test cases, not 1: not run"; failed=$((failed + 1)); continue
+        fi
         case "$name" in
-            *"training steps"*|*"deterministic-mode GPU runs"*) limit=75 ;;  # the CPU reference side: ~20 s here
+            *"training steps"*|*"deterministic-mode GPU runs"*) limit=75 ;;  # the CPU reference side: ~20 s
             *) limit=40 ;;
         esac
-        local spent=$(( $(date +%s) - start_all ))
+        spent=$(( $(date +%s) - start_all ))
         [ $(( (total_limit - spent) / SCALE )) -lt "$limit" ] && limit=$(( (total_limit - spent) / SCALE ))
-        n=$((n + 1))
-        step tests_gpu.log "$limit" "test $n: $name" "$BUILD/melgrad_tests" -tc="${name//,/?}" || failed=$((failed + 1))
-        tail -1 "$OUT/tests_gpu.log" | sed 's/^/    /' | tee -a "$OUT/summary.txt"
+        step tests_gpu.log "$limit" "test $n: $name" "$BUILD/melgrad_tests" -tc="$pattern"
+        last=$(tail -1 "$OUT/tests_gpu.log")
+        case "$last" in
+            "tests: 1 passed, 0 failed") passed=$((passed + 1)); summary "    passed" ;;
+            "tests: 0 passed, 0 failed") skipped=$((skipped + 1)); summary "    skipped (no GPU seen)" ;;
+            *) failed=$((failed + 1)); summary "    FAILED ($last)" ;;
+        esac
     done <<< "$names"
-    summary "gpu tests: $n run, $failed failed (a skipped test counts as passed: see 'skipped:' lines in tests_gpu.log)"
+    summary "gpu tests: $n: $passed passed, $failed failed, $skipped skipped; details in tests_gpu.log"
 }
 
 # The dry run's extra checks: that the "cuda: " prefix catches every test this machine skips for lack of a
@@ -140,8 +151,10 @@ dry_run_checks() {
     local all active
     all=$("$BUILD/melgrad_tests" --no-skip --list-test-cases 2>/dev/null | grep -v '^\[doctest\]\|^===' | sort)
     active=$("$BUILD/melgrad_tests" --list-test-cases 2>/dev/null | grep -v '^\[doctest\]\|^===' | sort)
-    comm -23 <(echo "$all") <(echo "$active") | grep -v '^cuda: ' | sed 's/^/    skipped here, not in the GPU list: /' |
-        tee -a "$OUT/summary.txt"
+    local missed
+    missed=$(comm -23 <(echo "$all") <(echo "$active") | grep -v '^cuda: ')
+    if [ -n "$missed" ]; then echo "$missed" | sed 's/^/dry run: skipped here but not in the GPU list: /' | tee -a "$OUT/summary.txt"
+    else summary "dry run: every test case skipped here is in the GPU list (named 'cuda: ...')"; fi
     step tests_gpu.log 300 "dry run: CPU side of the training-step tests (tests/cuda/test_agreement_tolerances.cpp)" \
         "$BUILD/melgrad_tests" -tc='agreement tolerances:*'
 }
@@ -157,10 +170,14 @@ if [ "$PART" = bench ]; then
     if [ "$DRY" = 1 ]; then
         # only the CPU-side part can run here: synthesis and preprocessing, on a tenth of the clips
         rm -rf /tmp/device_check_dry && mkdir -p /tmp/device_check_dry
+        local_t0=$(date +%s.%N)
         step bench.log 120 "dry run: synth 100 clips (the GPU call makes 1,000)" "$BUILD/melgrad" synth-gtzan \
             -o /tmp/device_check_dry/synth --clips-per-genre 10 --seed 0
         step bench.log 60 "dry run: preprocess 100 clips" "$BUILD/melgrad" preprocess /tmp/device_check_dry/synth \
             -o /tmp/device_check_dry/data.mgd
+        # both run on every core: 10x the clips, 16 / cores times the cores
+        summary "dry run: projected there, synth + preprocess of 1,000 clips: $(awk -v a="$local_t0" -v b="$(date +%s.%N)" \
+            -v c="$(nproc)" 'BEGIN{printf "%.0f", (b-a)*10*c/16}') s of the $(limit_of synth-preprocess-train30) s part; training 30 epochs gets the rest"
         summary "dry run: the GPU parts (throughput, predict --device cuda, train 30 epochs) need a GPU"
     else
         step bench.log "$(limit_of throughput-b32)" "throughput at batch 32 (melgrad eager, graph; PyTorch eager)" \
