@@ -27,24 +27,38 @@ LDLIBS     += -L$(BLAS_DIR) -Wl,-rpath,$(BLAS_DIR) -lopenblas \
 # ---- CUDA detection: probe, don't guess (CUDA_HOME / CUDNN_HOME may be overridden) -------------------
 CUDA_HOME  ?= $(firstword $(wildcard /usr/local/cuda) $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null)))
 NVCC       := $(firstword $(wildcard $(CUDA_HOME)/bin/nvcc))
-# cuDNN may live in the CUDA tree, in /usr, or inside a Python environment's nvidia/cudnn package.
-CUDNN_HOME ?= $(patsubst %/include/cudnn.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/cudnn.h \
-                 /usr/local/include/cudnn.h /usr/include/cudnn.h /usr/include/x86_64-linux-gnu/cudnn.h \
-                 $(shell python3 -c 'import nvidia.cudnn as m;print(list(m.__path__)[0]+"/include/cudnn.h")' 2>/dev/null))))
+# cuDNN: the folder holding cudnn.h and the folder holding libcudnn.so*, probed separately (Debian puts them in
+# /usr/include/<arch> and /usr/lib/<arch>; the CUDA tree in include/ and lib64/; a Python environment's
+# nvidia/cudnn package in include/ and lib/). CUDNN_HOME=DIR looks in DIR only; CUDNN_INC / CUDNN_LIB_DIR set
+# either folder outright.
+MULTIARCH  := $(shell uname -m)-linux-gnu
+ifdef CUDNN_HOME
+  CUDNN_INC_CANDIDATES := $(CUDNN_HOME)/include
+  CUDNN_LIB_CANDIDATES := $(CUDNN_HOME)/lib64 $(CUDNN_HOME)/lib
+else
+  CUDNN_PY := $(shell python3 -c 'import nvidia.cudnn as m;print(list(m.__path__)[0])' 2>/dev/null)
+  CUDNN_INC_CANDIDATES := $(CUDA_HOME)/include /usr/local/include /usr/include /usr/include/$(MULTIARCH) \
+                          $(if $(CUDNN_PY),$(CUDNN_PY)/include)
+  CUDNN_LIB_CANDIDATES := $(CUDA_HOME)/lib64 /usr/local/lib /usr/lib/$(MULTIARCH) /usr/lib64 /usr/lib \
+                          $(if $(CUDNN_PY),$(CUDNN_PY)/lib)
+endif
+CUDNN_INC     ?= $(patsubst %/cudnn.h,%,$(firstword $(wildcard $(addsuffix /cudnn.h,$(CUDNN_INC_CANDIDATES)))))
+CUDNN_LIB_DIR ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(addsuffix /libcudnn.so*,$(CUDNN_LIB_CANDIDATES))))))
+# the library file: libcudnn.so, else a versioned one (the pip package ships only libcudnn.so.9)
+CUDNN_LIB  := $(if $(CUDNN_LIB_DIR),$(firstword $(wildcard $(CUDNN_LIB_DIR)/libcudnn.so $(CUDNN_LIB_DIR)/libcudnn.so.*)))
 HAVE_CUDA  := $(if $(NVCC),1,)
-HAVE_CUDNN := $(if $(CUDNN_HOME),1,)
+HAVE_CUDNN := $(if $(and $(CUDNN_INC),$(CUDNN_LIB)),1,)
 CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
 
 ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
   CUDA_SRCS := $(shell find framework -name '*.cu' 2>/dev/null)
-  CXXFLAGS  += -DMELGRAD_CUDA=1 -I$(CUDA_HOME)/include -I$(CUDNN_HOME)/include
+  CXXFLAGS  += -DMELGRAD_CUDA=1 -I$(CUDA_HOME)/include -I$(CUDNN_INC)
   # --fmad=false: the GPU twin of -ffp-contract=off. nvcc would fuse a*b + c into one FMA (one rounding
   # instead of two); without it our kernels do the CPU layers' float operations in the CPU's order.
-  NVCCFLAGS ?= -O2 -std=c++17 --fmad=false $(CUDA_ARCHS) -I. -I$(CUDNN_HOME)/include -MMD -MP -Xcompiler -fopenmp
-  CUDNN_LIB := $(firstword $(wildcard $(CUDNN_HOME)/lib64/libcudnn.so* $(CUDNN_HOME)/lib/libcudnn.so*) $(CUDA_HOME)/lib64)
-  # The pip package ships only libcudnn.so.9 (no libcudnn.so symlink): link that file by name then.
+  NVCCFLAGS ?= -O2 -std=c++17 --fmad=false $(CUDA_ARCHS) -I. -I$(CUDNN_INC) -MMD -MP -Xcompiler -fopenmp
+  # Only a versioned file (no libcudnn.so symlink): link that file by name.
   CUDNN_LINK := $(if $(findstring .so.,$(notdir $(CUDNN_LIB))),-l:$(notdir $(CUDNN_LIB)),-lcudnn)
-  LDLIBS    += -L$(CUDA_HOME)/lib64 -L$(dir $(CUDNN_LIB)) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(dir $(CUDNN_LIB)) \
+  LDLIBS    += -L$(CUDA_HOME)/lib64 -L$(CUDNN_LIB_DIR) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDNN_LIB_DIR) \
                $(CUDNN_LINK) -lcublas -lcudart
   BACKENDS  := cpu+cuda
 else
@@ -74,7 +88,7 @@ all: config $(BUILD)/melgrad
 
 config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
-	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),$(CUDNN_HOME),not found: CPU-only build)"
+	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),header $(CUDNN_INC)/cudnn.h; library $(CUDNN_LIB),$(if $(CUDNN_INC),header $(CUDNN_INC)/cudnn.h but no libcudnn.so* in $(if $(CUDNN_LIB_DIR),$(CUDNN_LIB_DIR),$(CUDNN_LIB_CANDIDATES)),no cudnn.h in $(CUDNN_INC_CANDIDATES)): CPU-only build)"
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
 	@echo "  backends: $(BACKENDS)"
 

@@ -58,6 +58,7 @@ int cmd_bench_predict(const std::vector<std::string>& args) {
     int reps = a.int_option("--reps", 15);
     std::string model = a.option("--model", "paper-cnn");
     std::string dir = a.option("--dir", (fs::temp_directory_path() / "melgrad_bench_predict").string());
+    std::string device = a.option("--device", "cpu");  // cpu, cuda or auto: where the CNN runs
     a.finish();
     set_num_threads(threads);
     fs::create_directories(dir);
@@ -70,10 +71,10 @@ int cmd_bench_predict(const std::vector<std::string>& args) {
     save_checkpoint(ckpt, meta, built.model->state());
     audio::write_wav_pcm16(wav, audio::synth_test_clip(661500, 22050), 22050);
     write_mp3_stereo_44k(mp3, audio::synth_test_clip(22050 * 240, 22050));
-    gtzan::GenrePredictor p(ckpt);
+    gtzan::GenrePredictor p(ckpt, device);
     double clip_ms = median_ms(p, wav, reps), song_ms = median_ms(p, mp3, std::max(3, reps / 5));
     auto detail = p.predict_file(wav);
-    std::printf("model %s, %d thread(s)\n", model.c_str(), num_threads());
+    std::printf("model %s, %d thread(s), CNN on --device %s\n", model.c_str(), num_threads(), device.c_str());
     std::printf("30 s WAV clip : %.1f ms  (decode %.1f, mel %.1f, model %.1f)\n", clip_ms, detail.decode_ms,
                 detail.features_ms, detail.model_ms);
     std::printf("4 min MP3 song: %.1f ms\n", song_ms);
@@ -82,7 +83,7 @@ int cmd_bench_predict(const std::vector<std::string>& args) {
 }
 
 MELGRAD_COMMAND("bench-predict", "time predict end to end on a 30 s WAV clip and a 4-minute MP3",
-                "usage: melgrad bench-predict [--threads 1] [--reps 15] [--model paper-cnn]\n\n"
+                "usage: melgrad bench-predict [--threads 1] [--reps 15] [--model paper-cnn] [--device cpu|cuda|auto]\n\n"
                 "Writes a 30 s 22050 Hz WAV and a 4-minute 44.1 kHz stereo MP3 (deterministic test signal) and an\n"
                 "untrained checkpoint to a temporary folder, then prints the median time of decode + resample + mel +\n"
                 "chunks + CNN. Targets: < 50 ms per 30 s clip and < 1 s per 4-minute MP3 on one core.",

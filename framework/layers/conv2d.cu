@@ -36,10 +36,20 @@
 #include "framework/cuda/bias.h"
 #include "framework/cuda/check.h"
 #include "framework/cuda/config.h"
+#include "framework/cuda/cudnn_status.h"
 #include "framework/cuda/memory.h"
 #include "framework/layers/conv2d.h"
 
 #define CUDNN_CHECK(call) MELGRAD_LIBRARY_CHECK(call, CUDNN_STATUS_SUCCESS, cudnnGetErrorString)
+
+// framework/cuda/cudnn_status.h classifies statuses by number: these are the numbers it relies on.
+static_assert(CUDNN_STATUS_NOT_SUPPORTED == 3000 && CUDNN_STATUS_NOT_SUPPORTED_SHAPE == 3002 &&
+                  CUDNN_STATUS_NOT_SUPPORTED_LAYOUT == 3004 && CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDA_DRIVER == 3005 &&
+                  CUDNN_STATUS_NOT_SUPPORTED_ARCH_MISMATCH == 3007 &&
+                  CUDNN_STATUS_NOT_SUPPORTED_SUBLIBRARY_UNAVAILABLE == 3009 &&
+                  CUDNN_STATUS_NOT_SUPPORTED_SHARED_MEMORY_INSUFFICIENT == 3010 &&
+                  CUDNN_STATUS_NOT_SUPPORTED_BAD_LAUNCH_PARAM == 3012 && CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED == 1008,
+              "cuDNN's status numbers changed: update framework/cuda/cudnn_status.h");
 
 namespace melgrad::cuda {
 
@@ -231,21 +241,24 @@ void choose_algorithms(ConvPlan& plan, const Conv2dGeometry& g) {
     choose(perf, count, det, tf32, Search::what, g, Search::list(plan));
 }
 
-// Runs one convolution call with the list's current algorithm; when cuDNN answers that it cannot run it
-// (the NOT_SUPPORTED family, found before anything is launched: a heuristic's pick, or even a measured one,
-// can still be refused), moves on to the next usable algorithm, as PyTorch does, and remembers the move.
-// Any other failure, or running out of candidates, is an error. Never while capturing: a graph's
-// algorithms were fixed by the eager warm-up.
+// Runs one convolution call with the list's current algorithm; when cuDNN answers that this algorithm
+// cannot run this problem (classify_cudnn_status in framework/cuda/cudnn_status.h: the shape, layout,
+// padding, shared-memory or launch-parameter kinds of NOT_SUPPORTED, found before anything is launched: a
+// heuristic's pick, or even a measured one, can still be refused), moves on to the next usable algorithm, as
+// PyTorch does, and remembers the move. A status about the machine (driver, CUDA runtime, architecture,
+// sub-library) fails at once with the status named, as does any other failure, running out of candidates,
+// or a refusal while capturing: a graph's algorithms were fixed by the eager warm-up.
 template <class Algo, class Run>
 void run_with_fallback(AlgoList<Algo>& list, const char* call, Run run) {
     for (;;) {
         const cudnnStatus_t st = run(list.get());
         if (st == CUDNN_STATUS_SUCCESS) return;
-        const bool not_supported = st >= CUDNN_STATUS_NOT_SUPPORTED && st < CUDNN_STATUS_INTERNAL_ERROR;
-        if (!not_supported || list.current + 1 >= list.ranked.size() || stream_is_capturing())
+        const FallbackDecision next =
+            fallback_decision((int)st, list.current + 1 >= list.ranked.size(), stream_is_capturing());
+        if (!next.try_next)
             fail(call, __FILE__, __LINE__,
-                 std::string(cudnnGetErrorString(st)) + " (usable algorithm " + std::to_string(list.current + 1) +
-                     " of " + std::to_string(list.ranked.size()) + ")");
+                 std::string(cudnnGetErrorString(st)) + " (status " + std::to_string((int)st) + ", usable algorithm " +
+                     std::to_string(list.current + 1) + " of " + std::to_string(list.ranked.size()) + "): " + next.why);
         (void)cudaGetLastError();
         list.current++;
     }

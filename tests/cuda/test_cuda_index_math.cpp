@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "framework/cuda/algo_choice.h"
+#include "framework/cuda/cudnn_status.h"
 #include "framework/cuda/allocator.h"
 #include "framework/cuda/config.h"
 #include "framework/cuda/gemm_layout.h"
@@ -328,4 +329,31 @@ TEST_CASE("--device without a GPU: auto falls back to the CPU with one line, cud
     CHECK(capture_stderr([&] { d = choose_device("cpu"); }).empty());
     CHECK_THROWS_WITH_AS(choose_device("cuda"), doctest::Contains("--device cuda"), std::runtime_error);
     CHECK_THROWS_AS(choose_device("gpu"), std::invalid_argument);
+}
+
+TEST_CASE("cuda cuDNN fallback: only 'this algorithm cannot run this problem' tries the next algorithm") {
+    using melgrad::cuda::classify_cudnn_status;
+    using melgrad::cuda::CudnnFailure;
+    using melgrad::cuda::fallback_decision;
+    for (int st : {3000, 3001, 3002, 3003, 3004, 3010, 3011, 3012}) {  // shape, layout, padding, shared memory...
+        CAPTURE(st);
+        CHECK(classify_cudnn_status(st) == CudnnFailure::AlgorithmCannotRun);
+        CHECK(fallback_decision(st, false, false).try_next);
+        CHECK_FALSE(fallback_decision(st, /*last=*/true, false).try_next);       // none left
+        CHECK_FALSE(fallback_decision(st, false, /*capturing=*/true).try_next);  // a graph's choice is fixed
+    }
+    // incompatible driver / CUDA runtime, architecture mismatch, missing prerequisite or sub-library, and
+    // the 1xxx library states: the same for every algorithm, so stop at once and say it is the machine
+    for (int st : {3005, 3006, 3007, 3008, 3009, 1001, 1002, 1005, 1008}) {
+        CAPTURE(st);
+        CHECK(classify_cudnn_status(st) == CudnnFailure::Environment);
+        const auto d = fallback_decision(st, false, false);
+        CHECK_FALSE(d.try_next);
+        CHECK(std::string(d.why).find("installation or the machine") != std::string::npos);
+    }
+    for (int st : {2000, 2002, 3013, 3014, 4000, 4004, 5000, 5001, 3999, 42}) {  // bad parameter, internal, execution
+        CAPTURE(st);
+        CHECK(classify_cudnn_status(st) == CudnnFailure::Other);
+        CHECK_FALSE(fallback_decision(st, false, false).try_next);
+    }
 }

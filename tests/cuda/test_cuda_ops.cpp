@@ -1,7 +1,8 @@
 // GPU tests of the CUDA backend: every op against the CPU reference on random inputs and odd shapes
 // (relative error <= 1e-5 with TF32 off), forward and backward; the optimizer kernels; the allocator's
-// "no cudaMalloc in the training loop"; 50 training steps of the paper CNN, GPU vs CPU loss curves within
-// 1e-4; two deterministic-mode GPU runs bit-identical; CUDA-graph replay equal to eager steps.
+// "no cudaMalloc in the training loop"; training steps of the paper CNN and the CRNN, GPU against the CPU
+// reference step by step, within tolerances measured on the CPU (tests/cuda/agreement_run.h); 50-step
+// deterministic-mode GPU runs bit-identical; CUDA-graph replay equal to eager steps.
 //
 // On a machine without a GPU every test case here is skipped with its reason (the runner lists them).
 // Relative error of a tensor: max |gpu - cpu| / max |cpu| (max-norm), so one near-zero element cannot
@@ -37,6 +38,7 @@
 #include "framework/optim/sgd.h"
 #include "framework/rng.h"
 #include "framework/tape.h"
+#include "tests/cuda/agreement_run.h"
 
 using namespace melgrad;
 
@@ -45,7 +47,7 @@ using namespace melgrad;
 
 namespace {
 
-constexpr double kTol = 1e-5;
+constexpr double kTol = agreement::kLayerTolerance;  // 1e-5; measured: tests/cuda/test_agreement_tolerances.cpp
 
 struct Fp32Guard {  // TF32 off and determinism as asked, restored afterwards
     bool tf32 = cuda::tf32_enabled(), det = cuda::deterministic();
@@ -78,11 +80,12 @@ double rel_err(const Tensor& gpu, const Tensor& cpu) {
     return scale > 0 ? diff / scale : diff;
 }
 
-#define CHECK_CLOSE(gpu, cpu, what)                                               \
+#define CHECK_CLOSE_TOL(gpu, cpu, what, tol)                                      \
     do {                                                                          \
         double e_ = rel_err(gpu, cpu);                                            \
-        CHECK_MESSAGE(e_ <= kTol, std::string(what) << ": relative error " << e_);             \
+        CHECK_MESSAGE(e_ <= (tol), std::string(what) << ": relative error " << e_);            \
     } while (0)
+#define CHECK_CLOSE(gpu, cpu, what) CHECK_CLOSE_TOL(gpu, cpu, what, kTol)
 
 bool same_bits(const Tensor& gpu, const Tensor& cpu) {
     std::vector<float> a = gpu.to_vector(), b = cpu.to_vector();
@@ -91,9 +94,10 @@ bool same_bits(const Tensor& gpu, const Tensor& cpu) {
 
 // Builds the layer twice (constructors initialise deterministically), moves one copy to the GPU, runs
 // forward and backward (a random output gradient) on both and compares output, input gradient, every
-// parameter gradient and every buffer.
+// parameter gradient and every buffer, within `tol` (agreement_run.h: kLongSumLayerTolerance where a sum
+// runs over thousands of products).
 void check_layer(const std::function<std::unique_ptr<Module>()>& make, const Shape& in, bool training,
-                 const std::string& what, uint64_t seed = 1) {
+                 const std::string& what, double tol = kTol, uint64_t seed = 1) {
     CAPTURE(what);
     auto cpu = make(), gpu = make();
     gpu->to(Device::CUDA);
@@ -115,11 +119,11 @@ void check_layer(const std::function<std::unique_ptr<Module>()>& make, const Sha
         REQUIRE(y_gpu.device() == Device::CUDA);
         current_tape().backward(y_gpu, dy.to(Device::CUDA));
 
-        // The test is closeness (kTol); how many tensors came out bit-identical is reported as information
+        // The test is closeness (tol); how many tensors came out bit-identical is reported as information
         // (docs/06-cuda-backend.md, "No FMA contraction", says which should).
         int compared = 0, identical = 0;
         auto compare = [&](const Tensor& g, const Tensor& c, const std::string& name) {
-            CHECK_CLOSE(g, c, tag + " " + name);
+            CHECK_CLOSE_TOL(g, c, tag + " " + name, tol);
             compared += 1;
             identical += same_bits(g, c) ? 1 : 0;
         };
@@ -181,7 +185,8 @@ GPU_TEST_CASE("cuda: Conv2d (cuDNN) equals the CPU reference, odd shapes, forwar
     check_layer(maker<Conv2d>(4, 6, 5, 2, 2, true), {3, 4, 13, 11}, true, "conv 5x5 stride 2 pad 2");
     check_layer(maker<Conv2d>(2, 3, 1, 1, 0, false), {5, 2, 6, 5}, true, "conv 1x1 no bias");
     check_layer(maker<Conv2d>(3, 4, 2, 3, 0, true), {1, 3, 10, 8}, true, "conv 2x2 stride 3");
-    check_layer(maker<Conv2d>(1, 16, 3, 1, 1, true), {4, 1, 32, 32}, true, "conv paper first layer");
+    check_layer(maker<Conv2d>(1, 16, 3, 1, 1, true), {4, 1, 32, 32}, true, "conv paper first layer",
+                agreement::kLongSumLayerTolerance);  // weight gradient: a sum over 4 x 32 x 32 positions
     set_cpu_path(CpuPath::Fast);
     check_layer(maker<Conv2d>(16, 32, 3, 1, 1, true), {2, 16, 17, 15}, true, "conv 16->32 vs fast path");
 }
@@ -207,7 +212,8 @@ GPU_TEST_CASE("cuda: deterministic-mode Conv2d equals the CPU and repeats bit fo
 GPU_TEST_CASE("cuda: Linear (cuBLAS) equals the CPU reference") {
     Fp32Guard fp32;
     check_layer(maker<Linear>(37, 13, true), {5, 37}, true, "linear 37->13");
-    check_layer(maker<Linear>(8192, 128, true), {3, 8192}, true, "linear paper 8192->128");
+    check_layer(maker<Linear>(8192, 128, true), {3, 8192}, true, "linear paper 8192->128",
+                agreement::kLongSumLayerTolerance);  // forward: a sum of 8192 products
     check_layer(maker<Linear>(7, 1, false), {1, 7}, true, "linear 7->1 no bias");
 }
 
@@ -305,8 +311,8 @@ std::vector<Batch> random_batches(int count, int batch, uint64_t seed) {
     return out;
 }
 
-// `steps` SGD steps (lr 0.01, momentum 0.9) of a builtin model on `device`, same seed and data on every
-// device; returns the loss of every step.
+// `steps` SGD steps (lr 0.01, momentum 0.9, random labels) of a builtin model on `device`; returns the loss
+// of every step. A chaotic run (rounding differences grow about 5x a step): for GPU-vs-GPU bit equality only.
 std::vector<float> train_losses(const std::string& model_name, Device device, int steps, int batch) {
     BuiltModel m = build_model(resolve_model_text(model_name), model_name, 1);
     m.model->to(device);
@@ -325,33 +331,45 @@ std::vector<float> train_losses(const std::string& model_name, Device device, in
     return losses;
 }
 
-// `steps` training steps of a builtin model on the CPU and on the GPU (TF32 off): every step's loss within
-// 1e-4 (relative above 1).
-void check_loss_curves_match(const std::string& model_name, int steps) {
+// A builtin model trained on the CPU reference path and on the GPU (TF32 off) side by side, every step
+// from the same weights (tests/cuda/agreement_run.h says why): each step's loss within kLossTolerance and
+// every layer's gradient within kGradTolerance. tests/cuda/test_agreement_tolerances.cpp measures the CPU
+// fast path (another order of additions, as cuDNN's) against the reference on the same setup, and requires
+// it 10x below both; measured (make test prints the curves; docs/06-cuda-backend.md has them):
+//   paper-cnn, 6 steps, batch 8: loss <= 2.1e-7 (tolerance 1e-5), gradient <= 1.7e-4 (tolerance 0.2)
+//   crnn,      6 steps, batch 8: loss <= 1.1e-7,                   gradient <= 7.8e-4
+// The gradient tolerance is loose on purpose: a max-pool window whose two largest inputs lie within rounding
+// of each other sends its gradient either way on two correct implementations (up to 1e-2 of a layer's
+// gradient measured over other data seeds); a planted 30% error in one tensor's gradient exceeds it, and a
+// wrong forward shows in the loss at once.
+void check_agreement(const agreement::Setup& setup) {
     Fp32Guard fp32;
-    std::vector<float> cpu = train_losses(model_name, Device::CPU, steps, 8);
-    std::vector<float> gpu = train_losses(model_name, Device::CUDA, steps, 8);
-    double worst = 0;
-    for (size_t i = 0; i < cpu.size(); i++) {
-        double d = std::fabs((double)gpu[i] - cpu[i]) / std::max(1.0, (double)std::fabs(cpu[i]));
-        worst = std::max(worst, d);
-        CHECK_MESSAGE(d <= 1e-4, "step " << i << ": cpu " << cpu[i] << " gpu " << gpu[i]);
+    const std::vector<agreement::StepDivergence> curve = agreement::lockstep_divergence(
+        setup, {Device::CPU, CpuPath::Reference}, {Device::CUDA, CpuPath::Reference});
+    MESSAGE(setup.model << ", GPU vs CPU reference:\n" << agreement::format_curve(curve));
+    for (size_t i = 0; i < curve.size(); i++) {
+        CHECK_MESSAGE(curve[i].loss <= agreement::kLossTolerance, "step " << i << ": cpu " << curve[i].loss_a
+                                                                          << " gpu " << curve[i].loss_b);
+        CHECK_MESSAGE(curve[i].grad <= agreement::kGradTolerance, "step " << i << ": " << curve[i].worst_grad);
     }
-    MESSAGE(model_name << " " << steps << " steps: worst loss difference " << worst << ", first loss "
-                       << cpu.front() << ", last " << cpu.back());
 }
 }  // namespace
 
-GPU_TEST_CASE("cuda: 50 training steps of the paper CNN, GPU vs CPU loss curves within 1e-4") {
-    check_loss_curves_match("paper-cnn", 50);
+GPU_TEST_CASE("cuda: paper CNN training steps, GPU vs CPU reference, loss and gradients within measured tolerances") {
+    check_agreement(agreement::paper_cnn_setup());
 }
 
-GPU_TEST_CASE("cuda: two deterministic-mode GPU runs give bit-identical losses") {
+// The long runs are here: two GPU runs in deterministic mode must agree to the bit however chaotic the
+// run (lr 0.01, momentum 0.9, random labels), so 50 steps only make the check stricter.
+GPU_TEST_CASE("cuda: two deterministic-mode GPU runs give bit-identical losses (paper CNN and CRNN, 50 steps)") {
     Fp32Guard det(/*deterministic=*/true);
-    std::vector<float> a = train_losses("paper-cnn", Device::CUDA, 20, 16);
-    std::vector<float> b = train_losses("paper-cnn", Device::CUDA, 20, 16);
-    REQUIRE(a.size() == b.size());
-    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    for (const char* model : {"paper-cnn", "crnn"}) {
+        CAPTURE(std::string(model));
+        std::vector<float> a = train_losses(model, Device::CUDA, 50, 16);
+        std::vector<float> b = train_losses(model, Device::CUDA, 50, 16);
+        REQUIRE(a.size() == b.size());
+        CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    }
 }
 
 GPU_TEST_CASE("cuda: after the first step the training loop makes no cudaMalloc/cudaFree") {
@@ -456,6 +474,6 @@ GPU_TEST_CASE("cuda: GRU (last and sequence output) and ToSequence equal the CPU
     check_layer(maker<ToSequence>(), {2, 3, 4, 5}, true, "to_sequence");
 }
 
-GPU_TEST_CASE("cuda: 20 training steps of the CRNN, GPU vs CPU loss curves within 1e-4") {
-    check_loss_curves_match("crnn", 20);
+GPU_TEST_CASE("cuda: CRNN training steps, GPU vs CPU reference, loss and gradients within measured tolerances") {
+    check_agreement(agreement::crnn_setup());
 }

@@ -156,7 +156,7 @@ TEST_CASE("optim: a parameter without a gradient is skipped and keeps its own st
 }
 
 // The CUDA kernels (framework/optim/sgd.cu, adam.cu) against these CPU kernels: tests/cuda/test_cuda_ops.cpp.
-TEST_CASE("optim: a CUDA parameter is updated by the CUDA kernel" *
+TEST_CASE("cuda: optim: a CUDA parameter is updated by the CUDA kernel" *
           doctest::skip(!cuda_available()) * doctest::description("no GPU: CUDA optimizer kernels not run")) {
     Tensor w = Tensor::zeros({4}, Device::CUDA);
     w.grad().fill(1.0f);
