@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <climits>
 #include <cstring>
 #include <fstream>
@@ -11,6 +14,7 @@
 #include <stdexcept>
 
 #include "framework/atomic_file.h"
+#include "framework/input_file.h"
 
 namespace melgrad {
 
@@ -120,19 +124,11 @@ static uint64_t read_u64(const unsigned char* p) {
     return v;
 }
 
-static std::string read_whole_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw io_error(path, "cannot open");
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        throw std::runtime_error("checkpoint " + path + ": is a directory, not a file");
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw io_error(path, "read failed");
-    return bytes;
-}
+// The largest checkpoint this reader accepts (the paper CNN's is a few MB; the limit only stops absurd files).
+constexpr size_t kMaxCheckpointBytes = size_t(16) << 30;
 
 Checkpoint load_checkpoint(const std::string& path) {
-    const std::string bytes = read_whole_file(path);
+    const std::string bytes = read_regular_file(path, kMaxCheckpointBytes, "checkpoint ");
     const unsigned char* data = (const unsigned char*)bytes.data();
     const size_t size = bytes.size();
     const std::string where = "checkpoint " + path + ": ";
@@ -207,6 +203,10 @@ Checkpoint load_checkpoint(const std::string& path) {
             for (int b = 0; b < 4; ++b) bits |= (uint32_t)data[r.pos + 4 * k + b] << (8 * b);
             std::memcpy(&values[k], &bits, 4);
         }
+        for (size_t k = 0; k < numel; ++k)
+            if (!std::isfinite(values[k]))
+                r.fail("tensor '" + name + "' holds " + std::to_string(values[k]) + " at index " + std::to_string(k) +
+                       " (non-finite weights: the run that saved it diverged)");
         r.pos += 4 * numel;
         ck.names.push_back(name);
         ck.tensors.emplace(name, Tensor::from_vector(shape, values));
@@ -227,6 +227,17 @@ const std::string& Checkpoint::meta(const std::string& key) const {
     auto it = metadata.find(key);
     if (it == metadata.end()) throw std::runtime_error("checkpoint " + path + ": no metadata entry '" + key + "'");
     return it->second;
+}
+
+long long Checkpoint::meta_whole(const std::string& key, long long lo, long long hi) const {
+    const std::string& text = meta(key);
+    errno = 0;
+    char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi || std::isspace((unsigned char)text[0]))
+        throw std::runtime_error("checkpoint " + path + ": metadata '" + key + "' = '" + text.substr(0, 60) +
+                                 "' is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
+    return v;
 }
 
 std::vector<NamedTensor> with_section(const std::string& section, const std::vector<NamedTensor>& tensors) {

@@ -50,6 +50,9 @@ struct Checkpoint {
     bool has(const std::string& name) const { return tensors.count(name) != 0; }
     const Tensor& tensor(const std::string& name) const;      // throws naming the file when absent
     const std::string& meta(const std::string& key) const;    // throws naming the file when absent
+    // A whole-number entry in lo..hi; throws "checkpoint PATH: metadata 'key' = 'text' is not a whole number
+    // in lo..hi" (never std::stoi's bare "stoi").
+    long long meta_whole(const std::string& key, long long lo, long long hi) const;
 };
 
 // Writes `tensors` (any device; copied to the host) and `metadata` to `path` atomically (see above).
