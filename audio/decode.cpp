@@ -32,7 +32,9 @@ std::vector<float> mix_to_mono(const std::vector<float>& x, int channels, int ch
 
 Audio load_audio(const std::string& path, const LoadOptions& opt) {
     if (opt.channel < -1) throw std::invalid_argument(path + ": channel must be -1 (average) or >= 0, got " + std::to_string(opt.channel));
-    if (opt.sr < 0) throw std::invalid_argument(path + ": target sample rate must be >= 0, got " + std::to_string(opt.sr));
+    if (opt.sr < 0 || opt.sr > kMaxTargetRate)
+        throw std::invalid_argument(path + ": target sample rate must be in 0.." + std::to_string(kMaxTargetRate) +
+                                    ", got " + std::to_string(opt.sr));
     PcmAudio pcm;
     {
         const std::vector<uint8_t> bytes = read_file_bytes(path);  // missing / directory / empty errors
