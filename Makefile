@@ -7,7 +7,10 @@
 # Sources are found by globbing, so adding a file under framework/, audio/, experiments/ or tests/
 # needs no edit here.
 
-BUILD      ?= build
+# make test SANITIZE=address,undefined: the whole suite under ASan + UBSan, CPU only, in its own folder
+# (build-sanitize) so the normal build is untouched. tests/cli/hostile_inputs.sh runs there too.
+SANITIZE   ?=
+BUILD      ?= $(if $(SANITIZE),build-sanitize,build)
 MAKEFLAGS  += -j$(shell nproc 2>/dev/null || echo 2)
 CXX        ?= g++
 PKGS       := sndfile soxr
@@ -24,6 +27,8 @@ CXXFLAGS   += -std=c++17 $(ARCH_FLAGS) -ffp-contract=off -fopenmp -Wall -Wextra 
 LDLIBS     += -L$(BLAS_DIR) -Wl,-rpath,$(BLAS_DIR) -lopenblas \
               $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsndfile -lsoxr) -fopenmp -lpthread
 
+comma := ,
+
 # ---- CUDA detection: probe, don't guess (CUDA_HOME / CUDNN_HOME may be overridden) -------------------
 CUDA_HOME  ?= $(firstword $(wildcard /usr/local/cuda) $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null)))
 NVCC       := $(firstword $(wildcard $(CUDA_HOME)/bin/nvcc))
@@ -33,6 +38,14 @@ CUDNN_HOME ?= $(patsubst %/include/cudnn.h,%,$(firstword $(wildcard $(CUDA_HOME)
                  $(shell python3 -c 'import nvidia.cudnn as m;print(list(m.__path__)[0]+"/include/cudnn.h")' 2>/dev/null))))
 HAVE_CUDA  := $(if $(NVCC),1,)
 HAVE_CUDNN := $(if $(CUDNN_HOME),1,)
+ifneq ($(SANITIZE),)
+  # float-cast-overflow is not in -fsanitize=undefined; -fno-sanitize-recover makes every report fatal.
+  SAN_FLAGS  := -fsanitize=$(SANITIZE)$(if $(findstring undefined,$(SANITIZE)),$(comma)float-cast-overflow) \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+  CXXFLAGS   += $(SAN_FLAGS)
+  LDLIBS     += $(SAN_FLAGS)
+  HAVE_CUDA  :=
+endif
 CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
 
 ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
@@ -115,7 +128,9 @@ $(BUILD)/melgrad_tests: $(LIB_OBJS) $(TEST_OBJS) $(ISA_OBJS)
 	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
 
 # make test TEST_ARGS='-tc="*conv*"' runs a subset (any doctest flag works).
+# The hostile-input script runs first: the doctest summary stays the last line.
 test: docs-check $(BUILD)/melgrad $(BUILD)/melgrad_tests
+	@bash tests/cli/hostile_inputs.sh $(BUILD)/melgrad
 	@$(BUILD)/melgrad_tests $(TEST_ARGS)
 
 docs-check:
@@ -141,7 +156,9 @@ clean:
 
 help:
 	@echo "make                  build build/melgrad (CUDA backend too when nvcc + cuDNN are found)"
-	@echo "make test             docs-check + all unit tests (doctest); TEST_ARGS='-tc=*conv*' for a subset"
+	@echo "make test             docs-check + hostile CLI inputs + all unit tests (doctest); TEST_ARGS='-tc=*conv*' for a subset"
+	@echo "make test SANITIZE=address,undefined   the same under ASan + UBSan (CPU only, in build-sanitize/)"
+	@echo "make fuzz FUZZ_SECONDS=60   every libFuzzer target of tests/fuzz/ for N seconds (clang 14)"
 	@echo "make bench            CPU benchmarks against PyTorch / librosa / torchaudio (ratios printed)"
 	@echo "make bench-gpu        GPU training benchmark against PyTorch (needs a GPU)"
 	@echo "make experiment-gtzan the paper's experiment; GTZAN_DIR=/path for real GTZAN, else synthetic"

@@ -57,7 +57,10 @@ Audio load_audio(const std::string& path, const LoadOptions& opt) {
     Audio a;
     a.channels_in_file = pcm.channels;
     a.sample_rate = pcm.sample_rate;
-    a.samples = mix_to_mono(pcm.interleaved, pcm.channels, opt.channel);
+    if (pcm.channels == 1)  // already mono: move, not copy (a long song would briefly need twice its memory)
+        a.samples = std::move(pcm.interleaved);
+    else
+        a.samples = mix_to_mono(pcm.interleaved, pcm.channels, opt.channel);
     if (opt.sr > 0 && opt.sr != pcm.sample_rate) {
         a.samples = resample(a.samples, pcm.sample_rate, opt.sr);
         a.sample_rate = opt.sr;
