@@ -10,7 +10,7 @@
 # make test SANITIZE=address,undefined: the whole suite under ASan + UBSan, CPU only, in its own folder
 # (build-sanitize) so the normal build is untouched. tests/cli/hostile_inputs.sh runs there too.
 SANITIZE   ?=
-BUILD      ?= $(if $(SANITIZE),build-sanitize,build)
+BUILD      ?= $(if $(SANITIZE),build-sanitize,$(if $(FUZZ),build-fuzz,build))
 MAKEFLAGS  += -j$(shell nproc 2>/dev/null || echo 2)
 CXX        ?= g++
 PKGS       := sndfile soxr
@@ -44,6 +44,13 @@ ifneq ($(SANITIZE),)
                 -fno-sanitize-recover=all -fno-omit-frame-pointer
   CXXFLAGS   += $(SAN_FLAGS)
   LDLIBS     += $(SAN_FLAGS)
+  HAVE_CUDA  :=
+endif
+# make fuzz: the library again with clang 14, instrumented for libFuzzer, ASan and UBSan (build-fuzz/).
+ifeq ($(FUZZ),1)
+  CXX        := clang++-14
+  FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  CXXFLAGS   += -fsanitize=fuzzer-no-link $(FUZZ_SAN) -DMELGRAD_LIBFUZZER
   HAVE_CUDA  :=
 endif
 CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
@@ -81,6 +88,7 @@ ISA_MARCH_generic := x86-64-v2
 ISA_MARCH_avx2    := haswell
 ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(addprefix $(BUILD)/obj/isa/$(v)/,fft.o fft_simd.o fft_entry.o))
 
+.PHONY: fuzz fuzz-run
 .PHONY: all test bench bench-gpu experiment-gtzan images docs-check clean help config
 
 all: config $(BUILD)/melgrad
@@ -150,6 +158,25 @@ experiment-gtzan: $(BUILD)/melgrad
 RUN ?=
 images: $(BUILD)/melgrad
 	@bash experiments/make_images.sh $(RUN)
+
+# ---- fuzzing: tests/fuzz/fuzz_NAME.cpp, each target for FUZZ_SECONDS; new inputs go to build-fuzz/corpus/,
+# a crash to build-fuzz/crash-NAME-*. The seeds and past findings (tests/fuzz/corpus/) are replayed by make test.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
+
+fuzz-run: $(FUZZ_NAMES:%=$(BUILD)/fuzz_%)
+	@for t in $(FUZZ_NAMES); do mkdir -p $(BUILD)/corpus/$$t; \
+	  $(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/crash-$$t- $(BUILD)/corpus/$$t tests/fuzz/corpus/$$t > $(BUILD)/fuzz_$$t.log 2>&1; \
+	  rc=$$?; printf '%-12s %s executions, exit %s\n' $$t \
+	    "$$(grep -o 'number_of_executed_units: *[0-9]*' $(BUILD)/fuzz_$$t.log | grep -o '[0-9]*$$')" $$rc; \
+	  [ $$rc -eq 0 ] || { tail -30 $(BUILD)/fuzz_$$t.log; exit 1; }; done
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_OBJS)
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CXX) -fsanitize=fuzzer $(FUZZ_SAN) $^ -o $@ $(LDLIBS)
 
 clean:
 	rm -rf $(BUILD)

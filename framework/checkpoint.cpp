@@ -48,10 +48,6 @@ struct ByteWriter {
     }
 };
 
-static std::runtime_error io_error(const std::string& path, const std::string& what) {
-    return std::runtime_error("checkpoint " + path + ": " + what + ": " + std::strerror(errno));
-}
-
 void save_checkpoint(const std::string& path, const Metadata& metadata, const std::vector<NamedTensor>& tensors) {
     std::set<std::string> seen;
     size_t total = 32;
@@ -128,7 +124,10 @@ static uint64_t read_u64(const unsigned char* p) {
 constexpr size_t kMaxCheckpointBytes = size_t(16) << 30;
 
 Checkpoint load_checkpoint(const std::string& path) {
-    const std::string bytes = read_regular_file(path, kMaxCheckpointBytes, "checkpoint ");
+    return parse_checkpoint(read_regular_file(path, kMaxCheckpointBytes, "checkpoint "), path);
+}
+
+Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path) {
     const unsigned char* data = (const unsigned char*)bytes.data();
     const size_t size = bytes.size();
     const std::string where = "checkpoint " + path + ": ";

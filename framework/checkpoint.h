@@ -63,6 +63,8 @@ void save_checkpoint(const std::string& path, const Metadata& metadata, const st
 // missing/unreadable file, "not a melgrad checkpoint" (wrong magic), unsupported version, truncated file,
 // checksum mismatch, malformed contents (absurd lengths, duplicate names).
 Checkpoint load_checkpoint(const std::string& path);
+// The same checks on bytes already in memory (`path` names them in errors): the fuzz target's entry point.
+Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path);
 
 // The same tensors with names prefixed by "<section>.": use it to put a model and an optimizer in one file.
 std::vector<NamedTensor> with_section(const std::string& section, const std::vector<NamedTensor>& tensors);
