@@ -45,7 +45,9 @@ MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv
                 "  --seed 0     --device auto|cpu|cuda  --threads 0 (all cores)\n"
                 "  --max-batches N   cap the batches per epoch (quick runs)\n"
                 "  --tf32 --deterministic   CUDA numerics: TF32 tensor cores (off by default); deterministic cuDNN\n"
-                "  --resume          continue from runs/NAME/last.ckpt; ends exactly where an uninterrupted run ends\n\n"
+                "  --resume          continue from runs/NAME/last.ckpt; ends exactly where an uninterrupted run ends.\n"
+                "                    It keeps the run's model, data, split, seed, batch, optimizer, lr and weight decay\n"
+                "                    (given with another value: refused); --epochs, --threads, --device, --max-batches may change\n\n"
                 "Writes runs/NAME/{settings.txt, model.txt, metrics.csv, last.ckpt, model.ckpt (best on validation)}.\n"
                 "Ctrl-C saves last.ckpt and exits; --resume continues.",
                 cmd_train);
