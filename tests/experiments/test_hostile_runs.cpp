@@ -250,3 +250,16 @@ TEST_CASE("hostile CLI: numbers never wrap, stray arguments and negative counts 
     CHECK(run({"mel", "in.wav", "-o", "o.npy", "--threads", "100000"}) == 2);
     CHECK(run({"filterbank", "--sr", "2147483648"}) == 2);
 }
+
+TEST_CASE("hostile runs: a loss that stops being finite stops training with the epoch and batch named") {
+    Scratch s("diverge");
+    const std::string data = make_dataset(s.dir / "d.mgd", 10), model = make_model(s.dir / "m.txt", 10);
+    gtzan::TrainOptions o = options(data, model, s.dir / "run");
+    o.optimizer = "sgd";
+    o.lr = 1e38;  // diverges within a few steps (trained with exit 0 and NaN metrics before)
+    o.epochs = 5;
+    const std::string msg = error_of([&] { gtzan::train(o); });
+    CAPTURE(msg);
+    CHECK(contains(msg, ": the loss is "));
+    CHECK(contains(msg, "(non-finite weights or features)"));
+}
