@@ -123,6 +123,41 @@ static uint64_t read_u64(const unsigned char* p) {
 // The largest checkpoint this reader accepts (the paper CNN's is a few MB; the limit only stops absurd files).
 constexpr size_t kMaxCheckpointBytes = size_t(16) << 30;
 
+// One tensor's shape and values, every length checked against the bytes that remain and every value finite.
+static Tensor read_tensor(ByteReader& r, const std::string& name) {
+    const unsigned char* data = r.data;
+    const uint32_t ndim = r.u32("tensor ndim");
+    if (ndim > kCheckpointMaxDims) r.fail("tensor '" + name + "' claims " + std::to_string(ndim) + " dimensions");
+    Shape shape;
+    uint64_t numel = 1;
+    bool has_zero = false, too_big = false;
+    for (uint32_t d = 0; d < ndim; ++d) {
+        const uint32_t dim = r.u32("tensor dim");
+        if (dim > (uint32_t)INT_MAX) r.fail("tensor '" + name + "' has an absurd dimension " + std::to_string(dim));
+        shape.push_back((int)dim);
+        if (dim == 0) has_zero = true;
+        else if (numel > UINT64_MAX / 4 / dim) too_big = true;   // would overflow: certainly too big
+        else numel *= dim;
+    }
+    if (has_zero) numel = 0;
+    const uint64_t max_numel = (r.size - r.pos) / 4;   // what the rest of the file could hold
+    if (too_big || numel > max_numel)
+        r.fail("tensor '" + name + "' of shape " + shape_str(shape) + " needs more bytes than the file holds");
+    r.need(4 * numel, "tensor data");
+    std::vector<float> values(numel);
+    for (size_t k = 0; k < numel; ++k) {
+        uint32_t bits = 0;
+        for (int b = 0; b < 4; ++b) bits |= (uint32_t)data[r.pos + 4 * k + b] << (8 * b);
+        std::memcpy(&values[k], &bits, 4);
+    }
+    for (size_t k = 0; k < numel; ++k)
+        if (!std::isfinite(values[k]))
+            r.fail("tensor '" + name + "' holds " + std::to_string(values[k]) + " at index " + std::to_string(k) +
+                   " (non-finite weights: the run that saved it diverged)");
+    r.pos += 4 * numel;
+    return Tensor::from_vector(shape, values);
+}
+
 Checkpoint load_checkpoint(const std::string& path) {
     return parse_checkpoint(read_regular_file(path, kMaxCheckpointBytes, "checkpoint "), path);
 }
@@ -178,37 +213,9 @@ Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path) {
     for (uint32_t i = 0; i < n_tensors; ++i) {
         std::string name = r.str("tensor name");
         if (ck.tensors.count(name)) r.fail("tensor name '" + name + "' appears twice");
-        const uint32_t ndim = r.u32("tensor ndim");
-        if (ndim > kCheckpointMaxDims) r.fail("tensor '" + name + "' claims " + std::to_string(ndim) + " dimensions");
-        Shape shape;
-        uint64_t numel = 1;
-        bool has_zero = false, too_big = false;
-        for (uint32_t d = 0; d < ndim; ++d) {
-            const uint32_t dim = r.u32("tensor dim");
-            if (dim > (uint32_t)INT_MAX) r.fail("tensor '" + name + "' has an absurd dimension " + std::to_string(dim));
-            shape.push_back((int)dim);
-            if (dim == 0) has_zero = true;
-            else if (numel > UINT64_MAX / 4 / dim) too_big = true;   // would overflow: certainly too big
-            else numel *= dim;
-        }
-        if (has_zero) numel = 0;
-        const uint64_t max_numel = (r.size - r.pos) / 4;   // what the rest of the file could hold
-        if (too_big || numel > max_numel)
-            r.fail("tensor '" + name + "' of shape " + shape_str(shape) + " needs more bytes than the file holds");
-        r.need(4 * numel, "tensor data");
-        std::vector<float> values(numel);
-        for (size_t k = 0; k < numel; ++k) {
-            uint32_t bits = 0;
-            for (int b = 0; b < 4; ++b) bits |= (uint32_t)data[r.pos + 4 * k + b] << (8 * b);
-            std::memcpy(&values[k], &bits, 4);
-        }
-        for (size_t k = 0; k < numel; ++k)
-            if (!std::isfinite(values[k]))
-                r.fail("tensor '" + name + "' holds " + std::to_string(values[k]) + " at index " + std::to_string(k) +
-                       " (non-finite weights: the run that saved it diverged)");
-        r.pos += 4 * numel;
+        Tensor t = read_tensor(r, name);
         ck.names.push_back(name);
-        ck.tensors.emplace(name, Tensor::from_vector(shape, values));
+        ck.tensors.emplace(name, std::move(t));
     }
     if (r.pos != r.size) r.fail(std::to_string(r.size - r.pos) + " unexpected bytes after the last tensor");
     return ck;
