@@ -91,3 +91,21 @@ put('npy', 'f8_4', npy('<f8', '(4,)', struct.pack('<4d', *range(4))))
 for name, data in [('int', b'\x00\x06123'), ('neg', b'\x02\x05-5'), ('wrap', b'\x03\x054294967297'),
                    ('float', b'\x00\x061e-3'), ('nan', b'\x00\x06nan')]:
     put('cli_numbers', name, data)
+
+# Regression inputs: the hostile inputs issue 13 found (each crashed or allocated without bound before its fix).
+def reg(target, name, data):
+    put(target, 'regress_' + name, data)  # named seed_regress_*: replayed by make test like every seed
+
+bad = bytearray(head + data + struct.pack('<Q', fnv1a64_words(head + data)))
+bad[12:16] = b'\xff\xff\xff\xff'  # n_clips = 2^32 - 1 asked for 206 GB before the count was checked
+reg('dataset', 'huge_n_clips', bytes(bad))
+reg('model_text', 'huge_conv', 'input 1 128 128\nconv2d out=2147483647 kernel=3\n')
+reg('model_text', 'wrapping_input', 'input 1 99999999999 128\nflatten\nlinear out=10\n')
+reg('model_text', 'avgpool_stride0', 'input 1 8 8\navgpool2d kernel=2 stride=0\nflatten\nlinear out=2\n')
+reg('model_text', 'batchnorm_eps', 'input 1 8 8\nbatchnorm2d eps=-1\n')
+reg('npy', 'huge_shape', npy('<f4', '(4294967296, 4294967296)', bytes(16)))
+reg('cli_numbers', 'epochs_wrap', b'\x03\x054294967297')
+reg('cli_numbers', 'batch_wrap', b'\x03\x054294967328')
+meta_bad = dict(meta, batch_in_epoch='-5', epochs_done='-3', **{'data.chunk_frames': '100000000', 'data.n_mels': 'abc'})
+body = struct.pack('<I', len(meta_bad)) + b''.join(ck_str(k) + ck_str(v) for k, v in sorted(meta_bad.items()))
+reg('checkpoint', 'hostile_metadata', body + struct.pack('<I', 0))
