@@ -7,7 +7,10 @@
 # Sources are found by globbing, so adding a file under framework/, audio/, experiments/ or tests/
 # needs no edit here.
 
-BUILD      ?= build
+# make test SANITIZE=address,undefined: the whole suite under ASan + UBSan, CPU only, in its own folder
+# (build-sanitize) so the normal build is untouched. tests/cli/hostile_inputs.sh runs there too.
+SANITIZE   ?=
+BUILD      ?= $(if $(SANITIZE),build-sanitize,$(if $(FUZZ),build-fuzz,build))
 MAKEFLAGS  += -j$(shell nproc 2>/dev/null || echo 2)
 CXX        ?= g++
 PKGS       := sndfile soxr
@@ -23,6 +26,8 @@ CXXFLAGS   += -std=c++17 $(ARCH_FLAGS) -ffp-contract=off -fopenmp -Wall -Wextra 
               -I. -I$(BLAS_INC) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
 LDLIBS     += -L$(BLAS_DIR) -Wl,-rpath,$(BLAS_DIR) -lopenblas \
               $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsndfile -lsoxr) -fopenmp -lpthread
+
+comma := ,
 
 # ---- CUDA detection: probe, don't guess (CUDA_HOME / CUDNN_HOME may be overridden) -------------------
 CUDA_HOME  ?= $(firstword $(wildcard /usr/local/cuda) $(patsubst %/bin/nvcc,%,$(shell command -v nvcc 2>/dev/null)))
@@ -48,6 +53,21 @@ CUDNN_LIB_DIR ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(addsuffix /libcu
 CUDNN_LIB  := $(if $(CUDNN_LIB_DIR),$(firstword $(wildcard $(CUDNN_LIB_DIR)/libcudnn.so $(CUDNN_LIB_DIR)/libcudnn.so.*)))
 HAVE_CUDA  := $(if $(NVCC),1,)
 HAVE_CUDNN := $(if $(and $(CUDNN_INC),$(CUDNN_LIB)),1,)
+ifneq ($(SANITIZE),)
+  # float-cast-overflow is not in -fsanitize=undefined; -fno-sanitize-recover makes every report fatal.
+  SAN_FLAGS  := -fsanitize=$(SANITIZE)$(if $(findstring undefined,$(SANITIZE)),$(comma)float-cast-overflow) \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+  CXXFLAGS   += $(SAN_FLAGS)
+  LDLIBS     += $(SAN_FLAGS)
+  HAVE_CUDA  :=
+endif
+# make fuzz: the library again with clang 14, instrumented for libFuzzer, ASan and UBSan (build-fuzz/).
+ifeq ($(FUZZ),1)
+  CXX        := clang++-14
+  FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  CXXFLAGS   += -fsanitize=fuzzer-no-link $(FUZZ_SAN) -DMELGRAD_LIBFUZZER
+  HAVE_CUDA  :=
+endif
 CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
 
 ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
@@ -82,6 +102,7 @@ ISA_MARCH_generic := x86-64-v2
 ISA_MARCH_avx2    := haswell
 ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(addprefix $(BUILD)/obj/isa/$(v)/,fft.o fft_simd.o fft_entry.o))
 
+.PHONY: fuzz fuzz-run
 .PHONY: all test bench bench-gpu experiment-gtzan images docs-check clean help config
 
 all: config $(BUILD)/melgrad
@@ -129,7 +150,9 @@ $(BUILD)/melgrad_tests: $(LIB_OBJS) $(TEST_OBJS) $(ISA_OBJS)
 	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
 
 # make test TEST_ARGS='-tc="*conv*"' runs a subset (any doctest flag works).
+# The hostile-input script runs first: the doctest summary stays the last line.
 test: docs-check $(BUILD)/melgrad $(BUILD)/melgrad_tests
+	@bash tests/cli/hostile_inputs.sh $(BUILD)/melgrad
 	@$(BUILD)/melgrad_tests $(TEST_ARGS)
 
 docs-check:
@@ -150,12 +173,33 @@ RUN ?=
 images: $(BUILD)/melgrad
 	@bash experiments/make_images.sh $(RUN)
 
+# ---- fuzzing: tests/fuzz/fuzz_NAME.cpp, each target for FUZZ_SECONDS; new inputs go to build-fuzz/corpus/,
+# a crash to build-fuzz/crash-NAME-*. The seeds and past findings (tests/fuzz/corpus/) are replayed by make test.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
+
+fuzz-run: $(FUZZ_NAMES:%=$(BUILD)/fuzz_%)
+	@for t in $(FUZZ_NAMES); do mkdir -p $(BUILD)/corpus/$$t; \
+	  $(BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/crash-$$t- $(BUILD)/corpus/$$t tests/fuzz/corpus/$$t > $(BUILD)/fuzz_$$t.log 2>&1; \
+	  rc=$$?; printf '%-12s %s executions, exit %s\n' $$t \
+	    "$$(grep -o 'number_of_executed_units: *[0-9]*' $(BUILD)/fuzz_$$t.log | grep -o '[0-9]*$$')" $$rc; \
+	  [ $$rc -eq 0 ] || { tail -30 $(BUILD)/fuzz_$$t.log; exit 1; }; done
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_OBJS)
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CXX) -fsanitize=fuzzer $(FUZZ_SAN) $^ -o $@ $(LDLIBS)
+
 clean:
 	rm -rf $(BUILD)
 
 help:
 	@echo "make                  build build/melgrad (CUDA backend too when nvcc + cuDNN are found)"
-	@echo "make test             docs-check + all unit tests (doctest); TEST_ARGS='-tc=*conv*' for a subset"
+	@echo "make test             docs-check + hostile CLI inputs + all unit tests (doctest); TEST_ARGS='-tc=*conv*' for a subset"
+	@echo "make test SANITIZE=address,undefined   the same under ASan + UBSan (CPU only, in build-sanitize/)"
+	@echo "make fuzz FUZZ_SECONDS=60   every libFuzzer target of tests/fuzz/ for N seconds (clang 14)"
 	@echo "make bench            CPU benchmarks against PyTorch / librosa / torchaudio (ratios printed)"
 	@echo "make bench-gpu        GPU training benchmark against PyTorch (needs a GPU)"
 	@echo "make experiment-gtzan the paper's experiment; GTZAN_DIR=/path for real GTZAN, else synthetic"

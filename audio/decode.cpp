@@ -32,7 +32,9 @@ std::vector<float> mix_to_mono(const std::vector<float>& x, int channels, int ch
 
 Audio load_audio(const std::string& path, const LoadOptions& opt) {
     if (opt.channel < -1) throw std::invalid_argument(path + ": channel must be -1 (average) or >= 0, got " + std::to_string(opt.channel));
-    if (opt.sr < 0) throw std::invalid_argument(path + ": target sample rate must be >= 0, got " + std::to_string(opt.sr));
+    if (opt.sr < 0 || opt.sr > kMaxTargetRate)
+        throw std::invalid_argument(path + ": target sample rate must be in 0.." + std::to_string(kMaxTargetRate) +
+                                    ", got " + std::to_string(opt.sr));
     PcmAudio pcm;
     {
         const std::vector<uint8_t> bytes = read_file_bytes(path);  // missing / directory / empty errors
@@ -55,7 +57,10 @@ Audio load_audio(const std::string& path, const LoadOptions& opt) {
     Audio a;
     a.channels_in_file = pcm.channels;
     a.sample_rate = pcm.sample_rate;
-    a.samples = mix_to_mono(pcm.interleaved, pcm.channels, opt.channel);
+    if (pcm.channels == 1)  // already mono: move, not copy (a long song would briefly need twice its memory)
+        a.samples = std::move(pcm.interleaved);
+    else
+        a.samples = mix_to_mono(pcm.interleaved, pcm.channels, opt.channel);
     if (opt.sr > 0 && opt.sr != pcm.sample_rate) {
         a.samples = resample(a.samples, pcm.sample_rate, opt.sr);
         a.sample_rate = opt.sr;

@@ -8,6 +8,8 @@
 
 namespace melgrad::audio {
 
+constexpr int kMaxTargetRate = 768000;  // a target rate above this is refused (the resampled copy would be huge)
+
 struct LoadOptions {
     int sr = 22050;    // target sample rate; 0 keeps the file's rate
     int channel = -1;  // -1: average all channels (librosa.load mono=True); k >= 0: keep channel k only

@@ -22,6 +22,7 @@ struct FeatureParams {
     MelParams mel;                // 128 Slaney mels, norm slaney (mel.sr and mel.n_fft are set from load/stft)
     Scaling scaling = Scaling::DbMax;
     int chunk_frames = 128;
+    bool keep_chunks = true;      // false: only the scaled mel (predict cuts its chunks batch by batch)
 };
 
 struct ClipFeatures {
@@ -33,6 +34,10 @@ struct ClipFeatures {
 // Errors name the file (see load_audio). Safe to call from several threads at once.
 ClipFeatures clip_features(const std::string& path, const FeatureParams& p = {});
 // The same from samples already at p.load.sr.
+// Non-finite mel values (float WAVs near 3e38 overflow the power) are an error, never NaN features.
 ClipFeatures features_from_samples(const std::vector<float>& y, const FeatureParams& p = {});
+
+// Throws std::runtime_error naming the band and frame of the first NaN or infinite value.
+void check_finite_mel(const std::vector<float>& mel, int n_mels, int frames);
 
 }  // namespace melgrad::audio

@@ -17,6 +17,9 @@ static size_t checked_size(const std::string& path) {
     if (S_ISDIR(st.st_mode)) throw std::runtime_error(path + ": is a directory, not an audio file");
     if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + ": is not a regular file");
     if (st.st_size == 0) throw std::runtime_error(path + ": is empty (0 bytes)");
+    if (uint64_t(st.st_size) > kMaxAudioFileBytes)
+        throw std::runtime_error(path + ": is " + std::to_string(st.st_size) + " bytes, more than the " +
+                                 std::to_string(kMaxAudioFileBytes) + " an audio file may have here");
     return size_t(st.st_size);
 }
 

@@ -6,6 +6,10 @@
 
 namespace melgrad::audio {
 
+// The largest audio file read into memory (some 13 hours of 44.1 kHz stereo 16-bit): a bound, not a goal.
+constexpr uint64_t kMaxAudioFileBytes = uint64_t(8) << 30;
+
+// Never opens anything but a regular file (stat first: a FIFO would block, /dev/zero never ends).
 // Throws std::runtime_error("PATH: does not exist" / ": is a directory" / ": is empty" / ...).
 std::vector<uint8_t> read_file_bytes(const std::string& path);
 // The same checks without reading (for paths handed to libsndfile).

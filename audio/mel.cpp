@@ -40,8 +40,12 @@ std::vector<float> MelFilterbank::dense() const {
 
 MelFilterbank mel_filterbank(const MelParams& p) {
     const double fmax = p.fmax < 0 ? p.sr / 2.0 : p.fmax;
-    if (p.sr <= 0 || p.n_fft < 1 || p.n_mels < 1 || p.fmin < 0 || fmax <= p.fmin)
-        throw std::invalid_argument("mel_filterbank: need sr > 0, n_fft >= 1, n_mels >= 1, 0 <= fmin < fmax; got sr " +
+    // written so that NaN fails every test (NaN < 0 is false: "!(fmin >= 0)" catches it)
+    if (p.sr <= 0 || p.sr > kMaxSampleRate || p.n_fft < 1 || p.n_fft > kMaxNfft || p.n_mels < 1 || p.n_mels > kMaxMels ||
+        !(p.fmin >= 0) || !(fmax > p.fmin) || !std::isfinite(fmax))
+        throw std::invalid_argument("mel_filterbank: need 0 < sr <= " + std::to_string(kMaxSampleRate) + ", 1 <= n_fft <= " +
+                                    std::to_string(kMaxNfft) + ", 1 <= n_mels <= " + std::to_string(kMaxMels) +
+                                    ", 0 <= fmin < fmax (finite); got sr " +
                                     std::to_string(p.sr) + ", n_fft " + std::to_string(p.n_fft) + ", n_mels " +
                                     std::to_string(p.n_mels) + ", fmin " + std::to_string(p.fmin) + ", fmax " +
                                     std::to_string(fmax));

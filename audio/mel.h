@@ -39,6 +39,9 @@ struct MelFilterbank {
     std::vector<float> dense() const;   // row-major n_mels x n_bins
 };
 
+constexpr int kMaxMels = 1 << 16;
+constexpr int kMaxSampleRate = 768000;  // the highest rate audio hardware uses; a target rate above is refused
+// Throws std::invalid_argument naming the parameter out of range (NaN and infinite frequencies included).
 MelFilterbank mel_filterbank(const MelParams& p);
 
 // mel[i, t] = sum_k W[i, k] |STFT[k, t]|^2  (power 2), row-major n_mels x frames.

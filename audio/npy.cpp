@@ -1,10 +1,13 @@
 #include "audio/npy.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "framework/atomic_file.h"
+#include "framework/input_file.h"
 
 namespace melgrad::audio {
 
@@ -22,59 +25,66 @@ void write_npy(const std::string& path, const float* data, const std::vector<siz
     const size_t total = 10 + header.size() + 1;
     header.append((64 - total % 64) % 64, ' ');
     header.push_back('\n');
-    std::ofstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error(path + ": cannot open for writing");
     const uint16_t len = uint16_t(header.size());
-    f.write("\x93NUMPY\x01\x00", 8);
-    f.put(char(len & 0xff));
-    f.put(char(len >> 8));
-    f.write(header.data(), std::streamsize(header.size()));
-    f.write(reinterpret_cast<const char*>(data), std::streamsize(count * sizeof(float)));  // little-endian host
-    if (!f) throw std::runtime_error(path + ": write failed");
+    std::string head("\x93NUMPY\x01\x00", 8);
+    head.push_back(char(len & 0xff));
+    head.push_back(char(len >> 8));
+    head += header;
+    // atomic: a full disk leaves no partial .npy behind (little-endian host: the floats go as they are)
+    write_file_atomically(path, {ByteSpan{head.data(), head.size()}, ByteSpan{data, count * sizeof(float)}});
 }
 
-NpyArray read_npy(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error(path + ": cannot open");
-    char pre[10];
-    if (!f.read(pre, 10) || std::memcmp(pre, "\x93NUMPY", 6) != 0) throw std::runtime_error(path + ": not a .npy file");
-    size_t hlen = uint8_t(pre[8]) | (size_t(uint8_t(pre[9])) << 8);
-    if (pre[6] != 1) {  // version 2/3: 4-byte header length
-        char more[2];
-        if (!f.read(more, 2)) throw std::runtime_error(path + ": truncated .npy header");
-        hlen |= (size_t(uint8_t(more[0])) << 16) | (size_t(uint8_t(more[1])) << 24);
+NpyArray parse_npy(const std::string& bytes, const std::string& path) {
+    auto fail = [&](const std::string& what) { return std::runtime_error(path + ": " + what); };
+    if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0) throw fail("not a .npy file");
+    const uint8_t* b = reinterpret_cast<const uint8_t*>(bytes.data());
+    size_t hlen = b[8] | (size_t(b[9]) << 8), at = 10;
+    if (b[6] != 1) {  // version 2/3: 4-byte header length
+        if (bytes.size() < 12) throw fail("truncated .npy header");
+        hlen |= (size_t(b[10]) << 16) | (size_t(b[11]) << 24);
+        at = 12;
     }
-    if (hlen > 65536) throw std::runtime_error(path + ": .npy header too long");
-    std::string header(hlen, '\0');
-    if (!f.read(&header[0], std::streamsize(hlen))) throw std::runtime_error(path + ": truncated .npy header");
+    if (hlen > 65536) throw fail(".npy header too long");
+    if (hlen > bytes.size() - at) throw fail("truncated .npy header");
+    const std::string header = bytes.substr(at, hlen);
+    at += hlen;
     const bool f4 = header.find("'<f4'") != std::string::npos, f8 = header.find("'<f8'") != std::string::npos;
-    if (!f4 && !f8) throw std::runtime_error(path + ": only float32/float64 little-endian .npy is supported");
-    if (header.find("'fortran_order': False") == std::string::npos)
-        throw std::runtime_error(path + ": Fortran-order .npy is not supported");
+    if (!f4 && !f8) throw fail("only float32/float64 little-endian .npy is supported");
+    if (header.find("'fortran_order': False") == std::string::npos) throw fail("Fortran-order .npy is not supported");
     NpyArray a;
-    const size_t open = header.find('(', header.find("'shape'")), close = header.find(')', open);
-    if (open == std::string::npos || close == std::string::npos) throw std::runtime_error(path + ": no shape in .npy header");
+    const size_t key = header.find("'shape'");
+    const size_t open = key == std::string::npos ? key : header.find('(', key);
+    const size_t close = open == std::string::npos ? open : header.find(')', open);
+    if (close == std::string::npos) throw fail("no shape in .npy header");
+    const size_t item = f4 ? 4 : 8, max_count = (bytes.size() - at) / item;  // the file bounds the element count
     std::istringstream dims(header.substr(open + 1, close - open - 1));
     size_t count = 1;
     for (std::string tok; std::getline(dims, tok, ',');) {
         if (tok.find_first_not_of(" ") == std::string::npos) continue;
-        a.shape.push_back(std::stoull(tok));
-        count *= a.shape.back();
+        char* end = nullptr;
+        const unsigned long long d = std::strtoull(tok.c_str(), &end, 10);
+        if (end == tok.c_str() || tok.find('-') != std::string::npos || tok.find_first_not_of(" ", end - tok.c_str()) != std::string::npos)
+            throw fail("shape entry '" + tok + "' is not a whole number");
+        a.shape.push_back(size_t(d));
+        if (d != 0 && count > max_count / d) count = max_count + 1;  // more than the file holds (and no overflow)
+        else count *= size_t(d);
     }
-    const size_t item = f4 ? 4 : 8;
-    std::vector<char> raw(count * item);
-    if (!f.read(raw.data(), std::streamsize(raw.size()))) throw std::runtime_error(path + ": truncated .npy data");
+    if (count > max_count) throw fail("truncated .npy data (the shape needs more bytes than the file holds)");
     a.data.resize(count);
     for (size_t i = 0; i < count; ++i) {
         if (f4) {
-            std::memcpy(&a.data[i], raw.data() + 4 * i, 4);
+            std::memcpy(&a.data[i], bytes.data() + at + 4 * i, 4);
         } else {
             double d;
-            std::memcpy(&d, raw.data() + 8 * i, 8);
+            std::memcpy(&d, bytes.data() + at + 8 * i, 8);
             a.data[i] = float(d);
         }
     }
     return a;
+}
+
+NpyArray read_npy(const std::string& path) {
+    return parse_npy(read_regular_file(path, size_t(16) << 30), path);
 }
 
 }  // namespace melgrad::audio

@@ -16,6 +16,11 @@ PcmAudio read_with_sndfile(const std::string& path) {
         SNDFILE* f;
         ~Closer() { sf_close(f); }
     } closer{f};
+    // libsndfile takes a headerless file named *.au or *.snd for raw mu-law: that is a guess from the name,
+    // not a recognised format (a broken '.snd' magic would decode as noise). Only real headers are accepted.
+    if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_RAW)
+        throw std::runtime_error(path + ": not a recognised audio file (no valid WAV/AU/FLAC/OGG/MP3 header; "
+                                        "libsndfile would only guess raw samples from the file name)");
     if (info.channels <= 0) throw std::runtime_error(path + ": zero channels");
     if (info.samplerate <= 0) throw std::runtime_error(path + ": invalid sample rate " + std::to_string(info.samplerate));
     PcmAudio out;

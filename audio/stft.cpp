@@ -1,5 +1,6 @@
 #include "audio/stft.h"
 
+#include <climits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,14 +20,21 @@ PadMode pad_mode_from_string(const std::string& name) {
 
 void check_stft_params(const StftParams& p) {
     const int win = p.win_length > 0 ? p.win_length : p.n_fft;
-    if (p.n_fft < 1) throw std::invalid_argument("stft: n_fft must be >= 1, got " + std::to_string(p.n_fft));
-    if (p.hop_length < 1)
-        throw std::invalid_argument("stft: hop_length must be >= 1, got " + std::to_string(p.hop_length));
+    if (p.n_fft < 1 || p.n_fft > kMaxNfft)
+        throw std::invalid_argument("stft: n_fft must be in 1.." + std::to_string(kMaxNfft) + ", got " + std::to_string(p.n_fft));
+    if (p.hop_length < 1 || p.hop_length > kMaxNfft)
+        throw std::invalid_argument("stft: hop_length must be in 1.." + std::to_string(kMaxNfft) + ", got " +
+                                    std::to_string(p.hop_length));
+    if (p.win_length < 0) throw std::invalid_argument("stft: win_length must be >= 0, got " + std::to_string(p.win_length));
     if (win > p.n_fft)
         throw std::invalid_argument("stft: win_length " + std::to_string(win) + " > n_fft " + std::to_string(p.n_fft));
 }
 
 int stft_frames(size_t n_samples, const StftParams& p) {
+    check_stft_params(p);  // hop_length 0 would divide by zero below
+    if (n_samples / size_t(p.hop_length) >= size_t(INT_MAX))
+        throw std::invalid_argument("stft: " + std::to_string(n_samples) + " samples at hop_length " +
+                                    std::to_string(p.hop_length) + " give more frames than an int counts");
     if (p.center) return 1 + int(n_samples / size_t(p.hop_length));
     if (n_samples < size_t(p.n_fft)) return 0;
     return 1 + int((n_samples - size_t(p.n_fft)) / size_t(p.hop_length));

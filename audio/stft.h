@@ -23,7 +23,9 @@ struct StftParams {
     PadMode pad_mode = PadMode::Constant;
 };
 
+constexpr int kMaxNfft = 1 << 20;  // n_fft and hop_length above this are refused (a limit on the memory asked for)
 void check_stft_params(const StftParams& p);  // throws std::invalid_argument with the problem
+// The number of frames; checks the parameters first (stft_frames is the first use of hop_length).
 int stft_frames(size_t n_samples, const StftParams& p);
 // y padded as the STFT sees it: n_fft/2 on each side when center, else y itself.
 std::vector<float> pad_signal(const float* y, size_t n, const StftParams& p);

@@ -1,6 +1,8 @@
 // The batched fast path of the STFT (included by stft.h; a template because the consumer of each batch
 // of power spectra, e.g. the mel filterbank, is inlined into the loop).
 #pragma once
+#include <omp.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -21,6 +23,7 @@ void for_each_power_batch(const float* y, size_t n, const StftParams& p, int thr
     const PaddedFrames src(y, n, p);
     const std::vector<float> zeros(p.n_fft, 0.0f);  // stands in for the missing frames of the last batch
     const int batches = (frames + L - 1) / L;
+    threads = std::min(threads, omp_get_num_procs());  // more threads than cores only costs (100000 overflow libgomp)
 #pragma omp parallel num_threads(std::max(1, threads)) if (threads > 1)
     {
         std::vector<float> work(fft.work_floats());

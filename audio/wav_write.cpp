@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "framework/atomic_file.h"
+
 namespace melgrad::audio {
 
 int16_t float_to_pcm16(float x) {
@@ -53,21 +55,7 @@ void write_wav_pcm16(const std::string& path, const std::vector<float>& samples,
     put_u32(bytes, (uint32_t)data_bytes);
     for (float x : samples) put_u16(bytes, (uint16_t)float_to_pcm16(x));
 
-    const std::string tmp = path + ".tmp." + std::to_string((long)getpid());
-    FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw std::runtime_error(path + ": cannot open for writing (" + std::strerror(errno) + ")");
-    size_t written = std::fwrite(bytes.data(), 1, bytes.size(), f);
-    int close_rc = std::fclose(f);
-    if (written != bytes.size() || close_rc != 0) {
-        int err = errno;
-        std::remove(tmp.c_str());
-        throw std::runtime_error(path + ": write failed (" + std::strerror(err) + ")");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
-        std::remove(tmp.c_str());
-        throw std::runtime_error(path + ": cannot rename temporary file into place (" + std::strerror(err) + ")");
-    }
+    write_file_atomically(path, {ByteSpan{bytes.data(), bytes.size()}});
 }
 
 }  // namespace melgrad::audio

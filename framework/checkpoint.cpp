@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <climits>
 #include <cstring>
 #include <fstream>
@@ -11,6 +14,7 @@
 #include <stdexcept>
 
 #include "framework/atomic_file.h"
+#include "framework/input_file.h"
 
 namespace melgrad {
 
@@ -43,10 +47,6 @@ struct ByteWriter {
         }
     }
 };
-
-static std::runtime_error io_error(const std::string& path, const std::string& what) {
-    return std::runtime_error("checkpoint " + path + ": " + what + ": " + std::strerror(errno));
-}
 
 void save_checkpoint(const std::string& path, const Metadata& metadata, const std::vector<NamedTensor>& tensors) {
     std::set<std::string> seen;
@@ -120,19 +120,49 @@ static uint64_t read_u64(const unsigned char* p) {
     return v;
 }
 
-static std::string read_whole_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw io_error(path, "cannot open");
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        throw std::runtime_error("checkpoint " + path + ": is a directory, not a file");
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw io_error(path, "read failed");
-    return bytes;
+// The largest checkpoint this reader accepts (the paper CNN's is a few MB; the limit only stops absurd files).
+constexpr size_t kMaxCheckpointBytes = size_t(16) << 30;
+
+// One tensor's shape and values, every length checked against the bytes that remain and every value finite.
+static Tensor read_tensor(ByteReader& r, const std::string& name) {
+    const unsigned char* data = r.data;
+    const uint32_t ndim = r.u32("tensor ndim");
+    if (ndim > kCheckpointMaxDims) r.fail("tensor '" + name + "' claims " + std::to_string(ndim) + " dimensions");
+    Shape shape;
+    uint64_t numel = 1;
+    bool has_zero = false, too_big = false;
+    for (uint32_t d = 0; d < ndim; ++d) {
+        const uint32_t dim = r.u32("tensor dim");
+        if (dim > (uint32_t)INT_MAX) r.fail("tensor '" + name + "' has an absurd dimension " + std::to_string(dim));
+        shape.push_back((int)dim);
+        if (dim == 0) has_zero = true;
+        else if (numel > UINT64_MAX / 4 / dim) too_big = true;   // would overflow: certainly too big
+        else numel *= dim;
+    }
+    if (has_zero) numel = 0;
+    const uint64_t max_numel = (r.size - r.pos) / 4;   // what the rest of the file could hold
+    if (too_big || numel > max_numel)
+        r.fail("tensor '" + name + "' of shape " + shape_str(shape) + " needs more bytes than the file holds");
+    r.need(4 * numel, "tensor data");
+    std::vector<float> values(numel);
+    for (size_t k = 0; k < numel; ++k) {
+        uint32_t bits = 0;
+        for (int b = 0; b < 4; ++b) bits |= (uint32_t)data[r.pos + 4 * k + b] << (8 * b);
+        std::memcpy(&values[k], &bits, 4);
+    }
+    for (size_t k = 0; k < numel; ++k)
+        if (!std::isfinite(values[k]))
+            r.fail("tensor '" + name + "' holds " + std::to_string(values[k]) + " at index " + std::to_string(k) +
+                   " (non-finite weights: the run that saved it diverged)");
+    r.pos += 4 * numel;
+    return Tensor::from_vector(shape, values);
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
-    const std::string bytes = read_whole_file(path);
+    return parse_checkpoint(read_regular_file(path, kMaxCheckpointBytes, "checkpoint "), path);
+}
+
+Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path) {
     const unsigned char* data = (const unsigned char*)bytes.data();
     const size_t size = bytes.size();
     const std::string where = "checkpoint " + path + ": ";
@@ -183,33 +213,9 @@ Checkpoint load_checkpoint(const std::string& path) {
     for (uint32_t i = 0; i < n_tensors; ++i) {
         std::string name = r.str("tensor name");
         if (ck.tensors.count(name)) r.fail("tensor name '" + name + "' appears twice");
-        const uint32_t ndim = r.u32("tensor ndim");
-        if (ndim > kCheckpointMaxDims) r.fail("tensor '" + name + "' claims " + std::to_string(ndim) + " dimensions");
-        Shape shape;
-        uint64_t numel = 1;
-        bool has_zero = false, too_big = false;
-        for (uint32_t d = 0; d < ndim; ++d) {
-            const uint32_t dim = r.u32("tensor dim");
-            if (dim > (uint32_t)INT_MAX) r.fail("tensor '" + name + "' has an absurd dimension " + std::to_string(dim));
-            shape.push_back((int)dim);
-            if (dim == 0) has_zero = true;
-            else if (numel > UINT64_MAX / 4 / dim) too_big = true;   // would overflow: certainly too big
-            else numel *= dim;
-        }
-        if (has_zero) numel = 0;
-        const uint64_t max_numel = (r.size - r.pos) / 4;   // what the rest of the file could hold
-        if (too_big || numel > max_numel)
-            r.fail("tensor '" + name + "' of shape " + shape_str(shape) + " needs more bytes than the file holds");
-        r.need(4 * numel, "tensor data");
-        std::vector<float> values(numel);
-        for (size_t k = 0; k < numel; ++k) {
-            uint32_t bits = 0;
-            for (int b = 0; b < 4; ++b) bits |= (uint32_t)data[r.pos + 4 * k + b] << (8 * b);
-            std::memcpy(&values[k], &bits, 4);
-        }
-        r.pos += 4 * numel;
+        Tensor t = read_tensor(r, name);
         ck.names.push_back(name);
-        ck.tensors.emplace(name, Tensor::from_vector(shape, values));
+        ck.tensors.emplace(name, std::move(t));
     }
     if (r.pos != r.size) r.fail(std::to_string(r.size - r.pos) + " unexpected bytes after the last tensor");
     return ck;
@@ -227,6 +233,17 @@ const std::string& Checkpoint::meta(const std::string& key) const {
     auto it = metadata.find(key);
     if (it == metadata.end()) throw std::runtime_error("checkpoint " + path + ": no metadata entry '" + key + "'");
     return it->second;
+}
+
+long long Checkpoint::meta_whole(const std::string& key, long long lo, long long hi) const {
+    const std::string& text = meta(key);
+    errno = 0;
+    char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno == ERANGE || v < lo || v > hi || std::isspace((unsigned char)text[0]))
+        throw std::runtime_error("checkpoint " + path + ": metadata '" + key + "' = '" + text.substr(0, 60) +
+                                 "' is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
+    return v;
 }
 
 std::vector<NamedTensor> with_section(const std::string& section, const std::vector<NamedTensor>& tensors) {

@@ -50,6 +50,9 @@ struct Checkpoint {
     bool has(const std::string& name) const { return tensors.count(name) != 0; }
     const Tensor& tensor(const std::string& name) const;      // throws naming the file when absent
     const std::string& meta(const std::string& key) const;    // throws naming the file when absent
+    // A whole-number entry in lo..hi; throws "checkpoint PATH: metadata 'key' = 'text' is not a whole number
+    // in lo..hi" (never std::stoi's bare "stoi").
+    long long meta_whole(const std::string& key, long long lo, long long hi) const;
 };
 
 // Writes `tensors` (any device; copied to the host) and `metadata` to `path` atomically (see above).
@@ -60,6 +63,8 @@ void save_checkpoint(const std::string& path, const Metadata& metadata, const st
 // missing/unreadable file, "not a melgrad checkpoint" (wrong magic), unsupported version, truncated file,
 // checksum mismatch, malformed contents (absurd lengths, duplicate names).
 Checkpoint load_checkpoint(const std::string& path);
+// The same checks on bytes already in memory (`path` names them in errors): the fuzz target's entry point.
+Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path);
 
 // The same tensors with names prefixed by "<section>.": use it to put a model and an optimizer in one file.
 std::vector<NamedTensor> with_section(const std::string& section, const std::vector<NamedTensor>& tensors);

@@ -49,7 +49,7 @@ Tensor Tensor::from_vector(const Shape& shape, const std::vector<float>& values)
     if (values.size() != t.numel())
         throw std::invalid_argument("from_vector: " + std::to_string(values.size()) + " values for shape " +
                                     shape_str(shape));
-    std::memcpy(t.data(), values.data(), values.size() * sizeof(float));
+    if (!values.empty()) std::memcpy(t.data(), values.data(), values.size() * sizeof(float));  // a 0-sized dim: no data
     return t;
 }
 

@@ -1,5 +1,8 @@
 #include "experiments/cli/args.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace melgrad::cli {
@@ -37,24 +40,47 @@ std::string Args::option(const std::string& short_name, const std::string& long_
     return value;
 }
 
-long long Args::long_option(const std::string& long_name, long long fallback) {
-    std::string s = option(long_name, "");
-    if (s.empty()) return fallback;
+long long parse_integer(const std::string& flag, const std::string& s, long long lo, long long hi) {
     char* end = nullptr;
-    long long v = std::strtoll(s.c_str(), &end, 10);
-    if (end == s.c_str() || *end) throw UsageError(long_name + " expects an integer, got '" + s + "'");
+    errno = 0;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || end == s.c_str() || *end || std::isspace((unsigned char)s[0]))
+        throw UsageError(flag + " expects an integer, got '" + s + "'");
+    if (errno == ERANGE || v < lo || v > hi)
+        throw UsageError(flag + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + s);
     return v;
 }
 
-int Args::int_option(const std::string& long_name, int fallback) { return (int)long_option(long_name, fallback); }
+double parse_number(const std::string& flag, const std::string& s) {
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || end == s.c_str() || *end || std::isspace((unsigned char)s[0]))
+        throw UsageError(flag + " expects a number, got '" + s + "'");
+    if (!std::isfinite(v)) throw UsageError(flag + " must be a finite number, got '" + s + "'");
+    return v;
+}
+
+long long Args::long_option(const std::string& long_name, long long fallback, long long lo, long long hi) {
+    std::string s = option(long_name, "");
+    if (s.empty()) return fallback;
+    return parse_integer(long_name, s, lo, hi);
+}
+
+int Args::int_option(const std::string& long_name, int fallback, int lo, int hi) {
+    return (int)long_option(long_name, fallback, lo, hi);
+}
 
 double Args::double_option(const std::string& long_name, double fallback) {
     std::string s = option(long_name, "");
     if (s.empty()) return fallback;
-    char* end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end) throw UsageError(long_name + " expects a number, got '" + s + "'");
-    return v;
+    return parse_number(long_name, s);
+}
+
+void Args::finish_no_positional() {
+    const auto& rest = finish();
+    if (!rest.empty())
+        throw UsageError("unexpected argument '" + rest[0] + "' (see: melgrad help " +
+                         command_.substr(command_.find(' ') + 1) + ")");
 }
 
 const std::vector<std::string>& Args::finish() {

@@ -18,6 +18,7 @@
 #include "audio/test_signal.h"
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
+#include "framework/atomic_file.h"
 
 namespace melgrad::cli {
 namespace {
@@ -31,7 +32,13 @@ struct Image {
         std::copy(c, c + 3, &rgb[(size_t(y) * w + x) * 3]);
     }
     void save(const std::string& path) const {
-        if (!stbi_write_png(path.c_str(), w, h, 3, rgb.data(), w * 3)) throw std::runtime_error(path + ": cannot write PNG");
+        std::vector<uint8_t> png;
+        auto append = [](void* ctx, void* data, int size) {
+            auto* d = static_cast<uint8_t*>(data);
+            static_cast<std::vector<uint8_t>*>(ctx)->insert(static_cast<std::vector<uint8_t>*>(ctx)->end(), d, d + size);
+        };
+        if (!stbi_write_png_to_func(append, &png, w, h, 3, rgb.data(), w * 3)) throw std::runtime_error(path + ": cannot encode PNG");
+        write_file_atomically(path, {ByteSpan{png.data(), png.size()}});  // checked; "wrote" only after it worked
         std::printf("wrote %s (%d x %d)\n", path.c_str(), w, h);
     }
 };

@@ -28,7 +28,7 @@ int cmd_bench_train_gpu(const std::vector<std::string>& args) {
     const int warmup = a.int_option("--warmup", 10);
     const std::string model_name = a.option("--model", "paper-cnn");
     const bool tf32 = a.flag("--tf32"), use_graph = a.flag("--graph"), det = a.flag("--deterministic");
-    a.finish();
+    a.finish_no_positional();
     if (batch <= 0 || steps <= 0 || warmup < 1)
         throw UsageError("--batch and --steps must be positive and --warmup at least 1");
     if (!cuda_available())

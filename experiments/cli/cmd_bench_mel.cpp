@@ -62,10 +62,10 @@ void bench_pipeline(const std::vector<float>& y, int sr, const audio::StftParams
 
 int cmd_bench_mel(const std::vector<std::string>& args) {
     Args a(args, "melgrad bench-mel");
-    const int threads = a.int_option("--threads", 1);
+    const int threads = a.int_option("--threads", 1, 1, 256);
     const int reps = a.int_option("--reps", 30);
     const bool pipeline = a.flag("--pipeline");
-    a.finish();
+    a.finish_no_positional();
     if (threads < 1 || reps < 1) throw UsageError("--threads and --reps must be >= 1");
     const int sr = 22050;
     const std::vector<float> y = audio::synth_test_clip(size_t(30) * sr, sr);

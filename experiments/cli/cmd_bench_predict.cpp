@@ -54,12 +54,12 @@ double median_ms(gtzan::GenrePredictor& p, const std::string& path, int reps) {
 
 int cmd_bench_predict(const std::vector<std::string>& args) {
     Args a(args, "melgrad bench-predict");
-    int threads = a.int_option("--threads", 1);
+    int threads = a.int_option("--threads", 1, 1, 1 << 16);
     int reps = a.int_option("--reps", 15);
     std::string model = a.option("--model", "paper-cnn");
     std::string dir = a.option("--dir", (fs::temp_directory_path() / "melgrad_bench_predict").string());
     std::string device = a.option("--device", "cpu");  // cpu, cuda or auto: where the CNN runs
-    a.finish();
+    a.finish_no_positional();
     set_num_threads(threads);
     fs::create_directories(dir);
     std::string ckpt = dir + "/model.ckpt", wav = dir + "/clip30.wav", mp3 = dir + "/song240.mp3";

@@ -112,10 +112,10 @@ BenchOptions parse_options(const std::vector<std::string>& args) {
     o.batch = a.int_option("--batch", 32);
     o.steps = a.int_option("--steps", 10);
     o.warmup = a.int_option("--warmup", 2);
-    o.threads = a.int_option("--threads", 0);
+    o.threads = a.int_option("--threads", 0, 0, 1 << 16);
     o.optimizer = a.option("--optimizer", "adam");
     o.path = a.option("--path", "fast");
-    a.finish();
+    a.finish_no_positional();
     if (o.batch <= 0 || o.steps <= 0 || o.warmup < 0)
         throw UsageError("--batch and --steps must be positive, --warmup >= 0");
     if (o.path != "fast" && o.path != "reference") throw UsageError("--path must be fast or reference");

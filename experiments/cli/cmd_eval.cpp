@@ -14,7 +14,7 @@ int cmd_eval(const std::vector<std::string>& args) {
     gtzan::EvalOptions o;
     o.data = a.option("--data", "");
     o.device = a.option("--device", o.device);
-    o.threads = a.int_option("--threads", 0);
+    o.threads = a.int_option("--threads", 0, 0, 1 << 16);
     const auto& rest = a.finish();
     if (rest.size() != 1) throw UsageError("give one run directory, e.g. melgrad eval runs/paper-cnn");
     o.run = rest[0];

@@ -52,7 +52,7 @@ int cmd_featuremaps(const std::vector<std::string>& args) {
     if (rest.size() != 2) throw UsageError("give a checkpoint and an audio file: melgrad featuremaps CKPT AUDIO -o maps.png");
     Checkpoint ck;
     BuiltModel m = load_model(rest[0], ck);
-    gtzan::FeatureSettings fs = gtzan::FeatureSettings::from_header(ck.metadata, "data.");
+    gtzan::FeatureSettings fs = gtzan::FeatureSettings::from_header(ck.metadata, "data.", rest[0]);
     audio::LoadOptions load;
     load.sr = fs.sample_rate;
     auto chunks = gtzan::clip_chunks(audio::load_audio(rest[1], load).samples, fs);

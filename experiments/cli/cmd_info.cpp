@@ -11,7 +11,7 @@ namespace {
 
 int cmd_info(const std::vector<std::string>& args) {
     Args a(args, "melgrad info");
-    a.finish();
+    a.finish_no_positional();
     std::printf("CUDA backend : %s\n", cuda_compiled() ? "compiled in" : "not compiled (CPU-only build)");
     std::printf("GPU present  : %s\n", cuda_available() ? "yes" : "no");
     std::printf("CPU path     : %s (OpenBLAS + OpenMP), %d threads\n", cpu_path_name(cpu_path()), num_threads());

@@ -5,6 +5,7 @@
 
 #include "audio/db.h"
 #include "audio/decode.h"
+#include "audio/features.h"
 #include "audio/mel.h"
 #include "audio/npy.h"
 #include "experiments/cli/args.h"
@@ -25,7 +26,7 @@ int cmd_mel(const std::vector<std::string>& args) {
     stft.win_length = a.int_option("--win-length", 0);
     const std::string pad = a.option("--pad-mode", "constant");
     audio::MelParams mp;
-    mp.n_mels = a.int_option("--n-mels", 128);
+    mp.n_mels = a.int_option("--n-mels", 128, 1, 1 << 16);
     mp.fmin = a.double_option("--fmin", 0.0);
     mp.fmax = a.double_option("--fmax", -1.0);
     mp.htk = a.flag("--htk");
@@ -33,7 +34,7 @@ int cmd_mel(const std::vector<std::string>& args) {
     const bool db = a.flag("--db");
     const std::string ref = a.option("--ref", "1");
     const double top_db = a.double_option("--top-db", 80.0);
-    const int threads = a.int_option("--threads", 1);
+    const int threads = a.int_option("--threads", 1, 1, 1 << 16);
     const auto& files = a.finish();
     if (files.size() != 1) throw UsageError("expected one AUDIO file");
     if (out.empty()) throw UsageError("missing -o OUT.npy");
@@ -50,8 +51,13 @@ int cmd_mel(const std::vector<std::string>& args) {
     mp.sr = clip.sample_rate;
     const audio::MelFilterbank fb = audio::mel_filterbank(mp);
     std::vector<float> mel = audio::melspectrogram(clip.samples.data(), clip.samples.size(), stft, fb, threads);
-    if (db) mel = audio::power_to_db(mel, ref == "max" ? audio::DbRef::Max : audio::DbRef::One, 1e-10f, float(top_db));
     const size_t frames = size_t(audio::stft_frames(clip.samples.size(), stft));
+    try {
+        audio::check_finite_mel(mel, mp.n_mels, int(frames));
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(files[0] + ": " + e.what());
+    }
+    if (db) mel = audio::power_to_db(mel, ref == "max" ? audio::DbRef::Max : audio::DbRef::One, 1e-10f, float(top_db));
     audio::write_npy(out, mel.data(), {size_t(mp.n_mels), frames});
     std::fprintf(stderr, "%s: %zu samples at %d Hz (%d channel(s) in file) -> %s, %d x %zu mel%s\n", files[0].c_str(),
                  clip.samples.size(), clip.sample_rate, clip.channels_in_file, out.c_str(), mp.n_mels, frames,

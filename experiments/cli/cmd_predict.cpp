@@ -15,7 +15,7 @@ int cmd_predict(const std::vector<std::string>& args) {
     bool timeline = a.flag("--timeline");
     bool timing = a.flag("--timing");
     std::string device = a.option("--device", "cpu");
-    int threads = a.int_option("--threads", 1);
+    int threads = a.int_option("--threads", 1, 0, 1 << 16);
     const auto& rest = a.finish();
     if (rest.size() < 2) throw UsageError("give a checkpoint and at least one song, e.g. melgrad predict runs/x/model.ckpt song.mp3");
     set_num_threads(threads);

@@ -14,7 +14,7 @@ int cmd_preprocess(const std::vector<std::string>& args) {
     o.out = a.option("-o", "--out", "");
     o.features.scale = a.option("--scale", o.features.scale);
     o.features.pad_mode = a.option("--pad-mode", o.features.pad_mode);
-    o.threads = a.int_option("--threads", 0);
+    o.threads = a.int_option("--threads", 0, 0, 1 << 16);
     o.force = a.flag("--force");
     const auto& rest = a.finish();
     if (rest.size() != 1) throw UsageError("give one GTZAN directory, e.g. melgrad preprocess data/gtzan -o dataset.mgd");

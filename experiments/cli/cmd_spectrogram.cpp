@@ -24,7 +24,7 @@ int cmd_spectrogram(const std::vector<std::string>& args) {
     const auto& rest = a.finish();
     if (rest.size() != 1) throw UsageError("give one audio file, e.g. melgrad spectrogram song.wav -o spec.png --db");
     audio::Audio clip = audio::load_audio(rest[0]);
-    if (seconds > 0 && clip.samples.size() > (size_t)(seconds * clip.sample_rate))
+    if (seconds > 0 && seconds * clip.sample_rate < (double)clip.samples.size())  // compared as doubles: no overflow
         clip.samples.resize((size_t)(seconds * clip.sample_rate));
     audio::StftParams stft;
     stft.n_fft = n_fft;
@@ -68,7 +68,7 @@ int cmd_filterbank(const std::vector<std::string>& args) {
     mp.n_fft = a.int_option("--n-fft", 2048);
     mp.n_mels = a.int_option("--n-mels", 128);
     mp.htk = a.flag("--htk");
-    a.finish();
+    a.finish_no_positional();
     std::vector<float> dense = audio::mel_filterbank(mp).dense();
     figures::render_filterbank(dense.data(), mp.n_mels, mp.n_fft / 2 + 1, (float)mp.sr).save_png(out);
     std::printf("wrote %s (%d mel bands x %d FFT bins)\n", out.c_str(), mp.n_mels, mp.n_fft / 2 + 1);

@@ -13,8 +13,8 @@ int cmd_split(const std::vector<std::string>& args) {
     Args a(args, "melgrad split");
     std::string data = a.option("--data", "");
     std::string name = a.option("--split", "paper");
-    uint64_t seed = (uint64_t)a.long_option("--seed", 0);
-    a.finish();
+    uint64_t seed = (uint64_t)a.long_option("--seed", 0, 0);
+    a.finish_no_positional();
     if (data.empty()) throw UsageError("--data DATASET.mgd is required");
     gtzan::DatasetFile d(data);
     gtzan::Split s = gtzan::make_split(d, name, seed);

@@ -22,8 +22,8 @@ std::string leading_comments(const std::string& text) {
 int cmd_summary(const std::vector<std::string>& args) {
     Args a(args, "melgrad summary");
     std::string model = a.option("--model", "paper-cnn");
-    int batch = a.int_option("--batch", 1);
-    a.finish();
+    int batch = a.int_option("--batch", 1, 1, 1 << 16);
+    a.finish_no_positional();
     BuiltModel built = build_model(resolve_model_text(model), model);  // errors name the file and line
     Shape input = built.input_shape;
     input.insert(input.begin(), batch);

@@ -11,6 +11,7 @@
 #include "experiments/figures/grid.h"
 #include "experiments/figures/heatmap.h"
 #include "experiments/gtzan/eval_file.h"
+#include "framework/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -25,8 +26,7 @@ float hash01(unsigned a, unsigned b) {
 }
 
 void write_text(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary);
-    if (!out || !(out << text)) throw std::runtime_error(p.string() + ": cannot write");
+    write_file_atomically(p.string(), text);  // checked writes, no partial file on a full disk
 }
 
 // confusion.csv and eval.json / eval.txt of a made-up test set: 200 test chunks a genre, the usual

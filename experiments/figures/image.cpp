@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "framework/atomic_file.h"
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #pragma GCC diagnostic ignored "-Wsign-compare"
@@ -121,8 +123,8 @@ std::vector<std::uint8_t> Image::encode_png() const {
 
 void Image::save_png(const std::string& path) const {
     if (width_ == 0) throw std::runtime_error(path + ": cannot save an empty image");
-    if (!stbi_write_png(path.c_str(), width_, height_, 3, pixels_.data(), width_ * 3))
-        throw std::runtime_error(path + ": could not write the PNG (does the folder exist and is it writable?)");
+    const std::vector<std::uint8_t> bytes = encode_png();
+    write_file_atomically(path, {ByteSpan{bytes.data(), bytes.size()}});  // checked, never a truncated PNG
 }
 
 Image stack_vertically(const std::vector<Image>& images, int gap, Rgb background) {

@@ -14,6 +14,7 @@
 #include "experiments/figures/run_files.h"
 #include "experiments/gtzan/eval_file.h"
 #include "experiments/paper.h"
+#include "framework/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -342,8 +343,7 @@ std::string build_report_html(const std::string& run_dir) {
 std::string write_report(const std::string& run_dir) {
     const std::string html = build_report_html(run_dir);
     const std::string path = (fs::path(run_dir) / "report.html").string();
-    std::ofstream out(path, std::ios::binary);
-    if (!out || !(out << html)) throw std::runtime_error(path + ": cannot write the report");
+    write_file_atomically(path, html);  // checked writes; a full disk leaves no half report
     return path;
 }
 

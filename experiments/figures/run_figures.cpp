@@ -9,6 +9,7 @@
 #include "experiments/figures/curves.h"
 #include "experiments/figures/report.h"
 #include "experiments/figures/run_files.h"
+#include "framework/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -23,8 +24,7 @@ fs::path figures_dir(const std::string& run_dir) {
 }
 
 void write_text(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out || !(out << text)) throw std::runtime_error(path.string() + ": cannot write");
+    write_file_atomically(path.string(), text);  // checked writes, no partial file on a full disk
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "framework/input_file.h"
+
 namespace melgrad::figures {
 namespace {
 
@@ -51,11 +53,7 @@ double parse_number(const std::string& text, const std::string& path, int line, 
 }  // namespace
 
 std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open the file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return read_regular_file(path, size_t(256) << 20);  // metrics.csv and eval.json are kilobytes
 }
 
 std::vector<EpochMetrics> read_metrics_csv(const std::string& path) {

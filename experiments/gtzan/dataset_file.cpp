@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
 
 #include "framework/atomic_file.h"
+#include "framework/input_file.h"
 
 namespace melgrad::gtzan {
 
@@ -30,6 +32,8 @@ namespace {
 
 const char kMagic[8] = {'M', 'E', 'L', 'G', 'R', 'A', 'D', 'D'};
 const uint32_t kVersion = 1;
+constexpr uint64_t kMinClipEntryBytes = 12;  // u16 genre, u16 name length, u32 first chunk, u32 chunk count
+constexpr uint64_t kChunkEntryBytes = 8;     // u32 clip, u32 start frame
 
 template <class T> void put(std::string& out, T v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 
@@ -102,7 +106,8 @@ void write_dataset(const std::string& path, const DatasetContents& c) {
 }
 
 DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
-    int fd = ::open(path.c_str(), O_RDONLY);
+    regular_file_size(path);  // a FIFO or a device is refused before it is opened for mapping
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) throw std::runtime_error(path + ": cannot open dataset (" + std::strerror(errno) + ")");
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -129,10 +134,18 @@ DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
         chunk_frames_ = (int)c.get<uint32_t>();
         uint32_t text_bytes = c.get<uint32_t>();
         uint64_t data_offset = c.get<uint64_t>();
-        size_t data_bytes = (size_t)n_chunks * n_mels_ * chunk_frames_ * sizeof(float);
         if (n_mels_ <= 0 || chunk_frames_ <= 0 || n_mels_ > 4096 || chunk_frames_ > 65536 || data_offset % 64 ||
-            data_offset > map_bytes_ || data_bytes != map_bytes_ - data_offset - 8)
+            data_offset > map_bytes_ - 8)
             throw std::runtime_error(path + ": sizes in the header do not match the file size (truncated or corrupt)");
+        // < 2^32 * 2^12 * 2^16 * 4 bytes: no overflow. Every count is checked against the bytes that hold it
+        // before a table is allocated (a lying n_clips must not ask for 200 GB).
+        const size_t data_bytes = (size_t)n_chunks * (size_t)n_mels_ * (size_t)chunk_frames_ * sizeof(float);
+        if (data_bytes != map_bytes_ - data_offset - 8)
+            throw std::runtime_error(path + ": sizes in the header do not match the file size (truncated or corrupt)");
+        const size_t table_bytes = data_offset - c.pos;  // header text, clip table and chunk table live here
+        if ((uint64_t)n_clips * kMinClipEntryBytes + (uint64_t)n_chunks * kChunkEntryBytes + text_bytes > table_bytes)
+            throw std::runtime_error(path + ": the header claims " + std::to_string(n_clips) + " clips and " +
+                                     std::to_string(n_chunks) + " chunks, more than the file's tables hold (corrupt)");
         if (verify) {
             uint64_t stored;
             std::memcpy(&stored, static_cast<const char*>(map_) + map_bytes_ - 8, 8);
@@ -165,10 +178,28 @@ DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
         }
         if (c.pos > data_offset) throw std::runtime_error(path + ": tables overlap the data (corrupt)");
         data_ = reinterpret_cast<const float*>(static_cast<const char*>(map_) + data_offset);
+        if (verify) check_finite();
     } catch (...) {
         munmap(map_, map_bytes_);
         map_ = nullptr;
         throw;
+    }
+}
+
+// NaN or infinity in a feature would train to NaN weights without a word: refuse the file, naming the chunk.
+void DatasetFile::check_finite() const {
+    const size_t n = chunk_size();
+    for (size_t i = 0; i < chunks_.size(); i++) {
+        const float* x = chunk(i);
+        float acc = 0;  // one NaN or infinity makes the sum of x*0 NaN: a cheap test over the whole chunk
+        for (size_t k = 0; k < n; k++) acc += x[k] * 0.0f;
+        if (acc == acc) continue;
+        size_t k = 0;
+        while (std::isfinite(x[k])) k++;
+        throw std::runtime_error(path_ + ": chunk " + std::to_string(i) + " (clip " + clips_[chunks_[i].clip].name +
+                                 ") holds a non-finite value (" + std::to_string(x[k]) + " at mel band " +
+                                 std::to_string(k / chunk_frames_) + ", frame " + std::to_string(k % chunk_frames_) +
+                                 "): the features are broken, re-run preprocess");
     }
 }
 

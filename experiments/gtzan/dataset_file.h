@@ -19,8 +19,9 @@
 //   data_offset  float32 [n_chunks][n_mels][chunk_frames]     (row-major; mel band 0 = lowest frequency)
 //             u64       checksum: FNV-1a (64-bit) over every preceding byte, taken 8 bytes at a time
 //
-// Reading maps the file (mmap) and checks sizes and the checksum before anything else; every problem
-// is an error that names the file.
+// Reading refuses anything but a regular file, maps it (mmap), checks every size against the file's size
+// and the checksum before anything else is allocated, and (with the checksum) refuses NaN or infinite
+// features; every problem is an error that names the file.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -83,6 +84,7 @@ private:
     const float* data_ = nullptr;
     void* map_ = nullptr;
     size_t map_bytes_ = 0;
+    void check_finite() const;
 };
 
 uint64_t fnv1a64_words(const void* data, size_t bytes, uint64_t hash = 0xcbf29ce484222325ull);

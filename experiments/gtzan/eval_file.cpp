@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "framework/atomic_file.h"
+#include "framework/input_file.h"
 #include "experiments/json.h"
 
 namespace fs = std::filesystem;
@@ -128,11 +129,7 @@ EvalResults parse_eval_json(const std::string& text, const std::string& source) 
 }
 
 EvalResults read_eval_json(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_eval_json(text.str(), path);
+    return parse_eval_json(read_regular_file(path, size_t(64) << 20), path);  // eval.json is kilobytes
 }
 
 void write_eval_files(const std::string& run_dir, const EvalResults& r) {

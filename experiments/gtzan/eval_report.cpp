@@ -1,5 +1,6 @@
 #include "experiments/gtzan/eval_report.h"
 
+#include <climits>
 #include <filesystem>
 #include <stdexcept>
 
@@ -37,6 +38,23 @@ void write_test_csvs(const fs::path& run, const DatasetFile& data, const ChunkPr
     write_file_atomically((run / "per_genre.csv").string(), per_genre_csv_text(r.test_per_genre));
 }
 
+// The model's outputs are the checkpoint's genres, in its order; a dataset with other genres (another count:
+// out-of-bounds writes; another order: wrong accuracies) or other chunk sizes cannot be scored with it.
+void check_model_fits_eval_data(const BuiltModel& built, const DatasetFile& data, const Checkpoint& ck) {
+    std::string genres;
+    for (const auto& g : data.genres()) genres += (genres.empty() ? "" : ",") + g;
+    if (built.output_shape != Shape{(int)data.genres().size()})
+        throw std::runtime_error(ck.path + ": the model has " + shape_str(built.output_shape) + " outputs but " +
+                                 data.path() + " lists " + std::to_string(data.genres().size()) + " genres");
+    if (ck.metadata.count("genres") && ck.meta("genres") != genres)
+        throw std::runtime_error(ck.path + ": trained on genres '" + ck.meta("genres") + "' but " + data.path() +
+                                 " lists '" + genres + "'");
+    const Shape chunk = {1, data.n_mels(), data.chunk_frames()};
+    if (built.input_shape != chunk)
+        throw std::runtime_error(ck.path + ": the model takes " + shape_str(built.input_shape) + " but " + data.path() +
+                                 " holds chunks " + shape_str(chunk));
+}
+
 }  // namespace
 
 EvalResults evaluate_run(const EvalOptions& o) {
@@ -49,16 +67,17 @@ EvalResults evaluate_run(const EvalOptions& o) {
     r.run = o.run;
     r.data = o.data.empty() ? ck.meta("data") : o.data;
     r.model = ck.meta("model_name");
-    r.epoch = std::stoi(ck.meta("epoch"));
+    r.epoch = (int)ck.meta_whole("epoch", 0, 1000000);
     r.split = ck.meta("split");
     DatasetFile data(r.data);
     r.synthetic = data.synthetic();
     BuiltModel built = build_model(ck.meta("model_text"), ckpt_path.string() + " (model_text)");
+    check_model_fits_eval_data(built, data, ck);
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, "");
     Device device = choose_device(o.device, false);
     built.model->to(device);
-    Split split = make_split(data, r.split, std::stoull(ck.meta("seed")));
+    Split split = make_split(data, r.split, (uint64_t)ck.meta_whole("seed", 0, LLONG_MAX));
     r.split_description = describe_split(split);
 
     const std::pair<const char*, const std::vector<int>*> parts[] = {

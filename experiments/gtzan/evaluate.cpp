@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <map>
+#include <stdexcept>
+#include <string>
 
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/tape.h"
@@ -40,6 +42,9 @@ ChunkPredictions predict_chunks(Module& model, const DatasetFile& data, const st
         Tensor loss = softmax_cross_entropy(model.forward(x), labels, &probs);
         loss_sum += (double)loss.item() * (e - b);
         std::vector<float> p = probs.to_vector();
+        if (p.size() != (e - b) * (size_t)out.classes)  // a model whose outputs are not the data's genres
+            throw std::invalid_argument("predict_chunks: the model gives " + std::to_string(p.size() / (e - b)) +
+                                        " outputs per chunk, the data has " + std::to_string(out.classes) + " genres");
         std::memcpy(out.probs.data() + b * out.classes, p.data(), p.size() * sizeof(float));
         for (size_t i = 0; i < e - b; i++) out.confusion.add(labels[i], argmax(p.data() + i * out.classes, out.classes));
     }

@@ -1,5 +1,9 @@
 #include "experiments/gtzan/features.h"
 
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "audio/features.h"
@@ -13,13 +17,24 @@ std::map<std::string, std::string> FeatureSettings::to_header() const {
             {"pad_mode", pad_mode}};
 }
 
-FeatureSettings FeatureSettings::from_header(const std::map<std::string, std::string>& h, const std::string& prefix) {
+FeatureSettings FeatureSettings::from_header(const std::map<std::string, std::string>& h, const std::string& prefix,
+                                             const std::string& source) {
     FeatureSettings s;
+    const std::string where = source.empty() ? "" : source + ": ";
     auto get = [&](const char* key, auto& field) {
         auto it = h.find(prefix + key);
         if (it == h.end()) return;
-        if constexpr (std::is_same_v<std::decay_t<decltype(field)>, int>) field = std::stoi(it->second);
-        else field = it->second;
+        if constexpr (std::is_same_v<std::decay_t<decltype(field)>, int>) {
+            const std::string& text = it->second;
+            char* end = nullptr;
+            errno = 0;
+            const long v = std::strtol(text.c_str(), &end, 10);
+            if (text.empty() || *end || errno == ERANGE || v < INT_MIN || v > INT_MAX || std::isspace((unsigned char)text[0]))
+                throw std::invalid_argument(where + "'" + prefix + key + "' = '" + text.substr(0, 40) + "' is not a whole number");
+            field = (int)v;
+        } else {
+            field = it->second;
+        }
     };
     get("sample_rate", s.sample_rate);
     get("n_fft", s.n_fft);
@@ -28,15 +43,30 @@ FeatureSettings FeatureSettings::from_header(const std::map<std::string, std::st
     get("chunk_frames", s.chunk_frames);
     get("scale", s.scale);
     get("pad_mode", s.pad_mode);
-    s.validate();
+    try {
+        s.validate();
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(where + prefix + e.what());
+    }
     return s;
 }
 
 void FeatureSettings::validate() const {
     if (scale != "db" && scale != "power") throw std::invalid_argument("scale must be db or power, got '" + scale + "'");
-    if (sample_rate <= 0 || n_fft <= 0 || hop_length <= 0 || n_mels <= 0 || chunk_frames <= 0)
-        throw std::invalid_argument("feature settings must be positive");
-    audio::pad_mode_from_string(pad_mode);
+    // The limits stop absurd allocations (a chunk of 10^8 frames), not unusual but sane choices.
+    const struct { const char* name; int value, hi; } ranges[] = {
+        {"sample_rate", sample_rate, audio::kMaxTargetRate}, {"n_fft", n_fft, audio::kMaxNfft},
+        {"hop_length", hop_length, audio::kMaxNfft},         {"n_mels", n_mels, 4096},
+        {"chunk_frames", chunk_frames, 65536}};  // the dataset file's own limits on chunk height and width
+    for (const auto& r : ranges)
+        if (r.value <= 0 || r.value > r.hi)
+            throw std::invalid_argument(std::string(r.name) + " = " + std::to_string(r.value) + " is outside 1.." +
+                                        std::to_string(r.hi));
+    try {
+        audio::pad_mode_from_string(pad_mode);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("pad_mode: ") + e.what());
+    }
 }
 
 // The settings as the audio front end's parameters (audio/features.h does the work).
@@ -56,7 +86,9 @@ static audio::FeatureParams to_params(const FeatureSettings& s) {
 }
 
 std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames) {
-    audio::ClipFeatures f = audio::features_from_samples(samples, to_params(s));
+    audio::FeatureParams p = to_params(s);
+    p.keep_chunks = false;  // the caller cuts the chunks it needs
+    audio::ClipFeatures f = audio::features_from_samples(samples, p);
     *frames = f.frames;
     return std::move(f.mel);
 }

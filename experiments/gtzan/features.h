@@ -23,7 +23,10 @@ struct FeatureSettings {
 
     std::map<std::string, std::string> to_header() const;
     // From a dataset header or checkpoint metadata (keys optionally prefixed, e.g. "data.").
-    static FeatureSettings from_header(const std::map<std::string, std::string>& h, const std::string& prefix = "");
+    // Every field is checked: a non-number or an out-of-range value is std::invalid_argument naming `source`
+    // (the file) and the key, e.g. "runs/x/model.ckpt: 'data.n_mels' = 'abc' is not a whole number".
+    static FeatureSettings from_header(const std::map<std::string, std::string>& h, const std::string& prefix = "",
+                                       const std::string& source = "");
     void validate() const;  // throws std::invalid_argument naming the bad setting
 };
 

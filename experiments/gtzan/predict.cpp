@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -30,7 +31,7 @@ GenrePredictor::GenrePredictor(const std::string& path, const std::string& devic
     model_ = std::move(built.model);
     model_->eval();
     model_->to(device_);
-    features_ = FeatureSettings::from_header(ck.metadata, "data.");
+    features_ = FeatureSettings::from_header(ck.metadata, "data.", path);
     std::istringstream gs(ck.meta("genres"));
     std::string g;
     while (std::getline(gs, g, ',')) genres_.push_back(g);
@@ -38,6 +39,12 @@ GenrePredictor::GenrePredictor(const std::string& path, const std::string& devic
     if (built.output_shape != Shape{(int)genres_.size()})
         throw std::runtime_error(path + ": the model has " + shape_str(built.output_shape) + " outputs for " +
                                  std::to_string(genres_.size()) + " genres");
+    // features that no longer fit the model (an edited data.n_mels) would predict from the wrong picture
+    if (built.input_shape != Shape{1, features_.n_mels, features_.chunk_frames})
+        throw std::runtime_error(path + ": the model takes " + shape_str(built.input_shape) + " but the features (data.n_mels " +
+                                 std::to_string(features_.n_mels) + ", data.chunk_frames " +
+                                 std::to_string(features_.chunk_frames) + ") give chunks (1, " +
+                                 std::to_string(features_.n_mels) + ", " + std::to_string(features_.chunk_frames) + ")");
 }
 
 GenrePredictor::SongPrediction GenrePredictor::predict_samples(const std::vector<float>& samples,
@@ -47,28 +54,46 @@ GenrePredictor::SongPrediction GenrePredictor::predict_samples(const std::vector
     p.seconds_of_audio = (double)samples.size() / features_.sample_rate;
     p.chunk_seconds = (double)features_.chunk_frames * features_.hop_length / features_.sample_rate;
     auto t = std::chrono::steady_clock::now();
-    std::vector<std::vector<float>> chunks = clip_chunks(samples, features_);
+    int frames = 0;
+    const std::vector<float> mel = scaled_mel(samples, features_, &frames);  // n_mels x frames, one scale per song
     p.features_ms = ms_since(t);
-    if (chunks.empty())
+    const int n = frames / features_.chunk_frames;  // the tail shorter than a chunk is dropped, as in training
+    if (n == 0)
         throw std::runtime_error(name + ": too short — the model needs at least " +
                                  std::to_string(p.chunk_seconds).substr(0, 4) + " s of audio, this has " +
                                  std::to_string(p.seconds_of_audio).substr(0, 4) + " s");
     t = std::chrono::steady_clock::now();
-    int n = (int)chunks.size(), classes = (int)genres_.size();
-    Tensor x({n, 1, features_.n_mels, features_.chunk_frames});
-    size_t size = (size_t)features_.n_mels * features_.chunk_frames;
-    for (int i = 0; i < n; i++) std::memcpy(x.data() + i * size, chunks[i].data(), size * sizeof(float));
+    const int classes = (int)genres_.size();
+    p.probs.assign(classes, 0.0f);
+    // Fixed-size batches: the model's memory does not grow with the song (a 10-hour file is 12000 chunks).
+    for (int first = 0; first < n; first += kPredictBatch) {
+        const int count = std::min(kPredictBatch, n - first);
+        const std::vector<float> pv = predict_batch(mel, frames, first, count);
+        for (int i = 0; i < count; i++) {
+            const float* row = pv.data() + (size_t)i * classes;
+            for (int c = 0; c < classes; c++)
+                if (!std::isfinite(row[c]))
+                    throw std::runtime_error(name + ": chunk " + std::to_string(first + i) +
+                                             " gives a non-finite probability (are the model's weights broken?)");
+            p.chunk_probs.emplace_back(row, row + classes);
+            for (int c = 0; c < classes; c++) p.probs[c] += row[c] / n;
+        }
+    }
+    p.model_ms = ms_since(t);
+    return p;
+}
+
+std::vector<float> GenrePredictor::predict_batch(const std::vector<float>& mel, int frames, int first, int count) {
+    const int n_mels = features_.n_mels, cf = features_.chunk_frames;
+    Tensor x({count, 1, n_mels, cf});
+    for (int i = 0; i < count; i++)  // chunk first + i: columns (first + i) * cf .. + cf of every mel band
+        for (int m = 0; m < n_mels; m++)
+            std::memcpy(x.data() + ((size_t)i * n_mels + m) * cf, mel.data() + (size_t)m * frames + (size_t)(first + i) * cf,
+                        (size_t)cf * sizeof(float));
     NoGrad no_grad;
     Tensor probs;
-    softmax_cross_entropy(model_->forward(x.to(device_)), std::vector<int>(n, 0), &probs);
-    std::vector<float> pv = probs.to_vector();
-    p.model_ms = ms_since(t);
-    p.probs.assign(classes, 0.0f);
-    for (int i = 0; i < n; i++) {
-        p.chunk_probs.emplace_back(pv.begin() + (size_t)i * classes, pv.begin() + (size_t)(i + 1) * classes);
-        for (int c = 0; c < classes; c++) p.probs[c] += pv[(size_t)i * classes + c] / n;
-    }
-    return p;
+    softmax_cross_entropy(model_->forward(x.to(device_)), std::vector<int>(count, 0), &probs);
+    return probs.to_vector();
 }
 
 GenrePredictor::SongPrediction GenrePredictor::predict_file(const std::string& path) {

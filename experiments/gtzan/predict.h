@@ -1,5 +1,5 @@
 // melgrad predict: step 6 — the genre of any song, with the preprocessing the model was trained with.
-//   decode (any format, resampled to 22050 Hz, mono) -> scaled mel -> 128-frame chunks -> CNN (one batch)
+//   decode (any format, resampled to 22050 Hz, mono) -> scaled mel -> 128-frame chunks -> CNN (batches of 32)
 //   -> the song's probabilities = mean of its chunks' softmax probabilities -> top 3.
 #pragma once
 #include <memory>
@@ -35,7 +35,11 @@ public:
     Sequential& model() { return *model_; }
     Device device() const { return device_; }
 
+    static constexpr int kPredictBatch = 32;  // chunks per forward pass: bounds the model's memory
+
 private:
+    // Softmax probabilities (count x genres) of chunks first .. first + count - 1 of a scaled mel.
+    std::vector<float> predict_batch(const std::vector<float>& mel, int frames, int first, int count);
     std::unique_ptr<Sequential> model_;
     FeatureSettings features_;
     std::vector<std::string> genres_;

@@ -4,6 +4,7 @@
 // are train_files.h's and train_checkpoints.h's.
 #include "experiments/gtzan/train.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "experiments/gtzan/ctrl_c.h"
 #include "experiments/gtzan/dataset_file.h"
 #include "experiments/gtzan/evaluate.h"
+#include "experiments/gtzan/features.h"
 #include "experiments/gtzan/splits.h"
 #include "experiments/gtzan/train_checkpoints.h"
 #include "experiments/gtzan/train_files.h"
@@ -39,6 +41,17 @@ namespace {
 void check_options(const TrainOptions& o) {
     if (o.out.empty()) throw std::invalid_argument("--out RUN_DIR is required");
     if (o.epochs <= 0 || o.batch <= 0) throw std::invalid_argument("--epochs and --batch must be positive");
+}
+
+// The header's audio parameters go into every checkpoint for predict: refuse bad ones now, not at predict time.
+void check_dataset_header(const DatasetFile& data) {
+    const FeatureSettings f = FeatureSettings::from_header(data.header(), "", data.path());
+    if (data.header().count("n_mels") && f.n_mels != data.n_mels())
+        throw std::invalid_argument(data.path() + ": header says n_mels=" + std::to_string(f.n_mels) +
+                                    " but the chunks have " + std::to_string(data.n_mels()) + " mel bands");
+    if (data.header().count("chunk_frames") && f.chunk_frames != data.chunk_frames())
+        throw std::invalid_argument(data.path() + ": header says chunk_frames=" + std::to_string(f.chunk_frames) +
+                                    " but the chunks have " + std::to_string(data.chunk_frames()) + " frames");
 }
 
 void check_model_fits_data(const BuiltModel& built, const DatasetFile& data, const TrainOptions& o) {
@@ -85,6 +98,7 @@ struct Run {
 TrainState start_or_resume(const Run& run) {
     if (run.o.resume && fs::exists(run.last_ckpt)) {
         TrainState state = restore_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt);
+        check_state_fits_run(state, run.last_ckpt.string(), run.batches_per_epoch, run.o.batch);
         keep_metrics_rows(run.metrics, state.epochs_done);
         if (!run.o.quiet && state.epochs_done >= run.o.epochs)
             std::fprintf(stderr, "%s has already trained %d epochs: nothing to do (raise --epochs to go on)\n",
@@ -100,6 +114,18 @@ TrainState start_or_resume(const Run& run) {
     write_settings(run.dir / "settings.txt", run.data, run.meta, run.device, run.split);
     write_text(run.dir / "model.txt", run.meta.at("model_text"));
     return TrainState{};
+}
+
+// A kill -9 during an atomic write leaves NAME.tmp beside NAME (framework/atomic_file.h): the next start
+// removes those of the files train writes. Only ours, and only regular files.
+void remove_stale_temporaries(const fs::path& dir, bool quiet) {
+    for (const char* name : {"last.ckpt", "model.ckpt", "metrics.csv", "settings.txt", "model.txt"}) {
+        const fs::path tmp = dir / (std::string(name) + ".tmp");
+        std::error_code ec;
+        if (!fs::is_regular_file(fs::symlink_status(tmp, ec))) continue;
+        fs::remove(tmp, ec);
+        if (!quiet && !ec) std::fprintf(stderr, "removed %s (left by an interrupted write)\n", tmp.string().c_str());
+    }
 }
 
 // ---- one step, one epoch -----------------------------------------------------------------------------
@@ -139,6 +165,10 @@ void train_step(Run& run, const std::vector<int>& order, int epoch, EpochProgres
     Tensor probs;
     Tensor logits = run.model.forward(x);
     Tensor loss = softmax_cross_entropy(logits, labels, &probs);
+    if (!std::isfinite(loss.item()))  // NaN weights or features: stop here rather than train garbage
+        throw std::runtime_error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
+                                 ": the loss is " + fmt(loss.item(), "%g") +
+                                 " (non-finite weights or features); last.ckpt still holds the last good epoch");
     backward(loss);
     run.opt.step();
 
@@ -222,6 +252,7 @@ TrainResult train(const TrainOptions& o) {
     check_options(o);
     set_num_threads(o.threads);
     DatasetFile data(o.data);
+    check_dataset_header(data);
     Split split = make_split(data, o.split, o.seed);
     std::string model_text = resolve_model_text(o.model);
     BuiltModel built = build_model(model_text, o.model, o.seed);
@@ -232,6 +263,7 @@ TrainResult train(const TrainOptions& o) {
     built.model->to(device);
     std::unique_ptr<Optimizer> opt = make_optimizer(o, built.model->parameters());
     fs::create_directories(o.out);
+    remove_stale_temporaries(o.out, o.quiet);
     Run run(o, data, split, *built.model, *opt, device, run_metadata(o, data, model_text));
 
     TrainState state = start_or_resume(run);

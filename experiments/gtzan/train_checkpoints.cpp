@@ -4,6 +4,10 @@
 
 namespace melgrad::gtzan {
 
+namespace {
+std::string shorten(const std::string& s) { return s.size() <= 60 ? s : s.substr(0, 57) + "..."; }
+}  // namespace
+
 Metadata run_metadata(const TrainOptions& o, const DatasetFile& data, const std::string& model_text) {
     Metadata meta;
     meta["model_name"] = o.model;
@@ -37,9 +41,13 @@ void save_last_checkpoint(const std::string& path, const Metadata& run_meta, Mod
 
 TrainState restore_last_checkpoint(const std::string& path, const Metadata& run_meta, Module& model, Optimizer& opt) {
     Checkpoint ck = load_checkpoint(path);
-    for (const char* key : {"model_text", "split", "seed", "batch", "data"})
+    // What a resume keeps (docs/08-training-loop.md): everything that shapes the trajectory. A different
+    // value on the command line is refused, never silently ignored or silently applied.
+    for (const char* key : kKeptOnResume)
         if (ck.meta(key) != run_meta.at(key))
-            throw std::runtime_error(path + ": cannot resume: '" + key + "' differs from this run's");
+            throw std::runtime_error(path + ": cannot resume: '" + key + "' is '" + shorten(run_meta.at(key)) +
+                                     "' here but '" + shorten(ck.meta(key)) +
+                                     "' in the checkpoint (a resume keeps the run's settings; use a new --out to change it)");
     TrainState state = read_train_state(ck);  // checked before anything is copied into the model
     std::vector<NamedTensor> model_state = model.state(), opt_state = opt.state();
     restore_into(ck, model_state, "model");

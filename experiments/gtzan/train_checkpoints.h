@@ -23,9 +23,16 @@ Metadata run_metadata(const TrainOptions& options, const DatasetFile& data, cons
 void save_last_checkpoint(const std::string& path, const Metadata& run_meta, Module& model, Optimizer& opt,
                           const TrainState& state);
 
+// The settings a resume keeps: given again with another value, the resume is refused (naming the setting and
+// both values) rather than silently ignoring the new value (lr: the optimizer's saved schedule wins) or
+// silently applying it (weight_decay). The optimizer's type is checked by Optimizer::load_metadata (last.ckpt's
+// "optimizer" entry holds its description). --epochs may change (to train further), and so may --threads,
+// --device and --max-batches (they change speed or the work per epoch, not the meaning of the saved state).
+inline constexpr const char* kKeptOnResume[] = {"model_text", "data", "split", "seed", "batch", "lr", "weight_decay"};
+
 // Loads last.ckpt into `model` and `opt` and returns the state it was saved in. Throws std::runtime_error
-// naming the file when the checkpoint belongs to another run (model text, split, seed, batch or data
-// differ), when a tensor is missing or misshapen, or when the state is out of range.
+// naming the file when the checkpoint belongs to another run (a kKeptOnResume setting differs), when a tensor
+// is missing or misshapen, or when the state is out of range.
 TrainState restore_last_checkpoint(const std::string& path, const Metadata& run_meta, Module& model, Optimizer& opt);
 
 void save_best_checkpoint(const std::string& path, const Metadata& run_meta, Module& model, int epoch, double val_acc);

@@ -1,10 +1,12 @@
 #include "experiments/gtzan/train_files.h"
 
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
+#include "framework/atomic_file.h"
 #include "framework/backend.h"
+#include "framework/input_file.h"
 #include "framework/optim/optimizer.h"
 
 namespace fs = std::filesystem;
@@ -12,10 +14,13 @@ namespace fs = std::filesystem;
 namespace melgrad::gtzan {
 
 void write_text(const fs::path& p, const std::string& text) {
-    std::ofstream f(p);
-    f << text;
-    if (!f) throw std::runtime_error(p.string() + ": cannot write");
+    write_file_atomically(p.string(), text);  // checked writes, never half a file
 }
+
+namespace {
+const char kMetricsHeader[] = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
+constexpr size_t kMaxMetricsBytes = size_t(64) << 20;
+}  // namespace
 
 void write_settings(const fs::path& path, const DatasetFile& data, const Metadata& run_meta, Device device,
                     const Split& split) {
@@ -29,19 +34,23 @@ void write_settings(const fs::path& path, const DatasetFile& data, const Metadat
 }
 
 void start_metrics(const fs::path& path) {
-    write_text(path, "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n");
+    write_text(path, kMetricsHeader);
 }
 
 void append_metrics_row(const fs::path& path, const EpochRow& r) {
-    std::ofstream m(path, std::ios::app);
-    m << r.epoch << "," << fmt(r.train_loss) << "," << fmt(r.train_acc) << "," << fmt(r.val_loss) << ","
+    // metrics.csv is a few KB: rewriting it whole keeps it atomic (a crash leaves the old rows, never half a row)
+    std::ostringstream m;
+    m << read_regular_file(path.string(), kMaxMetricsBytes) << r.epoch << "," << fmt(r.train_loss) << "," << fmt(r.train_acc) << "," << fmt(r.val_loss) << ","
       << fmt(r.val_acc) << "," << exact_double_str(r.lr) << "," << fmt(r.seconds, "%.2f") << "\n";
+    write_text(path, m.str());
 }
 
 void keep_metrics_rows(const fs::path& path, int rows) {
-    std::ifstream in(path);
+    // a missing metrics.csv (deleted by hand) starts again from its header rather than failing the resume
+    std::istringstream in(fs::exists(path) ? read_regular_file(path.string(), kMaxMetricsBytes) : kMetricsHeader);
     std::string line, kept;
     for (int i = 0; i <= rows && std::getline(in, line); i++) kept += line + "\n";
+    if (kept.rfind(kMetricsHeader, 0) != 0) kept = kMetricsHeader;  // not ours: keep nothing but the header
     write_text(path, kept);
 }
 

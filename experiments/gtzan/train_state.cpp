@@ -63,7 +63,7 @@ private:
 TrainState read_train_state(const Checkpoint& ck) {
     StateReader r(ck);
     TrainState s;
-    s.epochs_done = (int)r.whole("epochs_done", 0, INT_MAX);
+    s.epochs_done = (int)r.whole("epochs_done", 0, 1000000);  // --epochs' own limit
     s.epoch.batches_done = r.whole("batch_in_epoch", 0, LONG_MAX);
     s.epoch.seen = r.whole("partial_seen", 0, LONG_MAX);
     s.epoch.correct = r.whole("partial_correct", 0, s.epoch.seen);
@@ -72,6 +72,17 @@ TrainState read_train_state(const Checkpoint& ck) {
     s.best_val_acc = r.real("best_val_acc", 0.0, 1.0);
     s.best_epoch = (int)r.whole("best_epoch", 0, s.epochs_done);
     return s;
+}
+
+void check_state_fits_run(const TrainState& s, const std::string& path, long batches_per_epoch, int batch) {
+    const std::string where = "checkpoint " + path + ": cannot resume: ";
+    if (s.epoch.batches_done >= batches_per_epoch && s.epoch.batches_done > 0)
+        throw std::runtime_error(where + "'batch_in_epoch' = " + std::to_string(s.epoch.batches_done) +
+                                 " but an epoch of this run has " + std::to_string(batches_per_epoch) + " batches");
+    // each batch done holds 1..batch samples
+    if (s.epoch.seen < s.epoch.batches_done || s.epoch.seen > s.epoch.batches_done * (long)batch)
+        throw std::runtime_error(where + "'partial_seen' = " + std::to_string(s.epoch.seen) + " does not fit " +
+                                 std::to_string(s.epoch.batches_done) + " batches of at most " + std::to_string(batch));
 }
 
 }  // namespace melgrad::gtzan

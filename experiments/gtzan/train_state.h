@@ -42,4 +42,9 @@ void write_train_state(const TrainState& state, Metadata& meta);
 // an accuracy outside [0, 1], a best epoch after the epochs done, a non-finite or negative sum).
 TrainState read_train_state(const Checkpoint& checkpoint);
 
+// The state against the run it resumes: a batch position past the epoch's batches, or more samples seen
+// than those batches hold, is an error naming the file (a checksum-valid but hostile last.ckpt must not
+// index past the shuffled order).
+void check_state_fits_run(const TrainState& state, const std::string& path, long batches_per_epoch, int batch);
+
 }  // namespace melgrad::gtzan
