@@ -1,5 +1,5 @@
 // The whole front end for one clip, as the data set needs it: file -> mono 22050 Hz -> mel power
-// -> scaled to [0, 1] -> 128-frame chunks. Each step is one function of audio/ (see docs/03-audio.md).
+// -> scaled to [0, 1] -> 128-frame chunks. Each step is one function of audio/ (see docs/01-audio.md).
 #pragma once
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make experiment-gtzan: the paper's experiment, step by step (docs/08-experiment.md walks through it).
+# make experiment-gtzan: the paper's experiment, step by step (docs/07-experiment.md walks through it).
 #   experiments/run_experiment.sh [GTZAN_DIR]
 # Without GTZAN_DIR (and without data/gtzan) it runs on the deterministic synthetic stand-in and says so.
 # Overrides: EPOCHS, MODEL, SPLIT, SCALE, SEED, DEVICE, CLIPS_PER_GENRE (synthetic only).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU check, sized for the device tool (docs/06-cuda-backend.md, "Running the check on a GPU machine"):
+# The GPU check, sized for the device tool (docs/11-cuda-backend.md, "Running the check on a GPU machine"):
 # at most 10 minutes a call and about 15 minutes of device time in all, the machine's start-up included.
 # Run from the repository root, after tools/device_prepare.sh here, with carry [".deps"]:
 #

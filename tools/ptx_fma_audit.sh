@@ -2,7 +2,7 @@
 # Counts, per kernel, the fused multiply-adds in the PTX that nvcc emits for our .cu files, and the float
 # multiplies/adds it would still be free to fuse (plain mul.f32/add.f32, not mul.rn/add.rn): with the
 # Makefile's --fmad=false the second count is 0 everywhere, and the FMAs left are those written inside CUDA's
-# own math functions (exp, log, tanhf...). docs/06-cuda-backend.md, "No FMA contraction", quotes its output.
+# own math functions (exp, log, tanhf...). docs/11-cuda-backend.md, "No FMA contraction", quotes its output.
 #
 #   tools/ptx_fma_audit.sh                   # as the Makefile builds (--fmad=false)
 #   FMAD=true tools/ptx_fma_audit.sh         # what nvcc's default would do

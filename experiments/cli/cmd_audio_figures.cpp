@@ -1,4 +1,4 @@
-// melgrad audio-figures: the pictures of docs/03-audio.md, drawn by our own code (PNG via stb_image_write).
+// melgrad audio-figures: the pictures of docs/01-audio.md, drawn by our own code (PNG via stb_image_write).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>

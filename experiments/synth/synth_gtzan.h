@@ -3,7 +3,7 @@
 // It is NOT GTZAN and results on it are never GTZAN results: it exists so the whole pipeline (and
 // `make experiment-gtzan`) runs on a machine without the real data. Every clip is generated from
 // (seed, genre, index) alone, so clips can be made in any order, in parallel, and come out byte-identical.
-// See docs/05-synthetic-gtzan.md.
+// See docs/02-synthetic-gtzan.md.
 #pragma once
 #include <cstdint>
 #include <string>

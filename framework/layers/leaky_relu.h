@@ -4,7 +4,7 @@
 //   dx = dy                   for x > 0,   negative_slope * dy  otherwise   (d/dx of each piece; at x = 0,
 //                                                                          as PyTorch, the slope piece)
 // The book builds this layer step by step as its worked example of adding a layer
-// (docs/11-add-a-layer.md).
+// (docs/14-add-a-layer.md).
 //
 // Every implementation, found from the name (engine_for and Engine: framework/backend.h):
 //   leaky_relu_forward / _backward          pick one          leaky_relu.cpp

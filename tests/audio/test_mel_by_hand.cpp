@@ -1,4 +1,4 @@
-// The mel filterbank built by hand in docs/03-audio.md ("A filterbank by hand"): sr 16000, n_fft 16, 4 mel
+// The mel filterbank built by hand in docs/01-audio.md ("A filterbank by hand"): sr 16000, n_fft 16, 4 mel
 // bands, Slaney scale and norm (librosa's defaults). Every number of the chapter's tables is checked here
 // against audio/mel.h, to the digits the chapter prints, so the tables cannot drift from the code.
 #include <doctest/doctest.h>
@@ -28,7 +28,7 @@ MelParams tiny() {
 
 }  // namespace
 
-TEST_CASE("book, chapter 3: the tiny filterbank's mel points, as the chapter prints them") {
+TEST_CASE("book, chapter 1: the tiny filterbank's mel points, as the chapter prints them") {
     check_printed(hz_to_mel(1000.0), 15.0, 4);
     check_printed(hz_to_mel(8000.0), 45.2456, 4);
     const double mel_step = hz_to_mel(8000.0) / 5;  // 6 points evenly spaced: 5 steps
@@ -41,7 +41,7 @@ TEST_CASE("book, chapter 3: the tiny filterbank's mel points, as the chapter pri
     }
 }
 
-TEST_CASE("book, chapter 3: the tiny filterbank's triangles and Slaney weights, as the chapter prints them") {
+TEST_CASE("book, chapter 1: the tiny filterbank's triangles and Slaney weights, as the chapter prints them") {
     const MelFilterbank fb = mel_filterbank(tiny());
     REQUIRE(fb.n_mels == 4);
     REQUIRE(fb.n_bins == 9);  // bins 0..8 at k * 16000 / 16 = k * 1000 Hz
@@ -78,7 +78,7 @@ TEST_CASE("book, chapter 3: the tiny filterbank's triangles and Slaney weights, 
     }
 }
 
-TEST_CASE("book, chapter 3: each band's weights add up to about 1 / (Hz between bins); the paper's bands are not empty") {
+TEST_CASE("book, chapter 1: each band's weights add up to about 1 / (Hz between bins); the paper's bands are not empty") {
     const MelFilterbank fb = mel_filterbank(tiny());
     const double sum_e3[4] = {0.6051, 1.0711, 0.9898, 0.9905};  // units of 1e-3, as the chapter prints them
     for (int i = 0; i < 4; i++) {

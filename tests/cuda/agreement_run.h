@@ -73,7 +73,7 @@ namespace melgrad::agreement {
 
 // The GPU agreement tests' setups and tolerances (tests/cuda/test_cuda_ops.cpp), measured on the CPU by
 // tests/cuda/test_agreement_tolerances.cpp: the CPU fast path against the CPU reference path on the same
-// setup must stay kSafetyFactor below each tolerance. docs/06-cuda-backend.md shows the measured curves.
+// setup must stay kSafetyFactor below each tolerance. docs/11-cuda-backend.md shows the measured curves.
 inline Setup make_setup(const char* model, int steps, int batch) {
     Setup s;
     s.model = model, s.steps = steps, s.batch = batch;

@@ -1,7 +1,7 @@
 // The measurement behind the GPU-vs-CPU agreement tests' tolerances (tests/cuda/agreement_run.h), without a
 // GPU: the CPU fast path (im2col + OpenBLAS: another order of additions, as cuDNN and cuBLAS have) against
 // the CPU reference path, on exactly the setups the GPU tests run. Each step's loss and gradient difference
-// must stay kSafetyFactor below the GPU tests' tolerance; the curves are printed (docs/06-cuda-backend.md
+// must stay kSafetyFactor below the GPU tests' tolerance; the curves are printed (docs/11-cuda-backend.md
 // quotes them). And the tolerances catch bugs: planted ones (a wrong forward, one layer's gradient 30% off)
 // exceed them.
 #include <doctest/doctest.h>

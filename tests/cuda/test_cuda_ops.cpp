@@ -120,7 +120,7 @@ void check_layer(const std::function<std::unique_ptr<Module>()>& make, const Sha
         current_tape().backward(y_gpu, dy.to(Device::CUDA));
 
         // The test is closeness (tol); how many tensors came out bit-identical is reported as information
-        // (docs/06-cuda-backend.md, "No FMA contraction", says which should).
+        // (docs/11-cuda-backend.md, "No FMA contraction", says which should).
         int compared = 0, identical = 0;
         auto compare = [&](const Tensor& g, const Tensor& c, const std::string& name) {
             CHECK_CLOSE_TOL(g, c, tag + " " + name, tol);
@@ -335,7 +335,7 @@ std::vector<float> train_losses(const std::string& model_name, Device device, in
 // from the same weights (tests/cuda/agreement_run.h says why): each step's loss within kLossTolerance and
 // every layer's gradient within kGradTolerance. tests/cuda/test_agreement_tolerances.cpp measures the CPU
 // fast path (another order of additions, as cuDNN's) against the reference on the same setup, and requires
-// it 10x below both; measured (make test prints the curves; docs/06-cuda-backend.md has them):
+// it 10x below both; measured (make test prints the curves; docs/11-cuda-backend.md has them):
 //   paper-cnn, 6 steps, batch 8: loss <= 2.1e-7 (tolerance 1e-5), gradient <= 1.7e-4 (tolerance 0.2)
 //   crnn,      6 steps, batch 8: loss <= 1.1e-7,                   gradient <= 7.8e-4
 // The gradient tolerance is loose on purpose: a max-pool window whose two largest inputs lie within rounding

@@ -308,7 +308,7 @@ TEST_CASE("synth: learnable - a nearest-centroid classifier on six cheap feature
     // Leave-one-clip-out over 8 clips x 3 s per genre: each clip is classified by the nearest genre centroid
     // (features standardised) computed without it. Chance is 10%. This is a floor on how learnable the styles
     // are; how *hard* they are (a CNN should score high but not 100%) is measured by
-    // tests/tools/synth_learnability.py, see docs/05-synthetic-gtzan.md.
+    // tests/tools/synth_learnability.py, see docs/02-synthetic-gtzan.md.
     const int per_genre = 8, sr = 22050;
     std::vector<std::vector<double>> feats;
     std::vector<int> labels;

@@ -1,5 +1,5 @@
-// The book's worked examples, run: every number that docs/01-tensors-and-tape.md and
-// docs/02-layers-and-backprop.md print for these examples is checked here, so the chapters cannot drift
+// The book's worked examples, run: every number that docs/03-tensors-and-tape.md and
+// docs/04-layers-and-backprop.md print for these examples is checked here, so the chapters cannot drift
 // from the code. The numbers are chosen so that every value is exact in float32: the checks are equalities.
 #include <doctest/doctest.h>
 
@@ -20,7 +20,7 @@ using namespace melgrad;
 
 namespace {
 
-// Chapter 1's network: y = W2 · relu(W1 · x), no biases, x of 2 values, one output.
+// Chapter 3's network: y = W2 · relu(W1 · x), no biases, x of 2 values, one output.
 //   x = (1, 2),  W1 = [[0.5, -1], [1, 0.25]],  W2 = [[2, -3]]
 std::unique_ptr<Sequential> chapter1_network() {
     auto net = std::make_unique<Sequential>();
@@ -43,7 +43,7 @@ std::vector<float> grads(NamedTensor& p) { return p.tensor->grad().to_vector(); 
 
 }  // namespace
 
-TEST_CASE("book, chapter 1: the two-layer gradient by hand equals the tape's, on both CPU paths") {
+TEST_CASE("book, chapter 3: the two-layer gradient by hand equals the tape's, on both CPU paths") {
     for (CpuPath path : {CpuPath::Reference, CpuPath::Fast}) {
         CpuPath saved = cpu_path();
         set_cpu_path(path);
@@ -87,7 +87,7 @@ TEST_CASE("book, chapter 1: the two-layer gradient by hand equals the tape's, on
     }
 }
 
-TEST_CASE("book, chapter 2: a convolution's dx is the full convolution of dy with the flipped kernel") {
+TEST_CASE("book, chapter 4: a convolution's dx is the full convolution of dy with the flipped kernel") {
     // x 3x3, w 2x2 = [[1, 2], [3, 4]], no padding: y is 2x2. dy = [[1, 10], [100, 1000]].
     const std::vector<float> w = {1, 2, 3, 4}, dy = {1, 10, 100, 1000};
     const std::vector<float> expected = {1, 12, 20, 103, 1234, 2040, 300, 3400, 4000};  // as printed in the book
@@ -144,7 +144,7 @@ std::vector<float> dx_by_transposed_convolution(const std::vector<float>& w, con
 }
 }  // namespace
 
-TEST_CASE("book, chapter 2: with padding and stride, dx is still a convolution with the flipped kernel") {
+TEST_CASE("book, chapter 4: with padding and stride, dx is still a convolution with the flipped kernel") {
     struct Case { int C, H, K, R, stride, pad; };
     for (Case t : {Case{2, 5, 3, 3, 1, 1}, Case{2, 5, 3, 3, 2, 1}, Case{1, 6, 2, 2, 2, 0}, Case{3, 7, 2, 5, 1, 2}, Case{1, 6, 2, 3, 2, 0}}) {
         INFO("C " << t.C << ", H " << t.H << ", K " << t.K << ", kernel " << t.R << ", stride " << t.stride
@@ -167,7 +167,7 @@ TEST_CASE("book, chapter 2: with padding and stride, dx is still a convolution w
     }
 }
 
-TEST_CASE("book, chapter 2: im2col's matrices for the paper CNN's four convolutions") {
+TEST_CASE("book, chapter 4: im2col's matrices for the paper CNN's four convolutions") {
     // What the table in "Why im2col" prints, per conv layer: the input (C, H, W), K, the rows J = C·3·3 + 1
     // of [col; 1] (the 1 carries the bias), the output pixels per image P·Q, and the columns of one band.
     struct Row { int C, H, K, J, PQ, band_columns, bands; };

@@ -1,4 +1,4 @@
-// LeakyReLU, the book's worked example of adding a layer (docs/11-add-a-layer.md): forward and input
+// LeakyReLU, the book's worked example of adding a layer (docs/14-add-a-layer.md): forward and input
 // gradient against PyTorch's nn.LeakyReLU (tests/fixtures/leaky_relu_parity.bin, written by
 // tests/fixtures/make_leaky_relu_fixture.py), the model text line, and a small network that learns with it.
 // Its finite-difference check is in test_gradcheck_layers.cpp, its GPU kernels on the emulator in
