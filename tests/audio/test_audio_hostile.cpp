@@ -19,22 +19,15 @@
 #include "audio/test_signal.h"
 #include "experiments/cli/command.h"
 #include "tests/audio/audio_test_files.h"
+#include "tests/error_message.h"
 
 namespace au = melgrad::audio;
 using namespace melgrad::audio::testing;
 
 namespace {
 
-template <class F> std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using melgrad::testing::contains;
+using melgrad::testing::error_of;
 
 }  // namespace
 

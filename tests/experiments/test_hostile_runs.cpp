@@ -19,6 +19,7 @@
 #include "experiments/gtzan/train.h"
 #include "framework/atomic_file.h"
 #include "framework/checkpoint.h"
+#include "tests/error_message.h"
 
 using namespace melgrad;
 namespace fs = std::filesystem;
@@ -83,16 +84,8 @@ gtzan::TrainOptions options(const std::string& data, const std::string& model, c
     return o;
 }
 
-template <class F> std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using melgrad::testing::contains;
+using melgrad::testing::error_of;
 
 // Rewrites a checkpoint with one metadata entry changed: the checksum is valid, the content hostile.
 void edit_checkpoint(const fs::path& path, const std::string& key, const std::string& value) {

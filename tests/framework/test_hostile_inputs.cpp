@@ -18,6 +18,7 @@
 #include "framework/input_file.h"
 #include "framework/model_text.h"
 #include "framework/tensor.h"
+#include "tests/error_message.h"
 
 using namespace melgrad;
 namespace fs = std::filesystem;
@@ -34,16 +35,8 @@ struct Fifo {
     ~Fifo() { ::unlink(path.c_str()); }
 };
 
-template <class F> std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using melgrad::testing::contains;
+using melgrad::testing::error_of;
 
 std::string model_error(const std::string& text) {
     return error_of([&] { build_model(text, "m.txt"); });
