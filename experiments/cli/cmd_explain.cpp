@@ -80,7 +80,7 @@ std::vector<float> softmax_row(const float* logits, int classes) {
     return p;
 }
 
-// Note: audio/npy.h writes the file in place, not through framework/atomic_file.h as the PNG is.
+// Each .npy is written atomically (audio/npy.h goes through framework/atomic_file.h, as the PNG does).
 void write_npy_files(const std::string& prefix, const gtzan::Explanation& e, const SongWindows& w) {
     const std::vector<size_t> shape{(size_t)e.n, (size_t)e.rows, (size_t)e.cols};
     audio::write_npy(prefix + "_input.npy", w.x.data(), shape);
