@@ -395,6 +395,101 @@ TEST_CASE("emulated CUDA kernels: bias add, overwrite and accumulate") {
         }
 }
 
+namespace {
+// One BatchNorm2d problem: its inputs, and the CPU layer's answers that the emulated launches must give.
+struct BatchNormProblem {
+    int N, C, HW;
+    size_t m, n;  // values per channel, values in all
+    int splits;
+    float eps = 1e-5f, momentum = 0.1f;
+    std::vector<float> x, dy, gamma, beta, dx0, running_mean0, running_var0;
+    // CPU reference: train forward (y, saved mean and invstd, updated running statistics) and eval forward.
+    std::vector<float> y_cpu, mean_cpu, invstd_cpu, rm_cpu, rv_cpu, y_eval_cpu, mean_eval_cpu, invstd_eval_cpu;
+
+    BatchNormProblem(int N_, int C_, int HW_)
+        : N(N_), C(C_), HW(HW_), m((size_t)N_ * HW_), n(m * C_), splits(reduction_splits(m)),
+          x(random_values(n, 51 + n, -2.0f, 3.0f)), dy(random_values(n, 52 + n)),
+          gamma(random_values(C, 53, 0.5f, 1.5f)), beta(random_values(C, 54)), dx0(random_values(n, 55 + n)),
+          running_mean0(random_values(C, 56)), running_var0(random_values(C, 57, 0.5f, 2.f)), y_cpu(n),
+          mean_cpu(C), invstd_cpu(C), rm_cpu(running_mean0), rv_cpu(running_var0), y_eval_cpu(n),
+          mean_eval_cpu(C), invstd_eval_cpu(C) {
+        batchnorm2d_forward_train_cpu(x.data(), gamma.data(), beta.data(), y_cpu.data(), mean_cpu.data(),
+                                      invstd_cpu.data(), rm_cpu.data(), rv_cpu.data(), N, C, HW, eps, momentum);
+        batchnorm2d_forward_eval_cpu(x.data(), gamma.data(), beta.data(), running_mean0.data(), running_var0.data(),
+                                     y_eval_cpu.data(), mean_eval_cpu.data(), invstd_eval_cpu.data(), N, C, HW, eps);
+    }
+};
+
+// Train forward: the five launches of batchnorm2d_forward_train.
+void emulate_batchnorm_train(Order order, const BatchNormProblem& p, Guarded<double2>& partials,
+                             OrderRecord& record) {
+    const int N = p.N, C = p.C, HW = p.HW, splits = p.splits;
+    Guarded<double> mean(zeros<double>(C));
+    Guarded<float> y(zeros<float>(p.n)), save_mean(zeros<float>(C)), save_invstd(zeros<float>(C)),
+        rm(p.running_mean0), rv(p.running_var0), scale(zeros<float>(C)), shift(zeros<float>(C));
+    emulate_channel_partials(order, kernels::SumTerm{p.x.data()}, N, C, HW, splits, partials.data());
+    launch(order, channel_blocks(C), kThreads, kernels::finalize_mean, (const double2*)partials.data(), splits, C,
+           (double)p.m, mean.data());
+    emulate_channel_partials(order, kernels::SquaredDeviationTerm{p.x.data(), mean.data()}, N, C, HW, splits,
+                             partials.data());
+    launch(order, channel_blocks(C), kThreads, kernels::finalize_train, (const double2*)partials.data(), splits, C,
+           (double)p.m, (const double*)mean.data(), p.gamma.data(), p.beta.data(), p.eps, p.momentum,
+           save_mean.data(), save_invstd.data(), rm.data(), rv.data(), scale.data(), shift.data());
+    launch(order, blocks_for(p.n), kThreads, kernels::apply_affine, p.x.data(), y.data(), (const float*)scale.data(),
+           (const float*)shift.data(), C, HW, p.n);
+    record.check_close("train y", y.values(), p.y_cpu, 1e-5);
+    record.check_close("train save_mean", save_mean.values(), p.mean_cpu, 1e-6);
+    record.check_close("train save_invstd", save_invstd.values(), p.invstd_cpu, 1e-6);
+    record.check_close("train rm", rm.values(), p.rm_cpu, 1e-6);
+    record.check_close("train rv", rv.values(), p.rv_cpu, 1e-6);
+    CHECK((partials.guard_intact() && mean.guard_intact() && y.guard_intact() && save_mean.guard_intact() &&
+           save_invstd.guard_intact() && rm.guard_intact() && rv.guard_intact()));
+}
+
+// Eval forward: finalize_eval + apply_affine, from the running statistics.
+void emulate_batchnorm_eval(Order order, const BatchNormProblem& p, OrderRecord& record) {
+    const int C = p.C;
+    Guarded<float> y_eval(zeros<float>(p.n)), mean_eval(zeros<float>(C)), invstd_eval(zeros<float>(C)),
+        scale(zeros<float>(C)), shift(zeros<float>(C));
+    launch(order, channel_blocks(C), kThreads, kernels::finalize_eval, C, p.gamma.data(), p.beta.data(),
+           p.running_mean0.data(), p.running_var0.data(), p.eps, mean_eval.data(), invstd_eval.data(), scale.data(),
+           shift.data());
+    launch(order, blocks_for(p.n), kThreads, kernels::apply_affine, p.x.data(), y_eval.data(),
+           (const float*)scale.data(), (const float*)shift.data(), C, p.HW, p.n);
+    record.check_close("eval y", y_eval.values(), p.y_eval_cpu, 1e-6);
+    CHECK(same_bits(invstd_eval.values(), p.invstd_eval_cpu));
+    CHECK(y_eval.guard_intact());
+}
+
+// Backward (batchnorm2d_backward) in one mode, into a fresh or an accumulated dx.
+void emulate_batchnorm_backward(Order order, const BatchNormProblem& p, bool training, bool accumulate,
+                                Guarded<double2>& partials, OrderRecord& record) {
+    CAPTURE(training);
+    CAPTURE(accumulate);
+    const int N = p.N, C = p.C, HW = p.HW;
+    const std::vector<float>& mean_used = training ? p.mean_cpu : p.mean_eval_cpu;
+    const std::vector<float>& invstd_used = training ? p.invstd_cpu : p.invstd_eval_cpu;
+    std::vector<float> dx_cpu = p.dx0, dgamma_cpu = p.beta, dbeta_cpu = p.gamma;  // grads accumulate
+    batchnorm2d_backward_cpu(p.x.data(), p.gamma.data(), mean_used.data(), invstd_used.data(), p.dy.data(),
+                             dx_cpu.data(), dgamma_cpu.data(), dbeta_cpu.data(), N, C, HW, training, accumulate);
+    Guarded<float> dx(p.dx0), dgamma(p.beta), dbeta(p.gamma), k(zeros<float>(C)), mean_dy(zeros<float>(C)),
+        mean_dy_xhat(zeros<float>(C));
+    emulate_channel_partials(order, kernels::BackwardTerm{p.x.data(), p.dy.data(), mean_used.data(), invstd_used.data()},
+                             N, C, HW, p.splits, partials.data());
+    launch(order, channel_blocks(C), kThreads, kernels::finalize_backward, (const double2*)partials.data(), p.splits,
+           C, (double)p.m, training, p.gamma.data(), invstd_used.data(), dgamma.data(), dbeta.data(), k.data(),
+           mean_dy.data(), mean_dy_xhat.data());
+    launch(order, blocks_for(p.n), kThreads, kernels::input_grad, p.x.data(), p.dy.data(), mean_used.data(),
+           invstd_used.data(), (const float*)k.data(), (const float*)mean_dy.data(),
+           (const float*)mean_dy_xhat.data(), dx.data(), C, HW, p.n, accumulate);
+    const std::string mode = std::string(training ? "train" : "eval") + (accumulate ? ", accumulated" : ", fresh");
+    record.check_close("dx " + mode, dx.values(), dx_cpu, 1e-5);
+    record.check_close("dgamma " + mode, dgamma.values(), dgamma_cpu, 1e-5);
+    record.check_close("dbeta " + mode, dbeta.values(), dbeta_cpu, 1e-5);
+    CHECK((dx.guard_intact() && dgamma.guard_intact() && dbeta.guard_intact() && mean_dy_xhat.guard_intact()));
+}
+}  // namespace
+
 TEST_CASE("emulated CUDA kernels: BatchNorm2d train, eval and backward against the CPU") {
     struct Case {
         int N, C, HW;
@@ -403,93 +498,15 @@ TEST_CASE("emulated CUDA kernels: BatchNorm2d train, eval and backward against t
         CAPTURE(c.N);
         CAPTURE(c.C);
         CAPTURE(c.HW);
-        const int N = c.N, C = c.C, HW = c.HW;
-        const size_t m = (size_t)N * HW, n = m * C;
-        const int splits = reduction_splits(m);
-        const float eps = 1e-5f, momentum = 0.1f;
-        const std::vector<float> x = random_values(n, 51 + n, -2.0f, 3.0f), dy = random_values(n, 52 + n),
-                                 gamma = random_values(C, 53, 0.5f, 1.5f), beta = random_values(C, 54),
-                                 dx0 = random_values(n, 55 + n);
-        const std::vector<float> running_mean0 = random_values(C, 56), running_var0 = random_values(C, 57, 0.5f, 2.f);
-
-        // CPU reference: train forward, eval forward, backward in both modes.
-        std::vector<float> y_cpu(n), mean_cpu(C), invstd_cpu(C), rm_cpu = running_mean0, rv_cpu = running_var0;
-        batchnorm2d_forward_train_cpu(x.data(), gamma.data(), beta.data(), y_cpu.data(), mean_cpu.data(),
-                                      invstd_cpu.data(), rm_cpu.data(), rv_cpu.data(), N, C, HW, eps, momentum);
-        std::vector<float> y_eval_cpu(n), mean_eval_cpu(C), invstd_eval_cpu(C);
-        batchnorm2d_forward_eval_cpu(x.data(), gamma.data(), beta.data(), running_mean0.data(), running_var0.data(),
-                                     y_eval_cpu.data(), mean_eval_cpu.data(), invstd_eval_cpu.data(), N, C, HW, eps);
-
+        const BatchNormProblem problem(c.N, c.C, c.HW);
         OrderRecord record;
         for (Order order : kOrders) {
-            // Train forward: the five launches of batchnorm2d_forward_train.
-            Guarded<double2> partials(zeros<double2>((size_t)C * splits));
-            Guarded<double> mean(zeros<double>(C));
-            Guarded<float> y(zeros<float>(n)), save_mean(zeros<float>(C)),
-                save_invstd(zeros<float>(C)), rm(running_mean0), rv(running_var0),
-                scale(zeros<float>(C)), shift(zeros<float>(C));
-            emulate_channel_partials(order, kernels::SumTerm{x.data()}, N, C, HW, splits, partials.data());
-            launch(order, channel_blocks(C), kThreads, kernels::finalize_mean, (const double2*)partials.data(), splits,
-                   C, (double)m, mean.data());
-            emulate_channel_partials(order, kernels::SquaredDeviationTerm{x.data(), mean.data()}, N, C, HW, splits,
-                                     partials.data());
-            launch(order, channel_blocks(C), kThreads, kernels::finalize_train, (const double2*)partials.data(),
-                   splits, C, (double)m, (const double*)mean.data(), gamma.data(), beta.data(), eps, momentum,
-                   save_mean.data(), save_invstd.data(), rm.data(), rv.data(), scale.data(), shift.data());
-            launch(order, blocks_for(n), kThreads, kernels::apply_affine, x.data(), y.data(),
-                   (const float*)scale.data(), (const float*)shift.data(), C, HW, n);
-            record.check_close("train y", y.values(), y_cpu, 1e-5);
-            record.check_close("train save_mean", save_mean.values(), mean_cpu, 1e-6);
-            record.check_close("train save_invstd", save_invstd.values(), invstd_cpu, 1e-6);
-            record.check_close("train rm", rm.values(), rm_cpu, 1e-6);
-            record.check_close("train rv", rv.values(), rv_cpu, 1e-6);
-            CHECK((partials.guard_intact() && mean.guard_intact() && y.guard_intact() && save_mean.guard_intact() &&
-                   save_invstd.guard_intact() && rm.guard_intact() && rv.guard_intact()));
-
-            // Eval forward: finalize_eval + apply_affine, from the running statistics.
-            Guarded<float> y_eval(zeros<float>(n)), mean_eval(zeros<float>(C)),
-                invstd_eval(zeros<float>(C));
-            launch(order, channel_blocks(C), kThreads, kernels::finalize_eval, C, gamma.data(), beta.data(),
-                   running_mean0.data(), running_var0.data(), eps, mean_eval.data(), invstd_eval.data(), scale.data(),
-                   shift.data());
-            launch(order, blocks_for(n), kThreads, kernels::apply_affine, x.data(), y_eval.data(),
-                   (const float*)scale.data(), (const float*)shift.data(), C, HW, n);
-            record.check_close("eval y", y_eval.values(), y_eval_cpu, 1e-6);
-            CHECK(same_bits(invstd_eval.values(), invstd_eval_cpu));
-            CHECK(y_eval.guard_intact());
-
-            // Backward (batchnorm2d_backward), training and eval mode, fresh and accumulated dx.
+            Guarded<double2> partials(zeros<double2>((size_t)c.C * problem.splits));
+            emulate_batchnorm_train(order, problem, partials, record);
+            emulate_batchnorm_eval(order, problem, record);
             for (bool training : {true, false})
-                for (bool accumulate : {false, true}) {
-                    CAPTURE(training);
-                    CAPTURE(accumulate);
-                    const std::vector<float>& mean_used = training ? mean_cpu : mean_eval_cpu;
-                    const std::vector<float>& invstd_used = training ? invstd_cpu : invstd_eval_cpu;
-                    std::vector<float> dx_cpu = dx0, dgamma_cpu = beta, dbeta_cpu = gamma;  // grads accumulate
-                    batchnorm2d_backward_cpu(x.data(), gamma.data(), mean_used.data(), invstd_used.data(), dy.data(),
-                                             dx_cpu.data(), dgamma_cpu.data(), dbeta_cpu.data(), N, C, HW, training,
-                                             accumulate);
-                    Guarded<float> dx(dx0), dgamma(beta), dbeta(gamma), k(zeros<float>(C)),
-                        mean_dy(zeros<float>(C)), mean_dy_xhat(zeros<float>(C));
-                    emulate_channel_partials(order,
-                                             kernels::BackwardTerm{x.data(), dy.data(), mean_used.data(),
-                                                                   invstd_used.data()},
-                                             N, C, HW, splits, partials.data());
-                    launch(order, channel_blocks(C), kThreads, kernels::finalize_backward,
-                           (const double2*)partials.data(), splits, C, (double)m, training, gamma.data(),
-                           invstd_used.data(), dgamma.data(), dbeta.data(), k.data(), mean_dy.data(),
-                           mean_dy_xhat.data());
-                    launch(order, blocks_for(n), kThreads, kernels::input_grad, x.data(), dy.data(), mean_used.data(),
-                           invstd_used.data(), (const float*)k.data(), (const float*)mean_dy.data(),
-                           (const float*)mean_dy_xhat.data(), dx.data(), C, HW, n, accumulate);
-                    const std::string mode = std::string(training ? "train" : "eval") +
-                                             (accumulate ? ", accumulated" : ", fresh");
-                    record.check_close("dx " + mode, dx.values(), dx_cpu, 1e-5);
-                    record.check_close("dgamma " + mode, dgamma.values(), dgamma_cpu, 1e-5);
-                    record.check_close("dbeta " + mode, dbeta.values(), dbeta_cpu, 1e-5);
-                    CHECK((dx.guard_intact() && dgamma.guard_intact() && dbeta.guard_intact() &&
-                           mean_dy_xhat.guard_intact()));
-                }
+                for (bool accumulate : {false, true})
+                    emulate_batchnorm_backward(order, problem, training, accumulate, partials, record);
         }
     }
 }

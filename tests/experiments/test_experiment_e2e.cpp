@@ -64,10 +64,16 @@ gtzan::TrainOptions options(const fs::path& data, const fs::path& out) {
     return o;
 }
 
-}  // namespace
+// metrics.csv without its last column (wall time, which differs from run to run).
+std::string without_seconds(const std::string& csv_text) {
+    std::istringstream in(csv_text);
+    std::string l, out;
+    while (std::getline(in, l)) out += l.substr(0, l.rfind(',')) + "\n";
+    return out;
+}
 
-TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthetic set") {
-    fs::path root = make_tree("run", 10, 3.1);  // 3.1 s -> 1 chunk per clip, 100 chunks in all
+// Preprocesses the tree under root into root/data.mgd (100 clips of one chunk each), and checks the result.
+fs::path preprocess_tiny_tree(const fs::path& root) {
     fs::path data = root / "data.mgd";
     gtzan::PreprocessOptions po;
     po.dir = root.string();
@@ -79,16 +85,11 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     CHECK(pr.synthetic);
     CHECK(pr.failed.empty());
     CHECK(gtzan::preprocess(po).reused);  // same inputs and settings: the file is reused
+    return data;
+}
 
-    // A straight two-epoch run.
-    fs::path straight = root / "straight";
-    gtzan::TrainResult a = gtzan::train(options(data, straight));
-    CHECK(a.epochs_done == 2);
-    for (const char* f : {"metrics.csv", "settings.txt", "model.txt", "last.ckpt", "model.ckpt"})
-        CHECK_MESSAGE(fs::exists(straight / f), f);
-    CHECK(read_all(straight / "settings.txt").rfind("provenance=synthetic", 0) == 0);
-
-    // The loss falls: a longer run on the same data ends lower than its first epoch.
+// The loss falls: a longer run on the same data ends lower than its first epoch.
+void check_loss_falls(const fs::path& data, const fs::path& root) {
     gtzan::TrainOptions longer = options(data, root / "longer");
     longer.epochs = 6;
     gtzan::train(longer);
@@ -100,7 +101,11 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     REQUIRE(losses.size() == 6);
     CHECK(losses.back() < losses.front() * 0.9);
 
-    // One epoch, then --resume to two: the same final metrics, to the last digit.
+}
+
+// One epoch, then --resume to two: the same final metrics as the straight run, to the last digit.
+void check_resume_between_epochs(const fs::path& data, const fs::path& root, const fs::path& straight,
+                                 const gtzan::TrainResult& a) {
     fs::path resumed = root / "resumed";
     gtzan::TrainOptions first = options(data, resumed);
     first.epochs = 1;
@@ -109,17 +114,15 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     second.resume = true;
     gtzan::TrainResult b = gtzan::train(second);
     CHECK(b.epochs_done == 2);
-    auto without_seconds = [](std::string csv_text) {  // the last column is wall time: drop it
-        std::istringstream in(csv_text);
-        std::string l, out;
-        while (std::getline(in, l)) out += l.substr(0, l.rfind(',')) + "\n";
-        return out;
-    };
     CHECK(without_seconds(read_all(resumed / "metrics.csv")) == without_seconds(read_all(straight / "metrics.csv")));
     CHECK(b.final_val_loss == a.final_val_loss);
 
-    // Stopped mid-epoch twice (as Ctrl-C stops it: 70 training chunks = 5 batches of 16 per epoch), then
-    // resumed to the end: the same checkpoints as the straight run, byte for byte, and the same metrics.
+}
+
+// Stopped mid-epoch twice (as Ctrl-C stops it: 70 training chunks = 5 batches of 16 per epoch), then
+// resumed to the end: the same checkpoints as the straight run, byte for byte, and the same metrics.
+void check_resume_mid_epoch(const fs::path& data, const fs::path& root, const fs::path& straight,
+                            const gtzan::TrainResult& a) {
     fs::path stopped = root / "stopped";
     gtzan::TrainOptions stop = options(data, stopped);
     stop.interrupt_after_batches = 3;  // epoch 1, batch 3
@@ -146,7 +149,11 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
         CHECK_MESSAGE(read_all(stopped / f) == read_all(straight / f), f);
     CHECK(without_seconds(read_all(stopped / "metrics.csv")) == without_seconds(read_all(straight / "metrics.csv")));
 
-    // Evaluation writes its files and names the data as synthetic.
+}
+
+// Evaluation writes its files and names the data as synthetic; eval.json holds what evaluate_run measured,
+// and eval.txt, the table and the report page are generated from it.
+void check_eval_files(const fs::path& straight) {
     gtzan::EvalOptions eo;
     eo.run = straight.string();
     eo.device = "cpu";
@@ -182,7 +189,10 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     CHECK(html.find(std::string("dropout off)</td>") + train_pct) != std::string::npos);
     CHECK(html.find(figures::html_escape(gtzan::eval_table_text(saved))) != std::string::npos);
 
-    // Prediction: probabilities over the ten genres that sum to 1, one row per chunk.
+}
+
+// Prediction: probabilities over the ten genres that sum to 1, one row per chunk.
+void check_predict(const fs::path& straight, const fs::path& root) {
     gtzan::GenrePredictor predictor((straight / "model.ckpt").string());
     auto p = predictor.predict_file((root / "genres_original/metal/metal.00001.wav").string());
     CHECK(p.chunk_probs.size() == 1);
@@ -192,6 +202,27 @@ TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthe
     CHECK(predictor.trained_on_synthetic());
     CHECK_THROWS_WITH(predictor.predict_samples(std::vector<float>(22050, 0.1f), "short.wav"),
                       doctest::Contains("too short"));
+}
+
+}  // namespace
+
+TEST_CASE("experiment: preprocess, train, resume, eval, predict on a tiny synthetic set") {
+    fs::path root = make_tree("run", 10, 3.1);  // 3.1 s -> 1 chunk per clip, 100 chunks in all
+    const fs::path data = preprocess_tiny_tree(root);
+
+    // A straight two-epoch run: the reference for the checks that follow.
+    fs::path straight = root / "straight";
+    gtzan::TrainResult a = gtzan::train(options(data, straight));
+    CHECK(a.epochs_done == 2);
+    for (const char* f : {"metrics.csv", "settings.txt", "model.txt", "last.ckpt", "model.ckpt"})
+        CHECK_MESSAGE(fs::exists(straight / f), f);
+    CHECK(read_all(straight / "settings.txt").rfind("provenance=synthetic", 0) == 0);
+
+    check_loss_falls(data, root);
+    check_resume_between_epochs(data, root, straight, a);
+    check_resume_mid_epoch(data, root, straight, a);
+    check_eval_files(straight);
+    check_predict(straight, root);
     fs::remove_all(root);
 }
 
