@@ -4,23 +4,20 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
-#include <sys/stat.h>
+
+#include "framework/input_file.h"
 
 namespace melgrad::audio {
 
+// Missing files, folders, FIFOs and devices are refused by framework/input_file.h, as for every other
+// file melgrad reads; an audio file must also be non-empty and not absurdly large.
 static size_t checked_size(const std::string& path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-        if (errno == ENOENT) throw std::runtime_error(path + ": does not exist");
-        throw std::runtime_error(path + ": cannot access (" + std::strerror(errno) + ")");
-    }
-    if (S_ISDIR(st.st_mode)) throw std::runtime_error(path + ": is a directory, not an audio file");
-    if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + ": is not a regular file");
-    if (st.st_size == 0) throw std::runtime_error(path + ": is empty (0 bytes)");
-    if (uint64_t(st.st_size) > kMaxAudioFileBytes)
-        throw std::runtime_error(path + ": is " + std::to_string(st.st_size) + " bytes, more than the " +
+    const size_t size = regular_file_size(path);
+    if (size == 0) throw std::runtime_error(path + ": is empty (0 bytes)");
+    if (uint64_t(size) > kMaxAudioFileBytes)
+        throw std::runtime_error(path + ": is " + std::to_string(size) + " bytes, more than the " +
                                  std::to_string(kMaxAudioFileBytes) + " an audio file may have here");
-    return size_t(st.st_size);
+    return size;
 }
 
 void check_readable_file(const std::string& path) { (void)checked_size(path); }
