@@ -15,6 +15,7 @@
 #include "framework/layers/sequential.h"
 #include "framework/model_text.h"
 #include "framework/tape.h"
+#include "tests/framework/gradcheck.h"
 
 using namespace melgrad;
 
@@ -45,8 +46,7 @@ std::vector<float> grads(NamedTensor& p) { return p.tensor->grad().to_vector(); 
 
 TEST_CASE("book, chapter 3: the two-layer gradient by hand equals the tape's, on both CPU paths") {
     for (CpuPath path : {CpuPath::Reference, CpuPath::Fast}) {
-        CpuPath saved = cpu_path();
-        set_cpu_path(path);
+        testing::PathGuard guard(path);  // restored even when a check stops the case
         const std::string path_name = cpu_path_name(path);
         INFO(path_name << " path");
         current_tape().clear();
@@ -83,7 +83,6 @@ TEST_CASE("book, chapter 3: the two-layer gradient by hand equals the tape's, on
             CHECK(current_tape().size() == 0);
             CHECK_FALSE(y3.requires_grad());
         }
-        set_cpu_path(saved);
     }
 }
 
@@ -102,8 +101,7 @@ TEST_CASE("book, chapter 4: a convolution's dx is the full convolution of dy wit
                 for (int s = 0; s < 2; s++) full[h * 3 + v] += dy_padded[(h + r) * 4 + v + s] * w[(1 - r) * 2 + (1 - s)];
     CHECK(full == expected);
     for (CpuPath path : {CpuPath::Reference, CpuPath::Fast}) {
-        CpuPath saved = cpu_path();
-        set_cpu_path(path);
+        testing::PathGuard guard(path);  // restored even when a check stops the case
         const std::string path_name = cpu_path_name(path);
         INFO(path_name << " path");
         current_tape().clear();
@@ -114,7 +112,6 @@ TEST_CASE("book, chapter 4: a convolution's dx is the full convolution of dy wit
         Tensor y = conv.forward(x);
         current_tape().backward(y, Tensor::from_vector({1, 1, 2, 2}, dy));
         CHECK(x.grad().to_vector() == expected);
-        set_cpu_path(saved);
     }
 }
 
