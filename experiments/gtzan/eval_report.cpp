@@ -4,11 +4,12 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "framework/atomic_file.h"
 #include "experiments/gtzan/dataset_file.h"
 #include "experiments/gtzan/eval_file.h"
 #include "experiments/gtzan/evaluate.h"
+#include "experiments/gtzan/features.h"
 #include "experiments/gtzan/splits.h"
+#include "framework/atomic_file.h"
 #include "framework/backend.h"
 #include "framework/checkpoint.h"
 #include "framework/device_choice.h"
@@ -41,18 +42,13 @@ void write_test_csvs(const fs::path& run, const DatasetFile& data, const ChunkPr
 // The model's outputs are the checkpoint's genres, in its order; a dataset with other genres (another count:
 // out-of-bounds writes; another order: wrong accuracies) or other chunk sizes cannot be scored with it.
 void check_model_fits_eval_data(const BuiltModel& built, const DatasetFile& data, const Checkpoint& ck) {
+    check_model_fits_chunks(built.input_shape, built.output_shape, data.n_mels(), data.chunk_frames(),
+                            data.genres().size(), ck.path, data.path());
     std::string genres;
     for (const auto& g : data.genres()) genres += (genres.empty() ? "" : ",") + g;
-    if (built.output_shape != Shape{(int)data.genres().size()})
-        throw std::runtime_error(ck.path + ": the model has " + shape_str(built.output_shape) + " outputs but " +
-                                 data.path() + " lists " + std::to_string(data.genres().size()) + " genres");
     if (ck.metadata.count("genres") && ck.meta("genres") != genres)
         throw std::runtime_error(ck.path + ": trained on genres '" + ck.meta("genres") + "' but " + data.path() +
                                  " lists '" + genres + "'");
-    const Shape chunk = {1, data.n_mels(), data.chunk_frames()};
-    if (built.input_shape != chunk)
-        throw std::runtime_error(ck.path + ": the model takes " + shape_str(built.input_shape) + " but " + data.path() +
-                                 " holds chunks " + shape_str(chunk));
 }
 
 }  // namespace

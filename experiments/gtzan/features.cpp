@@ -97,4 +97,15 @@ std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, c
     return audio::features_from_samples(samples, to_params(s)).chunks;
 }
 
+void check_model_fits_chunks(const Shape& model_input, const Shape& model_output, int n_mels, int chunk_frames,
+                             size_t genres, const std::string& who, const std::string& data) {
+    const Shape chunk = {1, n_mels, chunk_frames};
+    if (model_input != chunk)
+        throw std::invalid_argument(who + ": the model takes " + shape_str(model_input) + " but " + data +
+                                    " holds chunks " + shape_str(chunk));
+    if (model_output != Shape{(int)genres})
+        throw std::invalid_argument(who + ": the model has " + shape_str(model_output) + " outputs but " + data +
+                                    " lists " + std::to_string(genres) + " genres");
+}
+
 }  // namespace melgrad::gtzan

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "framework/tensor.h"
+
 namespace melgrad::gtzan {
 
 struct FeatureSettings {
@@ -34,5 +36,12 @@ struct FeatureSettings {
 std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames);
 // The chunks of one clip (each n_mels x chunk_frames).
 std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, const FeatureSettings& s);
+
+// Whether a model takes these chunks (1 x n_mels x chunk_frames) and has one output per genre: train, eval and
+// predict all check it before the first forward pass. Errors start with `who` (the model or checkpoint) and
+// name `data` (the dataset file, or the features a checkpoint records), e.g.
+//   "runs/x/model.ckpt: the model has (10,) outputs but data/other.mgd lists 5 genres"
+void check_model_fits_chunks(const Shape& model_input, const Shape& model_output, int n_mels, int chunk_frames,
+                             size_t genres, const std::string& who, const std::string& data);
 
 }  // namespace melgrad::gtzan

@@ -36,15 +36,11 @@ GenrePredictor::GenrePredictor(const std::string& path, const std::string& devic
     std::string g;
     while (std::getline(gs, g, ',')) genres_.push_back(g);
     synthetic_ = ck.metadata.count("synthetic") && ck.metadata.at("synthetic") == "1";
-    if (built.output_shape != Shape{(int)genres_.size()})
-        throw std::runtime_error(path + ": the model has " + shape_str(built.output_shape) + " outputs for " +
-                                 std::to_string(genres_.size()) + " genres");
     // features that no longer fit the model (an edited data.n_mels) would predict from the wrong picture
-    if (built.input_shape != Shape{1, features_.n_mels, features_.chunk_frames})
-        throw std::runtime_error(path + ": the model takes " + shape_str(built.input_shape) + " but the features (data.n_mels " +
-                                 std::to_string(features_.n_mels) + ", data.chunk_frames " +
-                                 std::to_string(features_.chunk_frames) + ") give chunks (1, " +
-                                 std::to_string(features_.n_mels) + ", " + std::to_string(features_.chunk_frames) + ")");
+    check_model_fits_chunks(built.input_shape, built.output_shape, features_.n_mels, features_.chunk_frames,
+                            genres_.size(), path,
+                            "the features (data.n_mels " + std::to_string(features_.n_mels) + ", data.chunk_frames " +
+                                std::to_string(features_.chunk_frames) + ") it records");
 }
 
 GenrePredictor::SongPrediction GenrePredictor::predict_samples(const std::vector<float>& samples,

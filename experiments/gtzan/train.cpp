@@ -54,16 +54,6 @@ void check_dataset_header(const DatasetFile& data) {
                                     " but the chunks have " + std::to_string(data.chunk_frames()) + " frames");
 }
 
-void check_model_fits_data(const BuiltModel& built, const DatasetFile& data, const TrainOptions& o) {
-    Shape expected = {1, data.n_mels(), data.chunk_frames()};
-    if (built.input_shape != expected)
-        throw std::invalid_argument("model " + o.model + " takes " + shape_str(built.input_shape) + " but " + o.data +
-                                    " holds chunks " + shape_str(expected));
-    if (built.output_shape != Shape{(int)data.genres().size()})
-        throw std::invalid_argument("model " + o.model + " has " + shape_str(built.output_shape) + " outputs but the data has " +
-                                    std::to_string(data.genres().size()) + " genres");
-}
-
 std::unique_ptr<Optimizer> make_optimizer(const TrainOptions& o, std::vector<NamedTensor> params) {
     if (o.optimizer == "adam") return std::make_unique<Adam>(params, o.lr, 0.9, 0.999, 1e-8, o.weight_decay);
     if (o.optimizer == "adamw") return std::make_unique<AdamW>(params, o.lr, 0.9, 0.999, 1e-8, o.weight_decay);
@@ -259,7 +249,8 @@ TrainResult train(const TrainOptions& o) {
     Device device = choose_device(o.device, !o.quiet);
     cuda::set_tf32(o.tf32);
     cuda::set_deterministic(o.deterministic);
-    check_model_fits_data(built, data, o);
+    check_model_fits_chunks(built.input_shape, built.output_shape, data.n_mels(), data.chunk_frames(),
+                            data.genres().size(), "model " + o.model, o.data);
     built.model->to(device);
     std::unique_ptr<Optimizer> opt = make_optimizer(o, built.model->parameters());
     fs::create_directories(o.out);
