@@ -53,7 +53,8 @@ for doc in DOCS:
         if m and not re.search(r"\b" + re.escape(m.group(1)) + r"\s*\(", all_source):
             errors.append(f"{rel}: function `{token}` is not defined in the sources")
     for chunk in spans + blocks:
-        for cmd in re.findall(r"(?:^|[\s/])melgrad\s+([a-z][\w-]*)", chunk, re.M):
+        # (a word followed by "/" is a unit in pasted output, "melgrad ms/clip: 2.3", never a command)
+        for cmd in re.findall(r"(?:^|[\s/])melgrad\s+([a-z][\w-]*)\b(?!/)", chunk, re.M):
             if cmd not in commands and cmd not in ("help",):
                 errors.append(f"{rel}: command `melgrad {cmd}` is not registered")
         for tgt in re.findall(r"(?:^|\s)make\s+([a-z][\w-]*)", chunk, re.M):
