@@ -20,7 +20,8 @@ int cmd_train(const std::vector<std::string>& args) {
     o.epochs = a.int_option("--epochs", o.epochs, 1, 1000000);
     o.batch = a.int_option("--batch", o.batch, 1, 1 << 20);
     o.lr = a.double_option("--lr", o.lr);
-    o.weight_decay = a.double_option("--weight-decay", o.weight_decay);
+    // PyTorch's defaults: AdamW decays by 0.01 (without it AdamW is exactly Adam), Adam and SGD not at all
+    o.weight_decay = a.double_option("--weight-decay", o.optimizer == "adamw" ? 0.01 : 0.0);
     o.seed = (uint64_t)a.long_option("--seed", 0, 0);
     o.threads = a.int_option("--threads", 0, 0, 1 << 16);
     o.max_batches_per_epoch = a.long_option("--max-batches", 0, 0);
@@ -41,13 +42,15 @@ MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv
                 "usage: melgrad train --data DATASET.mgd --out runs/NAME [options]\n\n"
                 "  --model paper-cnn|tiny-cnn|crnn|FILE   the model (default paper-cnn)\n"
                 "  --split paper|clip|fault-filtered (default paper: the paper's chunk shuffle)\n"
-                "  --epochs 30  --batch 32  --lr 0.001  --optimizer adam|adamw|sgd  --weight-decay 0\n"
+                "  --epochs 30  --batch 32  --lr 0.001  --optimizer adam|adamw|sgd (sgd: momentum 0.9)\n"
+                "  --weight-decay 0 (adamw: 0.01, as PyTorch)   no learning-rate schedule: the lr stays constant\n"
                 "  --seed 0     --device auto|cpu|cuda  --threads 0 (all cores)\n"
                 "  --max-batches N   cap the batches per epoch (quick runs)\n"
                 "  --tf32 --deterministic   CUDA numerics: TF32 tensor cores (off by default); deterministic cuDNN\n"
                 "  --resume          continue from runs/NAME/last.ckpt; ends exactly where an uninterrupted run ends.\n"
-                "                    It keeps the run's model, data, split, seed, batch, optimizer, lr and weight decay\n"
-                "                    (given with another value: refused); --epochs, --threads, --device, --max-batches may change\n\n"
+                "                    Give the first run's flags again: it keeps the run's model, data, split, seed, batch, optimizer,\n"
+                "                    lr and weight decay (another value, or a flag left out whose default differs, is refused);\n"
+                "                    --epochs, --threads, --device, --max-batches may change\n\n"
                 "Writes runs/NAME/{settings.txt, model.txt, metrics.csv, last.ckpt, model.ckpt (best on validation)}.\n"
                 "Ctrl-C saves last.ckpt and exits; --resume continues.",
                 cmd_train);

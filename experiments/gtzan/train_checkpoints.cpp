@@ -1,5 +1,6 @@
 #include "experiments/gtzan/train_checkpoints.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace melgrad::gtzan {
@@ -48,8 +49,15 @@ TrainState restore_last_checkpoint(const std::string& path, const Metadata& run_
         auto it = m.find(key);
         return it == m.end() ? std::string("(none)") : it->second;
     };
+    // The data file may be named another way (./syn.mgd, an absolute path): the same file is the same data.
+    auto same_file = [](const std::string& a, const std::string& b) {
+        std::error_code ec1, ec2;
+        const auto ca = std::filesystem::weakly_canonical(a, ec1), cb = std::filesystem::weakly_canonical(b, ec2);
+        return !ec1 && !ec2 && ca == cb;
+    };
     for (const char* key : kKeptOnResume)
-        if (value(ck.metadata, key) != value(run_meta, key))
+        if (value(ck.metadata, key) != value(run_meta, key) &&
+            !(std::string(key) == "data" && same_file(value(ck.metadata, key), value(run_meta, key))))
             throw std::runtime_error(path + ": cannot resume: '" + key + "' is '" + shorten(value(run_meta, key)) +
                                      "' here but '" + shorten(value(ck.metadata, key)) +
                                      "' in the checkpoint (a resume keeps the run's settings; use a new --out to change it)");
