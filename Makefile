@@ -86,6 +86,22 @@ else
   BACKENDS  := cpu
 endif
 
+# ---- MPI (data-parallel training, framework/distributed/): probe mpicxx, else pkg-config ompi ----------------
+# One block so the flags are easy to find: MPI_CFLAGS go to every C++ compile, MPI_LIBS to every link. Without
+# MPI, framework/distributed/ builds its single-process half and `mpirun -np N` is refused with a clear error.
+# make MPI= builds without MPI even where it is installed.
+MPI_CFLAGS ?= $(or $(shell mpicxx --showme:compile 2>/dev/null),$(shell pkg-config --cflags ompi 2>/dev/null))
+MPI_LIBS   ?= $(or $(shell mpicxx --showme:link 2>/dev/null),$(shell pkg-config --libs ompi 2>/dev/null))
+MPI        ?= $(if $(MPI_LIBS),1,)
+ifneq ($(SANITIZE)$(FUZZ),)
+  MPI :=
+endif
+ifeq ($(MPI),1)
+  CXXFLAGS += -DMELGRAD_MPI=1 $(MPI_CFLAGS)
+  LDLIBS   += $(MPI_LIBS)
+endif
+# ---- end of MPI -------------------------------------------------------------------------------------------
+
 LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
 TEST_SRCS := $(shell find tests -name '*.cpp' ! -path 'tests/isa/*' | sort)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
@@ -111,6 +127,7 @@ config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
 	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),header $(CUDNN_INC)/cudnn.h; library $(CUDNN_LIB),$(if $(CUDNN_INC),header $(CUDNN_INC)/cudnn.h but no libcudnn.so* in $(if $(CUDNN_LIB_DIR),$(CUDNN_LIB_DIR),$(CUDNN_LIB_CANDIDATES)),no cudnn.h in $(CUDNN_INC_CANDIDATES)): CPU-only build)"
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
+	@printf '%s MPI   %s\n' "$(if $(MPI),✓,✗)" "$(if $(MPI),$(firstword $(MPI_LIBS)) (mpirun -np N build/melgrad train ...),not found: single-process build (run tools/setup.sh))"
 	@echo "  backends: $(BACKENDS)"
 
 # Quiet by default; `make V=1` shows full command lines.
