@@ -51,6 +51,7 @@ int cmd_train(const std::vector<std::string>& args) {
     o.sync_bn = a.flag("--sync-bn");
     o.bucket_mb = a.double_option("--bucket-mb", o.bucket_mb);
     o.log_steps = a.flag("--log-steps");
+    o.verify_checksum = !a.flag("--no-checksum");
     a.finish_no_positional();
     if (o.data.empty()) throw UsageError("--data DATASET.mgd is required (make one with melgrad preprocess)");
     if (o.out.empty()) throw UsageError("--out RUN_DIR is required");
@@ -72,6 +73,8 @@ MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv
                 "  --max-batches N   cap the batches per epoch (quick runs)\n"
                 "  --tf32 --deterministic   CUDA numerics: TF32 tensor cores (off by default); deterministic cuDNN\n"
                 "  --log-steps       print every step's loss and accuracy (the global batch's) on stdout\n"
+                "  --no-checksum     skip the checksum pass over the whole dataset file at start (a file larger than\n"
+                "                    memory); each chunk is still checked for NaN/inf when read\n"
                 "  --resume          continue from runs/NAME/last.ckpt; ends exactly where an uninterrupted run ends.\n"
                 "                    It keeps the run's model, data, split, seed, batch, optimizer, lr and weight decay\n"
                 "                    (given with another value: refused); --epochs, --threads, --device, --max-batches may change\n\n"

@@ -280,7 +280,7 @@ TrainResult train(const TrainOptions& options) {
     o.quiet = o.quiet || !comm.is_root();  // rank 0 alone prints
     check_options(o, comm);
     set_num_threads(threads_per_rank(o.threads, comm));
-    DatasetFile data(o.data);
+    DatasetFile data(o.data, o.verify_checksum);
     check_dataset_header(data);
     Split split = make_split(data, o.split, o.seed);
     std::string model_text = resolve_model_text(o.model);
