@@ -100,6 +100,14 @@ ifeq ($(MPI),1)
   CXXFLAGS += -DMELGRAD_MPI=1 $(MPI_CFLAGS)
   LDLIBS   += $(MPI_LIBS)
 endif
+# NCCL (GPU-to-GPU all-reduce, framework/distributed/nccl_all_reduce.cpp): with the CUDA backend and MPI, when
+# nccl.h is found (the CUDA toolkit here ships it with libnccl.so in lib64).
+NCCL_INC := $(patsubst %/nccl.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/nccl.h /usr/include/nccl.h)))
+HAVE_NCCL := $(if $(and $(MPI),$(filter cpu+cuda,$(BACKENDS)),$(NCCL_INC)),1,)
+ifeq ($(HAVE_NCCL),1)
+  CXXFLAGS += -DMELGRAD_NCCL=1 -I$(NCCL_INC)
+  LDLIBS   += -lnccl
+endif
 # ---- end of MPI -------------------------------------------------------------------------------------------
 
 LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
@@ -128,6 +136,7 @@ config:
 	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),header $(CUDNN_INC)/cudnn.h; library $(CUDNN_LIB),$(if $(CUDNN_INC),header $(CUDNN_INC)/cudnn.h but no libcudnn.so* in $(if $(CUDNN_LIB_DIR),$(CUDNN_LIB_DIR),$(CUDNN_LIB_CANDIDATES)),no cudnn.h in $(CUDNN_INC_CANDIDATES)): CPU-only build)"
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
 	@printf '%s MPI   %s\n' "$(if $(MPI),✓,✗)" "$(if $(MPI),$(firstword $(MPI_LIBS)) (mpirun -np N build/melgrad train ...),not found: single-process build (run tools/setup.sh))"
+	@printf '%s NCCL  %s\n' "$(if $(HAVE_NCCL),✓,✗)" "$(if $(HAVE_NCCL),$(NCCL_INC)/nccl.h (--device cuda under mpirun),$(if $(NCCL_INC),needs the CUDA backend and MPI,no nccl.h): GPU gradients go through the host)"
 	@echo "  backends: $(BACKENDS)"
 
 # Quiet by default; `make V=1` shows full command lines.

@@ -75,6 +75,7 @@ struct Run {
     Optimizer& opt;
     Device device;
     distributed::Communicator& comm;          // the ranks (one: a plain run)
+    std::unique_ptr<distributed::DeviceAllReduce> nccl;  // CUDA and several ranks: NCCL (else none)
     distributed::GradientAllReduce gradients; // averages the gradients over the global batch
     Metadata meta;  // run_metadata(): carried by both checkpoints
     fs::path dir, last_ckpt, best_ckpt, metrics;
@@ -84,8 +85,10 @@ struct Run {
     Run(const TrainOptions& o, const DatasetFile& data, const Split& split, Module& model, Optimizer& opt,
         Device device, distributed::Communicator& comm, Metadata meta)
         : o(o), data(data), split(split), model(model), opt(opt), device(device), comm(comm),
-          gradients(comm, opt.params(), (size_t)(o.bucket_mb * 1024 * 1024)), meta(std::move(meta)), dir(o.out),
-          last_ckpt(dir / "last.ckpt"), best_ckpt(dir / "model.ckpt"), metrics(dir / "metrics.csv") {
+          nccl(device == Device::CUDA && comm.size() > 1 && distributed::nccl_available()
+                   ? distributed::make_nccl_all_reduce(comm) : nullptr),
+          gradients(comm, opt.params(), (size_t)(o.bucket_mb * 1024 * 1024), nccl.get()), meta(std::move(meta)),
+          dir(o.out), last_ckpt(dir / "last.ckpt"), best_ckpt(dir / "model.ckpt"), metrics(dir / "metrics.csv") {
         long all = ((long)split.train.size() + o.batch - 1) / o.batch;
         // A last, short batch with fewer samples than ranks would leave a rank without one: it is skipped.
         if (all > 0 && (long)split.train.size() - (all - 1) * o.batch < comm.size()) all--;
@@ -285,6 +288,7 @@ TrainResult train(const TrainOptions& options) {
     Split split = make_split(data, o.split, o.seed);
     std::string model_text = resolve_model_text(o.model);
     BuiltModel built = build_model(model_text, o.model, o.seed);
+    if (comm.size() > 1 && o.device != "cpu") distributed::bind_gpu_to_local_rank(comm);  // one GPU per rank
     Device device = choose_device(o.device, !o.quiet);
     cuda::set_tf32(o.tf32);
     cuda::set_deterministic(o.deterministic);

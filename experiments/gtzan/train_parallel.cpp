@@ -48,7 +48,7 @@ void broadcast_buffers(distributed::Communicator& comm, Module& model) {
     if (comm.size() == 1) return;
     for (NamedTensor& b : model.buffers()) {
         std::vector<float> host = b.tensor->to_vector();
-        comm.broadcast(host.data(), host.size(), 0);
+        comm.broadcast(host.data(), host.size() * sizeof(float), 0);
         b.tensor->copy_from(Tensor::from_vector(b.tensor->shape(), host));
     }
 }

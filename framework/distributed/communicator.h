@@ -5,6 +5,7 @@
 // so every rank applies the same update to the same weights. The communicator hides where the ranks are:
 //   SingleProcess     one rank, every collective a no-op (a plain `build/melgrad train`)
 //   MPI               mpi_communicator.cpp, when melgrad is built with OpenMPI and started by `mpirun`
+// (GPU memory goes through NCCL instead: device_all_reduce.h, bootstrapped through this communicator.)
 // world() picks one the first time it is asked. MPI_Init runs only then, and only when the environment says
 // mpirun started us, so a plain start needs no MPI runtime and pays nothing.
 #pragma once
@@ -23,8 +24,8 @@ public:
     // In place, on host memory: every rank ends with the element-wise sum over all ranks.
     virtual void all_reduce_sum(float* data, size_t n) = 0;
     virtual void all_reduce_sum(double* data, size_t n) = 0;
-    // Rank `root`'s values copied to every rank (in place).
-    virtual void broadcast(float* data, size_t n, int root) = 0;
+    // Rank `root`'s bytes copied to every rank (in place).
+    virtual void broadcast(void* data, size_t bytes, int root) = 0;
     // Ends every rank at once with this exit code (one rank's error must not leave the others waiting forever).
     [[noreturn]] void abort(int code);
     bool is_root() const { return rank() == 0; }
@@ -41,7 +42,7 @@ public:
     int local_size() const override { return 1; }
     void all_reduce_sum(float*, size_t) override {}
     void all_reduce_sum(double*, size_t) override {}
-    void broadcast(float*, size_t, int) override {}
+    void broadcast(void*, size_t, int) override {}
 
 protected:
     void abort_other_ranks(int) override {}

@@ -8,18 +8,26 @@
 // paper CNN; one for the whole model must wait for the last gradient. Like PyTorch's DDP we pack several
 // parameters' gradients into a bucket of about `bucket_bytes` and all-reduce bucket by bucket, the last
 // layers' first (backward finishes them first). A parameter larger than a bucket gets a bucket of its own.
+//
+// Where the bucket lives: host memory and the Communicator (MPI) for CPU parameters; for CUDA parameters GPU
+// memory and NCCL when a DeviceAllReduce is given (device_all_reduce.h), else a copy through the host.
+// (Not done: overlapping a bucket's all-reduce with the rest of the backward pass, as DDP does; here every
+// bucket waits for the end of backward.)
 #pragma once
 #include <cstddef>
 #include <vector>
 
 #include "framework/distributed/communicator.h"
+#include "framework/distributed/device_all_reduce.h"
 #include "framework/module.h"
 
 namespace melgrad::distributed {
 
 class GradientAllReduce {
 public:
-    GradientAllReduce(Communicator& comm, std::vector<NamedTensor> params, size_t bucket_bytes);
+    // device: NCCL for CUDA parameters (nullptr: through the host).
+    GradientAllReduce(Communicator& comm, std::vector<NamedTensor> params, size_t bucket_bytes,
+                      DeviceAllReduce* device = nullptr);
 
     // grad := sum over ranks of share * grad, for every parameter; `share` is this rank's n_r / n.
     void all_reduce(double share);
@@ -30,13 +38,17 @@ public:
 
 private:
     struct Bucket { size_t first, last, floats; };  // parameters [first, last) of params_ (reversed order)
-    void pack(const Bucket& b, float share);
-    void unpack(const Bucket& b);
+    void pack(const Bucket& b, float* to, float share);
+    void unpack(const Bucket& b, const float* from);
+    void reduce_on_device(const Bucket& b, double share);
 
     Communicator& comm_;
     std::vector<NamedTensor> params_;  // last layer first
     std::vector<Bucket> buckets_;
     std::vector<float> buffer_;        // host staging for one bucket
+    DeviceAllReduce* device_;
+    bool use_device_ = false;          // CUDA parameters and NCCL: the buckets stay on the GPU
+    Tensor device_buffer_;             // GPU staging for one bucket (NCCL)
     double seconds_ = 0;
 };
 

@@ -66,9 +66,9 @@ public:
             check(MPI_Allreduce(MPI_IN_PLACE, p, k, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
         });
     }
-    void broadcast(float* data, size_t n, int root) override {
-        in_pieces(data, n, [root](float* p, int k) {
-            check(MPI_Bcast(p, k, MPI_FLOAT, root, MPI_COMM_WORLD), "MPI_Bcast");
+    void broadcast(void* data, size_t bytes, int root) override {
+        in_pieces(static_cast<char*>(data), bytes, [root](char* p, int k) {
+            check(MPI_Bcast(p, k, MPI_BYTE, root, MPI_COMM_WORLD), "MPI_Bcast");
         });
     }
 
