@@ -127,7 +127,7 @@ ISA_MARCH_avx2    := haswell
 ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(addprefix $(BUILD)/obj/isa/$(v)/,fft.o fft_simd.o fft_entry.o))
 
 .PHONY: fuzz fuzz-run
-.PHONY: all test bench bench-gpu experiment-gtzan images docs-check clean help config
+.PHONY: all test bench bench-gpu bench-dp experiment-gtzan images docs-check clean help config
 
 all: config $(BUILD)/melgrad
 
@@ -191,6 +191,10 @@ bench: $(BUILD)/melgrad
 bench-gpu: $(BUILD)/melgrad
 	@bash bench/gpu/run_gpu.sh
 
+# Data-parallel speed here: samples/s for 1 and 2 ranks, all-reduce ms per step (needs mpirun).
+bench-dp: $(BUILD)/melgrad
+	@bash bench/dp/run_dp.sh
+
 GTZAN_DIR ?=
 experiment-gtzan: $(BUILD)/melgrad
 	@bash experiments/run_experiment.sh "$(GTZAN_DIR)"
@@ -228,6 +232,7 @@ help:
 	@echo "make fuzz FUZZ_SECONDS=60   every libFuzzer target of tests/fuzz/ for N seconds (clang 14)"
 	@echo "make bench            CPU benchmarks against PyTorch / librosa / torchaudio (ratios printed)"
 	@echo "make bench-gpu        GPU training benchmark against PyTorch (needs a GPU)"
+	@echo "make bench-dp         data-parallel training: samples/s for 1 and 2 ranks, all-reduce ms per step (mpirun)"
 	@echo "make experiment-gtzan the paper's experiment; GTZAN_DIR=/path for real GTZAN, else synthetic"
 	@echo "make images           every figure + report.html for the latest run (RUN=runs/NAME for another)"
 	@echo "make docs-check       every path, function and command named in docs/ exists"
