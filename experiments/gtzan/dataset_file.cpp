@@ -179,8 +179,7 @@ DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
         }
         if (c.pos > data_offset) throw std::runtime_error(path + ": tables overlap the data (corrupt)");
         data_ = reinterpret_cast<const float*>(static_cast<const char*>(map_) + data_offset);
-        if (verify)
-            for (size_t i = 0; i < chunks_.size(); i++) check_chunk_finite(i);
+        for (size_t i = 0; verify && i < chunks_.size(); i++) check_chunk_finite(i);
         verified_ = verify;
     } catch (...) {
         munmap(map_, map_bytes_);

@@ -290,6 +290,8 @@ TrainResult train(const TrainOptions& options) {
     BuiltModel built = build_model(model_text, o.model, o.seed);
     if (comm.size() > 1 && o.device != "cpu") distributed::bind_gpu_to_local_rank(comm);  // one GPU per rank
     Device device = choose_device(o.device, !o.quiet);
+    if (o.sync_bn && comm.size() > 1 && device == Device::CUDA)
+        throw std::invalid_argument("--sync-bn runs on the CPU only: with --device cuda, leave it out (per-rank BatchNorm)");
     cuda::set_tf32(o.tf32);
     cuda::set_deterministic(o.deterministic);
     check_model_fits_chunks(built.input_shape, built.output_shape, data.n_mels(), data.chunk_frames(),
