@@ -268,11 +268,15 @@ void end_epoch(Run& run, TrainState& state, const EpochRow& row) {
     if (write) save_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt, state);
 }
 
+// Rank 0 saves; the others wait for it here, since mpirun ends the whole job as soon as one rank exits with
+// the interrupted status (130).
 void save_interrupted(Run& run, const TrainState& state) {
-    if (!run.comm.is_root()) return;
-    save_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt, state);
-    std::fprintf(stderr, "\ninterrupted: saved %s (epoch %d, batch %ld); continue with --resume\n",
-                 run.last_ckpt.string().c_str(), state.epochs_done + 1, state.epoch.batches_done);
+    if (run.comm.is_root()) {
+        save_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt, state);
+        std::fprintf(stderr, "\ninterrupted: saved %s (epoch %d, batch %ld); continue with --resume\n",
+                     run.last_ckpt.string().c_str(), state.epochs_done + 1, state.epoch.batches_done);
+    }
+    any_rank(run.comm, false);  // a barrier
 }
 
 }  // namespace
