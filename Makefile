@@ -91,7 +91,8 @@ endif
 # MPI, framework/distributed/ builds its single-process half and `mpirun -np N` is refused with a clear error.
 # make MPI= builds without MPI even where it is installed.
 MPI_CFLAGS ?= $(or $(shell mpicxx --showme:compile 2>/dev/null),$(shell pkg-config --cflags ompi 2>/dev/null))
-MPI_LIBS   ?= $(or $(shell mpicxx --showme:link 2>/dev/null),$(shell pkg-config --libs ompi 2>/dev/null))
+# (-lmpi_cxx dropped: melgrad uses MPI's C API only)
+MPI_LIBS   ?= $(filter-out -lmpi_cxx,$(or $(shell mpicxx --showme:link 2>/dev/null),$(shell pkg-config --libs ompi 2>/dev/null)))
 MPI        ?= $(if $(MPI_LIBS),1,)
 ifneq ($(SANITIZE)$(FUZZ),)
   MPI :=
@@ -135,7 +136,7 @@ config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
 	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),header $(CUDNN_INC)/cudnn.h; library $(CUDNN_LIB),$(if $(CUDNN_INC),header $(CUDNN_INC)/cudnn.h but no libcudnn.so* in $(if $(CUDNN_LIB_DIR),$(CUDNN_LIB_DIR),$(CUDNN_LIB_CANDIDATES)),no cudnn.h in $(CUDNN_INC_CANDIDATES)): CPU-only build)"
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
-	@printf '%s MPI   %s\n' "$(if $(MPI),✓,✗)" "$(if $(MPI),$(firstword $(MPI_LIBS)) (mpirun -np N build/melgrad train ...),not found: single-process build (run tools/setup.sh))"
+	@printf '%s MPI   %s\n' "$(if $(MPI),✓,✗)" "$(if $(MPI),$(MPI_LIBS) (mpirun -np N build/melgrad train ...),$(if $(MPI_LIBS),off (MPI= given),not found): single-process build (tools/setup.sh installs OpenMPI))"
 	@printf '%s NCCL  %s\n' "$(if $(HAVE_NCCL),✓,✗)" "$(if $(HAVE_NCCL),$(NCCL_INC)/nccl.h (--device cuda under mpirun),$(if $(NCCL_INC),needs the CUDA backend and MPI,no nccl.h): GPU gradients go through the host)"
 	@echo "  backends: $(BACKENDS)"
 
