@@ -6,7 +6,8 @@
 #   2 ranks x 1 thread        mpirun -np 2: each rank 16 samples, gradients all-reduced every step
 # samples/s come from metrics.csv's training seconds (validation not counted); "all-reduce ms/step" from
 # melgrad train's "data parallel:" line: the time inside MPI_Allreduce, which includes waiting for the slower
-# rank. Each figure is the median of REPEATS interleaved runs (the machine may be shared).
+# rank; `melgrad bench-allreduce` then times the same all-reduce alone (after a barrier: no waiting).
+# Each figure is the median of REPEATS interleaved runs (the machine may be shared).
 #   bash bench/dp/run_dp.sh           STEPS=8 REPEATS=3 bash bench/dp/run_dp.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,3 +56,4 @@ for cfg in "1x1" "1x2" "2x1"; do
     case $cfg in 1x1) name="1 process x 1 thread";; 1x2) name="1 process x 2 threads";; 2x1) name="2 ranks x 1 thread";; esac
     printf '%-22s %10s %18s\n' "$name" "$s" "${a:--}"
 done
+$MPIRUN "$MELGRAD" bench-allreduce --repeats 20
