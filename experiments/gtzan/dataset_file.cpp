@@ -219,6 +219,12 @@ DatasetFile::~DatasetFile() {
     if (map_) munmap(map_, map_bytes_);
 }
 
+uint64_t DatasetFile::stored_checksum() const {
+    uint64_t stored;
+    std::memcpy(&stored, static_cast<const char*>(map_) + map_bytes_ - 8, 8);
+    return stored;
+}
+
 std::string DatasetFile::header_value(const std::string& key, const std::string& fallback) const {
     auto it = header_.find(key);
     return it == header_.end() ? fallback : it->second;

@@ -78,6 +78,8 @@ public:
     size_t chunk_size() const { return (size_t)n_mels_ * chunk_frames_; }
     const float* chunk(size_t i) const { return data_ + i * chunk_size(); }
     int label(size_t chunk_index) const { return clips_[chunks_[chunk_index].clip].genre; }
+    // The checksum stored at the end of the file (read, not recomputed): a fingerprint of the whole file.
+    uint64_t stored_checksum() const;
     // Whether the constructor checked the checksum and every value (verify_checksum = true).
     bool verified() const { return verified_; }
     // Chunk i holds only finite values, or std::runtime_error naming the file, the chunk and the clip.

@@ -120,6 +120,35 @@ TrainState start_or_resume(const Run& run) {
     return TrainState{};
 }
 
+// The settings every rank must share: the checkpoints' (but the dataset's path, which may differ between
+// machines: its contents are compared instead), and the data-parallel ones.
+uint64_t settings_fingerprint(const Run& run) {
+    std::string text;
+    for (const auto& [key, value] : run.meta)
+        if (key != "data") text += key + "=" + value + "\n";
+    text += "sync_bn=" + std::to_string(run.o.sync_bn) + "\nbucket_mb=" + exact_double_str(run.o.bucket_mb) +
+            "\nmax_batches=" + std::to_string(run.o.max_batches_per_epoch) + "\n";
+    return fnv1a64_words(text.data(), text.size());
+}
+
+// Under mpirun every rank must start alike: the same settings and dataset, the same place in the run, the
+// same weights and optimizer state. A difference is an error on every rank, not a run that trains garbage
+// or waits forever.
+void check_ranks_start_alike(Run& run, const TrainState& state) {
+    if (run.comm.size() == 1) return;
+    check_ranks_agree(run.comm, settings_fingerprint(run), "the training settings",
+                      "start every rank with the same options (--model, --batch, --lr, --seed, --sync-bn, ...)");
+    check_ranks_agree(run.comm, dataset_fingerprint(run.data), "the dataset file " + run.o.data,
+                      "every rank must read the same file (copy it to every machine, or share its folder)");
+    const uint64_t place[2] = {(uint64_t)state.epochs_done, (uint64_t)state.epoch.batches_done};
+    check_ranks_agree(run.comm, fnv1a64_words(place, sizeof place), "the place to resume from",
+                      "every rank must read the same " + run.last_ckpt.string() +
+                          " (put the run folder on a file system that every machine shares)");
+    check_ranks_agree(run.comm, tensors_fingerprint(run.opt.state(), tensors_fingerprint(run.model.state())),
+                      "the model's weights or the optimizer's state",
+                      "start every rank with the same --model, --seed and last.ckpt");
+}
+
 // A kill -9 during an atomic write leaves NAME.tmp beside NAME (framework/atomic_file.h): the next start
 // removes those of the files train writes. Only ours, and only regular files.
 void remove_stale_temporaries(const fs::path& dir, bool quiet) {
@@ -310,6 +339,7 @@ TrainResult train(const TrainOptions& options) {
     Run run(o, data, split, *built.model, *opt, device, comm, run_metadata(o, data, model_text));
 
     TrainState state = start_or_resume(run);
+    check_ranks_start_alike(run, state);
     TrainResult result;
     CtrlC ctrl_c;
     while (state.epochs_done < o.epochs) {

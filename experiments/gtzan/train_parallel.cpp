@@ -44,6 +44,32 @@ bool any_rank(distributed::Communicator& comm, bool mine) {
     return v > 0;
 }
 
+void check_ranks_agree(distributed::Communicator& comm, uint64_t value, const std::string& what,
+                       const std::string& fix) {
+    if (comm.size() == 1) return;
+    uint64_t root = value;
+    comm.broadcast(&root, sizeof root, 0);
+    if (!any_rank(comm, root != value)) return;
+    throw std::runtime_error(what + ": not the same on every rank" +
+                             (root != value ? " (rank " + std::to_string(comm.rank()) + "'s is not rank 0's)" : "") +
+                             ": " + fix);
+}
+
+uint64_t dataset_fingerprint(const DatasetFile& data) {
+    std::string text = std::to_string(data.chunks().size()) + " " + std::to_string(data.n_mels()) + " " +
+                       std::to_string(data.chunk_frames()) + " " + std::to_string(data.stored_checksum()) + "\n";
+    for (const auto& [key, value] : data.header()) text += key + "=" + value + "\n";
+    return fnv1a64_words(text.data(), text.size());
+}
+
+uint64_t tensors_fingerprint(const std::vector<NamedTensor>& tensors, uint64_t hash) {
+    for (const NamedTensor& t : tensors) {
+        std::vector<float> v = t.tensor->to_vector();
+        hash = fnv1a64_words(v.data(), v.size() * sizeof(float), hash);
+    }
+    return hash;
+}
+
 void broadcast_buffers(distributed::Communicator& comm, Module& model) {
     if (comm.size() == 1) return;
     for (NamedTensor& b : model.buffers()) {

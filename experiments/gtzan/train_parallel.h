@@ -6,9 +6,11 @@
 //   the loss and accuracy of a step, and the validation results, are summed over the ranks
 //   BatchNorm's running statistics are copied from rank 0 before validation (per-rank BatchNorm lets them drift)
 //   rank 0 alone prints and writes files; a Ctrl-C seen by any rank stops every rank after the same batch
+//   at the start, the ranks check that they read the same dataset and start from the same weights and place
 #pragma once
 #include <cstddef>
 
+#include "experiments/gtzan/dataset_file.h"
 #include "experiments/gtzan/metrics.h"
 #include "framework/distributed/communicator.h"
 #include "framework/module.h"
@@ -40,5 +42,15 @@ bool any_rank(distributed::Communicator& comm, bool mine);
 
 // Every buffer (BatchNorm's running statistics) := rank 0's, so all ranks validate and save the same model.
 void broadcast_buffers(distributed::Communicator& comm, Module& model);
+
+// Ranks that silently differ (another copy of the dataset on another machine, a last.ckpt that one rank does
+// not see) would train garbage or wait forever. Rank 0's `value` is sent to all; where it differs, every rank
+// throws std::runtime_error: "<what>: not the same on every rank (rank R's is not rank 0's): <fix>".
+void check_ranks_agree(distributed::Communicator& comm, uint64_t value, const std::string& what,
+                       const std::string& fix);
+// Fingerprints for it: the dataset's sizes, header and stored checksum (nothing read from the data); every
+// value of some tensors (weights, optimizer state).
+uint64_t dataset_fingerprint(const DatasetFile& data);
+uint64_t tensors_fingerprint(const std::vector<NamedTensor>& tensors, uint64_t hash = 0xcbf29ce484222325ull);
 
 }  // namespace melgrad::gtzan

@@ -51,11 +51,11 @@ fs::path scratch() {
 
 // 10 genres x 8 clips of one 128 x 128 chunk: noise over a level that rises with the genre, something a
 // small CNN (global average pooling: a level, not a place) learns in two epochs.
-fs::path write_learnable_dataset(const fs::path& dir) {
+fs::path write_learnable_dataset(const fs::path& dir, const std::string& name = "learnable.mgd", uint64_t seed = 5) {
     gtzan::DatasetContents c;
     c.genres = gtzan::gtzan_genre_names();
     c.header["synthetic"] = "1";
-    Rng rng(5);
+    Rng rng(seed);
     for (int g = 0; g < 10; g++)
         for (int i = 0; i < 8; i++) {
             c.clips.push_back({g, c.genres[g] + "/" + c.genres[g] + ".0000" + std::to_string(i) + ".wav",
@@ -64,7 +64,7 @@ fs::path write_learnable_dataset(const fs::path& dir) {
             for (int t = 0; t < 128 * 128; t++)
                 c.data.push_back(0.08f * (float)g + 0.3f * (float)rng.uniform());
         }
-    fs::path path = dir / "learnable.mgd";
+    fs::path path = dir / name;
     gtzan::write_dataset(path.string(), c);
     return path;
 }
@@ -192,6 +192,30 @@ TEST_CASE("data parallel: per-rank BatchNorm learns, and the bucket size does no
     const std::vector<std::string> loss = metrics_column(dir / "big", 1), acc = metrics_column(dir / "big", 2);
     CHECK(std::stod(loss[1]) < std::stod(loss[0]));
     CHECK(std::stod(acc[1]) >= 0.2);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("data parallel: ranks that do not start alike (other settings, another dataset) are refused" *
+          doctest::skip(!can_run_mpi()) * doctest::description(kNoMpi)) {
+    const fs::path dir = scratch(), data = write_learnable_dataset(dir);
+    const std::string copy = (dir / "copy.mgd").string();  // the same bytes under another name
+    fs::copy_file(data, copy);
+    const std::string different = write_learnable_dataset(dir, "different.mgd", 6).string();
+    // mpirun's MPMD form: rank 0 runs the part before ':', rank 1 the part after it
+    auto rank = [&](const std::string& file, const std::string& flags) {
+        return "-np 1 " + melgrad_binary() + " train --data " + file + " --out " + (dir / "r").string() +
+               " --model tiny-cnn --epochs 1 --max-batches 1 --threads 1 " + flags;
+    };
+    const std::string mpi = "mpirun --oversubscribe --allow-run-as-root ";
+    RunOutput lr = run(mpi + rank(data.string(), "") + " : " + rank(data.string(), "--lr 0.1"), dir);
+    CHECK(lr.status != 0);
+    CHECK(lr.err.find("the training settings: not the same on every rank") != std::string::npos);
+    RunOutput other = run(mpi + rank(data.string(), "") + " : " + rank(different, ""), dir);
+    CHECK(other.status != 0);
+    CHECK(other.err.find("different.mgd: not the same on every rank") != std::string::npos);
+    fs::remove_all(dir / "r");
+    RunOutput same = run(mpi + rank(data.string(), "") + " : " + rank(copy, ""), dir);
+    CHECK(same.status == 0);  // another path to the same contents is fine (another machine's copy)
     fs::remove_all(dir);
 }
 
