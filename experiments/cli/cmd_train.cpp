@@ -1,5 +1,6 @@
 // melgrad train: step 4 of the experiment.
 #include <cstdio>
+#include <exception>
 
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
