@@ -81,9 +81,11 @@ RunOutput run(const std::string& command, const fs::path& dir) {
     return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read(out), read(err)};
 }
 
-std::string mpirun(int ranks) {
-    return "mpirun --oversubscribe --allow-run-as-root -np " + std::to_string(ranks) + " ";
-}
+// --oversubscribe: more ranks than CI's cores; --allow-run-as-root: CI containers run as root; no single-copy
+// shared memory (CMA): containers often forbid the process_vm_readv it uses, and OpenMPI then fails.
+const std::string kMpirun =
+    "mpirun --oversubscribe --allow-run-as-root --mca btl_vader_single_copy_mechanism none ";
+std::string mpirun(int ranks) { return kMpirun + "-np " + std::to_string(ranks) + " "; }
 
 // `melgrad train` on the dataset into dir/name with --log-steps; returns its output.
 RunOutput train(const std::string& launcher, const fs::path& data, const fs::path& dir, const std::string& name,
@@ -206,7 +208,7 @@ TEST_CASE("data parallel: ranks that do not start alike (other settings, another
         return "-np 1 " + melgrad_binary() + " train --data " + file + " --out " + (dir / "r").string() +
                " --model tiny-cnn --epochs 1 --max-batches 1 --threads 1 " + flags;
     };
-    const std::string mpi = "mpirun --oversubscribe --allow-run-as-root ";
+    const std::string mpi = kMpirun;
     RunOutput lr = run(mpi + rank(data.string(), "") + " : " + rank(data.string(), "--lr 0.1"), dir);
     CHECK(lr.status != 0);
     CHECK(lr.err.find("the training settings: not the same on every rank") != std::string::npos);
