@@ -1,6 +1,6 @@
 # melgrad — one Makefile for the whole project.
 #
-#   make            build build/melgrad (CPU; plus the CUDA backend when nvcc and cuDNN are found)
+#   make            build build/melgrad (CPU; plus build/melgrad-cuda, the CUDA backend, when nvcc and cuDNN are found)
 #   make test       docs-check, then every doctest test; ends with "tests: N passed, N failed"
 #   make help       every target
 #
@@ -70,25 +70,36 @@ ifeq ($(FUZZ),1)
 endif
 CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
 
+# Two executables (framework/cuda/handoff.h): build/melgrad links no CUDA library, so a CPU user does not pay
+# ~0.1 s per process loading them; build/melgrad-cuda (and the tests) link the backend. build/melgrad starts a
+# command again as build/melgrad-cuda when it will use the GPU.
 ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
   CUDA_SRCS := $(shell find framework -name '*.cu' 2>/dev/null)
-  CXXFLAGS  += -DMELGRAD_CUDA=1 -I$(CUDA_HOME)/include -I$(CUDNN_INC)
+  CUDA_EXE  := $(BUILD)/melgrad-cuda
+  CXXFLAGS  += -I$(CUDA_HOME)/include -I$(CUDNN_INC)
   # --fmad=false: the GPU twin of -ffp-contract=off. nvcc would fuse a*b + c into one FMA (one rounding
   # instead of two); without it our kernels do the CPU layers' float operations in the CPU's order.
   NVCCFLAGS ?= -O2 -std=c++17 --fmad=false $(CUDA_ARCHS) -I. -I$(CUDNN_INC) -MMD -MP -Xcompiler -fopenmp
   # Only a versioned file (no libcudnn.so symlink): link that file by name.
   CUDNN_LINK := $(if $(findstring .so.,$(notdir $(CUDNN_LIB))),-l:$(notdir $(CUDNN_LIB)),-lcudnn)
-  LDLIBS    += -L$(CUDA_HOME)/lib64 -L$(CUDNN_LIB_DIR) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDNN_LIB_DIR) \
-               $(CUDNN_LINK) -lcublas -lcudart
-  BACKENDS  := cpu+cuda
+  CUDA_LDLIBS := -L$(CUDA_HOME)/lib64 -L$(CUDNN_LIB_DIR) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDNN_LIB_DIR) \
+                 $(CUDNN_LINK) -lcublas -lcudart
+  BACKENDS  := cpu (build/melgrad) + cuda (build/melgrad-cuda)
 else
-  CUDA_SRCS :=
-  BACKENDS  := cpu
+  CUDA_SRCS   :=
+  CUDA_EXE    :=
+  CUDA_LDLIBS :=
+  BACKENDS    := cpu
 endif
 
-LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
+LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp \
+               ! -path framework/cuda/cpu_only.cpp | sort)
 TEST_SRCS := $(shell find tests -name '*.cpp' ! -path 'tests/isa/*' | sort)
-LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
+CORE_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+STUB_OBJ  := $(BUILD)/obj/framework/cuda/cpu_only.o
+# the library with its backend: the CUDA objects, or in a CPU-only build the stubs (tests, fuzz, melgrad-cuda)
+LIB_OBJS  := $(CORE_OBJS) $(if $(CUDA_SRCS),$(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o),$(STUB_OBJ))
+PROGRAMS  := $(BUILD)/melgrad $(CUDA_EXE)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 
 # The FFT's other instruction-set paths, for the tests only (tests/audio/test_fft_isa.cpp): audio/fft.cpp
@@ -105,7 +116,7 @@ ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(addprefix $(BUILD)/obj/isa/$(v)/,fft.
 .PHONY: fuzz fuzz-run
 .PHONY: all test bench bench-gpu experiment-gtzan images docs-check clean help config
 
-all: config $(BUILD)/melgrad
+all: config $(PROGRAMS)
 
 config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
@@ -141,36 +152,41 @@ $(BUILD)/obj/%.cu.o: %.cu
 	@$(if $(V),,echo "  NVCC  $<")
 	$(Q)$(NVCC) $(NVCCFLAGS) -c $< -o $@
 
-$(BUILD)/melgrad: $(LIB_OBJS) $(BUILD)/obj/experiments/cli/main.o
+$(BUILD)/melgrad: $(CORE_OBJS) $(STUB_OBJ) $(BUILD)/obj/experiments/cli/main.o
 	@$(if $(V),,echo "  LINK  $@")
 	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/melgrad-cuda: $(LIB_OBJS) $(BUILD)/obj/experiments/cli/main.o
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CXX) $^ -o $@ $(LDLIBS) $(CUDA_LDLIBS)
 
 $(BUILD)/melgrad_tests: $(LIB_OBJS) $(TEST_OBJS) $(ISA_OBJS)
 	@$(if $(V),,echo "  LINK  $@")
-	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDLIBS) $(CUDA_LDLIBS)
 
 # make test TEST_ARGS='-tc="*conv*"' runs a subset (any doctest flag works).
 # The hostile-input script runs first: the doctest summary stays the last line.
-test: docs-check $(BUILD)/melgrad $(BUILD)/melgrad_tests
+test: docs-check $(PROGRAMS) $(BUILD)/melgrad_tests
 	@bash tests/cli/hostile_inputs.sh $(BUILD)/melgrad
+	@bash tests/cli/cuda_handoff.sh $(BUILD)/melgrad
 	@$(BUILD)/melgrad_tests $(TEST_ARGS)
 
 docs-check:
 	@python3 tools/docs_check.py
 
 # Benchmarks: every bench/run_*.sh, each prints melgrad's figure, the peer's and the ratio.
-bench: $(BUILD)/melgrad
+bench: $(PROGRAMS)
 	@for b in bench/run_*.sh; do echo "== $$b"; bash $$b || exit 1; done
 
-bench-gpu: $(BUILD)/melgrad
+bench-gpu: $(PROGRAMS)
 	@bash bench/gpu/run_gpu.sh
 
 GTZAN_DIR ?=
-experiment-gtzan: $(BUILD)/melgrad
+experiment-gtzan: $(PROGRAMS)
 	@bash experiments/run_experiment.sh "$(GTZAN_DIR)"
 
 RUN ?=
-images: $(BUILD)/melgrad
+images: $(PROGRAMS)
 	@bash experiments/make_images.sh $(RUN)
 
 # ---- fuzzing: tests/fuzz/fuzz_NAME.cpp, each target for FUZZ_SECONDS; new inputs go to build-fuzz/corpus/,
@@ -196,7 +212,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "make                  build build/melgrad (CUDA backend too when nvcc + cuDNN are found)"
+	@echo "make                  build build/melgrad (and build/melgrad-cuda, the CUDA backend, when nvcc + cuDNN are found)"
 	@echo "make test             docs-check + hostile CLI inputs + all unit tests (doctest); TEST_ARGS='-tc=*conv*' for a subset"
 	@echo "make test SANITIZE=address,undefined   the same under ASan + UBSan (CPU only, in build-sanitize/)"
 	@echo "make fuzz FUZZ_SECONDS=60   every libFuzzer target of tests/fuzz/ for N seconds (clang 14)"
