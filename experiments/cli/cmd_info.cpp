@@ -1,6 +1,5 @@
 // melgrad info: what this binary was built with and what it can use here.
 #include <cstdio>
-#include <string>
 
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
@@ -14,9 +13,9 @@ namespace {
 int cmd_info(const std::vector<std::string>& args) {
     Args a(args, "melgrad info");
     a.finish_no_positional();
-    const std::string cuda_build = cuda_build_path();
     if (cuda_compiled()) std::printf("CUDA backend : compiled in\n");
-    else if (!cuda_build.empty()) std::printf("CUDA backend : in %s, started when a command uses the GPU\n", cuda_build.c_str());
+    else if (!cuda_build_path().empty())
+        std::printf("CUDA backend : in melgrad-cuda beside this executable, started when a command uses the GPU\n");
     else std::printf("CUDA backend : not compiled (CPU-only build)\n");
     // this executable asks the driver itself, so that `melgrad info` stays as quick as the CPU build
     std::printf("GPU present  : %s\n", (cuda_compiled() ? cuda_available() : gpu_present_by_driver()) ? "yes" : "no");
