@@ -84,7 +84,7 @@ ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
   CUDNN_LINK := $(if $(findstring .so.,$(notdir $(CUDNN_LIB))),-l:$(notdir $(CUDNN_LIB)),-lcudnn)
   CUDA_LDLIBS := -L$(CUDA_HOME)/lib64 -L$(CUDNN_LIB_DIR) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDNN_LIB_DIR) \
                  $(CUDNN_LINK) -lcublas -lcudart
-  BACKENDS  := cpu (build/melgrad) + cuda (build/melgrad-cuda)
+  BACKENDS  := cpu+cuda
 else
   CUDA_SRCS   :=
   CUDA_EXE    :=
@@ -92,13 +92,15 @@ else
   BACKENDS    := cpu
 endif
 
-LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp \
-               ! -path framework/cuda/cpu_only.cpp | sort)
+LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
 TEST_SRCS := $(shell find tests -name '*.cpp' ! -path 'tests/isa/*' | sort)
-CORE_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
-STUB_OBJ  := $(BUILD)/obj/framework/cuda/cpu_only.o
-# the library with its backend: the CUDA objects, or in a CPU-only build the stubs (tests, fuzz, melgrad-cuda)
-LIB_OBJS  := $(CORE_OBJS) $(if $(CUDA_SRCS),$(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o),$(STUB_OBJ))
+# build/melgrad: every .cpp as it is, no CUDA. A .cpp with a CUDA half (it tests MELGRAD_CUDA, like the stubs of
+# framework/cuda/cpu_only.cpp) is compiled a second time with -DMELGRAD_CUDA=1 into $(BUILD)/obj-cuda/, for
+# build/melgrad-cuda and the tests, which also link the .cu files.
+CPU_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+HALF_SRCS := $(if $(CUDA_SRCS),$(shell grep -l MELGRAD_CUDA $(LIB_SRCS)))
+LIB_OBJS  := $(filter-out $(HALF_SRCS:%.cpp=$(BUILD)/obj/%.o),$(CPU_OBJS)) $(HALF_SRCS:%.cpp=$(BUILD)/obj-cuda/%.o) \
+             $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
 PROGRAMS  := $(BUILD)/melgrad $(CUDA_EXE)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 
@@ -122,7 +124,7 @@ config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
 	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),header $(CUDNN_INC)/cudnn.h; library $(CUDNN_LIB),$(if $(CUDNN_INC),header $(CUDNN_INC)/cudnn.h but no libcudnn.so* in $(if $(CUDNN_LIB_DIR),$(CUDNN_LIB_DIR),$(CUDNN_LIB_CANDIDATES)),no cudnn.h in $(CUDNN_INC_CANDIDATES)): CPU-only build)"
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
-	@echo "  backends: $(BACKENDS)"
+	@echo "  backends: $(BACKENDS)$(if $(CUDA_EXE), (cpu: $(BUILD)/melgrad; cuda: $(CUDA_EXE), started by it for the GPU))"
 
 # Quiet by default; `make V=1` shows full command lines.
 Q := $(if $(V),,@)
@@ -145,6 +147,11 @@ $(BUILD)/obj/isa/%/fft_simd.o: audio/fft_simd.cpp
 $(BUILD)/obj/isa/%/fft_entry.o: tests/isa/fft_entry.cpp
 	$(isa_compile)
 
+$(BUILD)/obj-cuda/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CXX   $< (with its CUDA half)")
+	$(Q)$(CXX) $(CXXFLAGS) -DMELGRAD_CUDA=1 -c $< -o $@
+
 $(BUILD)/obj/tests/audio/test_fft_isa.o: CXXFLAGS += $(foreach v,$(ISA_VARIANTS),-DMELGRAD_ISA_$(v))
 
 $(BUILD)/obj/%.cu.o: %.cu
@@ -152,7 +159,7 @@ $(BUILD)/obj/%.cu.o: %.cu
 	@$(if $(V),,echo "  NVCC  $<")
 	$(Q)$(NVCC) $(NVCCFLAGS) -c $< -o $@
 
-$(BUILD)/melgrad: $(CORE_OBJS) $(STUB_OBJ) $(BUILD)/obj/experiments/cli/main.o
+$(BUILD)/melgrad: $(CPU_OBJS) $(BUILD)/obj/experiments/cli/main.o
 	@$(if $(V),,echo "  LINK  $@")
 	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
 
@@ -223,4 +230,4 @@ help:
 	@echo "make docs-check       every path, function and command named in docs/ exists"
 	@echo "make clean            remove build/"
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-cuda -name '*.d' 2>/dev/null)

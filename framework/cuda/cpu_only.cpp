@@ -1,9 +1,10 @@
 // Every entry point of the CUDA backend, for an executable without it: all of them are here, in one place.
-// Linked into build/melgrad (which hands GPU commands to build/melgrad-cuda, framework/cuda/handoff.h) and,
-// in a CPU-only build (nvcc or cuDNN not found by the Makefile), into every executable. build/melgrad-cuda
-// and the tests of a CUDA build link the .cu files instead. No CUDA tensor can exist here (allocating one
-// already fails with the clear error below), so the op stubs are a second safety net; the allocator reports
-// itself empty and a CUDA graph cannot be captured.
+// In build/melgrad (which hands GPU commands to build/melgrad-cuda, framework/cuda/handoff.h) and, in a
+// CPU-only build (nvcc or cuDNN not found by the Makefile), in every executable. Compiled with MELGRAD_CUDA
+// (for build/melgrad-cuda and the tests of a CUDA build, which link the .cu files) this file is empty. No CUDA
+// tensor can exist here (allocating one already fails with the clear error below), so the op stubs are a
+// second safety net; the allocator reports itself empty and a CUDA graph cannot be captured.
+#ifndef MELGRAD_CUDA
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -128,3 +129,4 @@ void adam_update(float*, const float*, float*, float*, size_t, const AdamScalars
 
 }  // namespace cuda
 }  // namespace melgrad
+#endif
