@@ -77,6 +77,8 @@ ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
   CUDA_SRCS := $(shell find framework -name '*.cu' 2>/dev/null)
   CUDA_EXE  := $(BUILD)/melgrad-cuda
   CXXFLAGS  += -I$(CUDA_HOME)/include -I$(CUDNN_INC)
+  # for the CUDA half of a .cpp (below) and for its link only: nothing CUDA reaches build/melgrad
+  CUDA_CXXFLAGS := -DMELGRAD_CUDA=1
   # --fmad=false: the GPU twin of -ffp-contract=off. nvcc would fuse a*b + c into one FMA (one rounding
   # instead of two); without it our kernels do the CPU layers' float operations in the CPU's order.
   NVCCFLAGS ?= -O2 -std=c++17 --fmad=false $(CUDA_ARCHS) -I. -I$(CUDNN_INC) -MMD -MP -Xcompiler -fopenmp
@@ -88,6 +90,7 @@ ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
 else
   CUDA_SRCS   :=
   CUDA_EXE    :=
+  CUDA_CXXFLAGS :=
   CUDA_LDLIBS :=
   BACKENDS    := cpu
 endif
@@ -95,8 +98,8 @@ endif
 LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
 TEST_SRCS := $(shell find tests -name '*.cpp' ! -path 'tests/isa/*' | sort)
 # build/melgrad: every .cpp as it is, no CUDA. A .cpp with a CUDA half (it tests MELGRAD_CUDA, like the stubs of
-# framework/cuda/cpu_only.cpp) is compiled a second time with -DMELGRAD_CUDA=1 into $(BUILD)/obj-cuda/, for
-# build/melgrad-cuda and the tests, which also link the .cu files.
+# framework/cuda/cpu_only.cpp) is compiled a second time with $(CUDA_CXXFLAGS) into $(BUILD)/obj-cuda/, for
+# build/melgrad-cuda and the tests, which also link the .cu files and $(CUDA_LDLIBS).
 CPU_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 HALF_SRCS := $(if $(CUDA_SRCS),$(shell grep -l MELGRAD_CUDA $(LIB_SRCS)))
 LIB_OBJS  := $(filter-out $(HALF_SRCS:%.cpp=$(BUILD)/obj/%.o),$(CPU_OBJS)) $(HALF_SRCS:%.cpp=$(BUILD)/obj-cuda/%.o) \
@@ -150,7 +153,7 @@ $(BUILD)/obj/isa/%/fft_entry.o: tests/isa/fft_entry.cpp
 $(BUILD)/obj-cuda/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CXX   $< (with its CUDA half)")
-	$(Q)$(CXX) $(CXXFLAGS) -DMELGRAD_CUDA=1 -c $< -o $@
+	$(Q)$(CXX) $(CXXFLAGS) $(CUDA_CXXFLAGS) -c $< -o $@
 
 $(BUILD)/obj/tests/audio/test_fft_isa.o: CXXFLAGS += $(foreach v,$(ISA_VARIANTS),-DMELGRAD_ISA_$(v))
 
