@@ -22,6 +22,7 @@
 #include "experiments/progress.h"
 #include "framework/backend.h"
 #include "framework/cuda/config.h"
+#include "framework/cuda/handoff.h"
 #include "framework/device_choice.h"
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
@@ -239,6 +240,10 @@ void save_interrupted(Run& run, const TrainState& state) {
 }  // namespace
 
 TrainResult train(const TrainOptions& o) {
+    // First thing: when the GPU will be used, build/melgrad starts this command again as build/melgrad-cuda
+    // (framework/cuda/handoff.h), so nothing that cannot be started twice (a connection, a file being
+    // written) may be opened before it. choose_device() below would do it too, but later.
+    hand_off_to_cuda_build(o.device);
     check_options(o);
     set_num_threads(o.threads);
     DatasetFile data(o.data);
