@@ -1,6 +1,6 @@
 # melgrad — one Makefile for the whole project.
 #
-#   make            build build/melgrad (CPU; plus the CUDA backend when nvcc and cuDNN are found)
+#   make            build build/melgrad (CPU; plus build/melgrad-cuda, the CUDA backend, when nvcc and cuDNN are found)
 #   make test       docs-check, then every doctest test; ends with "tests: N passed, N failed"
 #   make help       every target
 #
@@ -70,20 +70,29 @@ ifeq ($(FUZZ),1)
 endif
 CUDA_ARCHS ?= -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
 
+# Two executables (framework/cuda/handoff.h): build/melgrad links no CUDA library, so a CPU user does not pay
+# ~0.1 s per process loading them; build/melgrad-cuda (and the tests) link the backend. build/melgrad starts a
+# command again as build/melgrad-cuda when it will use the GPU.
 ifeq ($(HAVE_CUDA)$(HAVE_CUDNN),11)
   CUDA_SRCS := $(shell find framework -name '*.cu' 2>/dev/null)
-  CXXFLAGS  += -DMELGRAD_CUDA=1 -I$(CUDA_HOME)/include -I$(CUDNN_INC)
+  CUDA_EXE  := $(BUILD)/melgrad-cuda
+  CXXFLAGS  += -I$(CUDA_HOME)/include -I$(CUDNN_INC)
+  # for the CUDA half of a .cpp (below) and for its link only: nothing CUDA reaches build/melgrad
+  CUDA_CXXFLAGS := -DMELGRAD_CUDA=1
   # --fmad=false: the GPU twin of -ffp-contract=off. nvcc would fuse a*b + c into one FMA (one rounding
   # instead of two); without it our kernels do the CPU layers' float operations in the CPU's order.
   NVCCFLAGS ?= -O2 -std=c++17 --fmad=false $(CUDA_ARCHS) -I. -I$(CUDNN_INC) -MMD -MP -Xcompiler -fopenmp
   # Only a versioned file (no libcudnn.so symlink): link that file by name.
   CUDNN_LINK := $(if $(findstring .so.,$(notdir $(CUDNN_LIB))),-l:$(notdir $(CUDNN_LIB)),-lcudnn)
-  LDLIBS    += -L$(CUDA_HOME)/lib64 -L$(CUDNN_LIB_DIR) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDNN_LIB_DIR) \
-               $(CUDNN_LINK) -lcublas -lcudart
+  CUDA_LDLIBS := -L$(CUDA_HOME)/lib64 -L$(CUDNN_LIB_DIR) -Wl,-rpath,$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDNN_LIB_DIR) \
+                 $(CUDNN_LINK) -lcublas -lcudart
   BACKENDS  := cpu+cuda
 else
-  CUDA_SRCS :=
-  BACKENDS  := cpu
+  CUDA_SRCS   :=
+  CUDA_EXE    :=
+  CUDA_CXXFLAGS :=
+  CUDA_LDLIBS :=
+  BACKENDS    := cpu
 endif
 
 # ---- MPI (data-parallel training, framework/distributed/): probe mpicxx, else pkg-config ompi ----------------
@@ -105,15 +114,22 @@ endif
 # nccl.h is found (the CUDA toolkit here ships it with libnccl.so in lib64).
 NCCL_INC := $(patsubst %/nccl.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/nccl.h /usr/include/nccl.h)))
 HAVE_NCCL := $(if $(and $(MPI),$(filter cpu+cuda,$(BACKENDS)),$(NCCL_INC)),1,)
-ifeq ($(HAVE_NCCL),1)
-  CXXFLAGS += -DMELGRAD_NCCL=1 -I$(NCCL_INC)
-  LDLIBS   += -lnccl
+ifeq ($(HAVE_NCCL),1)  # the CUDA half only: build/melgrad loads neither CUDA nor the 218 MB libnccl
+  CUDA_CXXFLAGS += -DMELGRAD_NCCL=1 -I$(NCCL_INC)
+  CUDA_LDLIBS   += -lnccl
 endif
 # ---- end of MPI -------------------------------------------------------------------------------------------
 
 LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
 TEST_SRCS := $(shell find tests -name '*.cpp' ! -path 'tests/isa/*' | sort)
-LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
+# build/melgrad: every .cpp as it is, no CUDA. A .cpp with a CUDA half (it tests MELGRAD_CUDA, like the stubs of
+# framework/cuda/cpu_only.cpp) is compiled a second time with $(CUDA_CXXFLAGS) into $(BUILD)/obj-cuda/, for
+# build/melgrad-cuda and the tests, which also link the .cu files and $(CUDA_LDLIBS).
+CPU_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+HALF_SRCS := $(if $(CUDA_SRCS),$(shell grep -l MELGRAD_CUDA $(LIB_SRCS)))
+LIB_OBJS  := $(filter-out $(HALF_SRCS:%.cpp=$(BUILD)/obj/%.o),$(CPU_OBJS)) $(HALF_SRCS:%.cpp=$(BUILD)/obj-cuda/%.o) \
+             $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
+PROGRAMS  := $(BUILD)/melgrad $(CUDA_EXE)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o)
 
 # The FFT's other instruction-set paths, for the tests only (tests/audio/test_fft_isa.cpp): audio/fft.cpp
@@ -130,7 +146,7 @@ ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(addprefix $(BUILD)/obj/isa/$(v)/,fft.
 .PHONY: fuzz fuzz-run
 .PHONY: all test bench bench-gpu bench-dp experiment-gtzan images docs-check clean help config
 
-all: config $(BUILD)/melgrad
+all: config $(PROGRAMS)
 
 config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
@@ -138,7 +154,7 @@ config:
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
 	@printf '%s MPI   %s\n' "$(if $(MPI),✓,✗)" "$(if $(MPI),$(MPI_LIBS) (mpirun -np N build/melgrad train ...),$(if $(MPI_LIBS),off (MPI= given),not found): single-process build (tools/setup.sh installs OpenMPI))"
 	@printf '%s NCCL  %s\n' "$(if $(HAVE_NCCL),✓,✗)" "$(if $(HAVE_NCCL),$(NCCL_INC)/nccl.h (--device cuda under mpirun),$(if $(NCCL_INC),needs the CUDA backend and MPI,no nccl.h): GPU gradients go through the host)"
-	@echo "  backends: $(BACKENDS)"
+	@echo "  backends: $(BACKENDS)$(if $(CUDA_EXE), (cpu: $(BUILD)/melgrad; cuda: $(CUDA_EXE), started by it for the GPU))"
 
 # Quiet by default; `make V=1` shows full command lines.
 Q := $(if $(V),,@)
@@ -161,6 +177,11 @@ $(BUILD)/obj/isa/%/fft_simd.o: audio/fft_simd.cpp
 $(BUILD)/obj/isa/%/fft_entry.o: tests/isa/fft_entry.cpp
 	$(isa_compile)
 
+$(BUILD)/obj-cuda/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CXX   $< (with its CUDA half)")
+	$(Q)$(CXX) $(CXXFLAGS) $(CUDA_CXXFLAGS) -c $< -o $@
+
 $(BUILD)/obj/tests/audio/test_fft_isa.o: CXXFLAGS += $(foreach v,$(ISA_VARIANTS),-DMELGRAD_ISA_$(v))
 
 $(BUILD)/obj/%.cu.o: %.cu
@@ -168,28 +189,33 @@ $(BUILD)/obj/%.cu.o: %.cu
 	@$(if $(V),,echo "  NVCC  $<")
 	$(Q)$(NVCC) $(NVCCFLAGS) -c $< -o $@
 
-$(BUILD)/melgrad: $(LIB_OBJS) $(BUILD)/obj/experiments/cli/main.o
+$(BUILD)/melgrad: $(CPU_OBJS) $(BUILD)/obj/experiments/cli/main.o
 	@$(if $(V),,echo "  LINK  $@")
 	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/melgrad-cuda: $(LIB_OBJS) $(BUILD)/obj/experiments/cli/main.o
+	@$(if $(V),,echo "  LINK  $@")
+	$(Q)$(CXX) $^ -o $@ $(LDLIBS) $(CUDA_LDLIBS)
 
 $(BUILD)/melgrad_tests: $(LIB_OBJS) $(TEST_OBJS) $(ISA_OBJS)
 	@$(if $(V),,echo "  LINK  $@")
-	$(Q)$(CXX) $^ -o $@ $(LDLIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDLIBS) $(CUDA_LDLIBS)
 
 # make test TEST_ARGS='-tc="*conv*"' runs a subset (any doctest flag works).
 # The hostile-input script runs first: the doctest summary stays the last line.
-test: docs-check $(BUILD)/melgrad $(BUILD)/melgrad_tests
+test: docs-check $(PROGRAMS) $(BUILD)/melgrad_tests
 	@bash tests/cli/hostile_inputs.sh $(BUILD)/melgrad
+	@bash tests/cli/cuda_handoff.sh $(BUILD)/melgrad
 	@$(BUILD)/melgrad_tests $(TEST_ARGS)
 
 docs-check:
 	@python3 tools/docs_check.py
 
 # Benchmarks: every bench/run_*.sh, each prints melgrad's figure, the peer's and the ratio.
-bench: $(BUILD)/melgrad
+bench: $(PROGRAMS)
 	@for b in bench/run_*.sh; do echo "== $$b"; bash $$b || exit 1; done
 
-bench-gpu: $(BUILD)/melgrad
+bench-gpu: $(PROGRAMS)
 	@bash bench/gpu/run_gpu.sh
 
 # Data-parallel speed here: samples/s for 1 and 2 ranks, all-reduce ms per step (needs mpirun).
@@ -197,11 +223,11 @@ bench-dp: $(BUILD)/melgrad
 	@bash bench/dp/run_dp.sh
 
 GTZAN_DIR ?=
-experiment-gtzan: $(BUILD)/melgrad
+experiment-gtzan: $(PROGRAMS)
 	@bash experiments/run_experiment.sh "$(GTZAN_DIR)"
 
 RUN ?=
-images: $(BUILD)/melgrad
+images: $(PROGRAMS)
 	@bash experiments/make_images.sh $(RUN)
 
 # ---- fuzzing: tests/fuzz/fuzz_NAME.cpp, each target for FUZZ_SECONDS; new inputs go to build-fuzz/corpus/,
@@ -227,7 +253,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "make                  build build/melgrad (CUDA backend too when nvcc + cuDNN are found)"
+	@echo "make                  build build/melgrad (and build/melgrad-cuda, the CUDA backend, when nvcc + cuDNN are found)"
 	@echo "make test             docs-check + hostile CLI inputs + all unit tests (doctest); TEST_ARGS='-tc=*conv*' for a subset"
 	@echo "make test SANITIZE=address,undefined   the same under ASan + UBSan (CPU only, in build-sanitize/)"
 	@echo "make fuzz FUZZ_SECONDS=60   every libFuzzer target of tests/fuzz/ for N seconds (clang 14)"
@@ -239,4 +265,4 @@ help:
 	@echo "make docs-check       every path, function and command named in docs/ exists"
 	@echo "make clean            remove build/"
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-cuda -name '*.d' 2>/dev/null)

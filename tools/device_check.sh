@@ -102,7 +102,7 @@ make_args=(BUILD="$BUILD" CUDA_ARCHS="$archs")
 summary "env: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null || echo 'no GPU visible'); $(grep 'cuDNN' "$OUT/env.txt" | head -1)"
 
 # --- build -------------------------------------------------------------------------------------------------
-step build.log "$(limit_of build)" build make -j"$(nproc)" "${make_args[@]}" "$BUILD/melgrad" "$BUILD/melgrad_tests" ||
+step build.log "$(limit_of build)" build make -j"$(nproc)" "${make_args[@]}" all "$BUILD/melgrad_tests" ||
     { tail -30 "$OUT/build.log"; exit 1; }
 "$BUILD/melgrad" info >> "$OUT/env.txt" 2>&1
 if ! grep -q "GPU present  : yes" "$OUT/env.txt"; then

@@ -11,6 +11,7 @@
 #include "framework/cuda/allocator.h"
 #include "framework/cuda/config.h"
 #include "framework/cuda/graph.h"
+#include "framework/cuda/handoff.h"
 #include "framework/index_buffer.h"
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
@@ -31,6 +32,7 @@ int cmd_bench_train_gpu(const std::vector<std::string>& args) {
     a.finish_no_positional();
     if (batch <= 0 || steps <= 0 || warmup < 1)
         throw UsageError("--batch and --steps must be positive and --warmup at least 1");
+    hand_off_to_cuda_build("cuda");  // build/melgrad starts this command again as build/melgrad-cuda
     if (!cuda_available())
         throw std::runtime_error(cuda_compiled() ? "no GPU found: bench-train-gpu needs one"
                                                  : "this melgrad was built without the CUDA backend");

@@ -18,6 +18,7 @@
 #include "experiments/gtzan/predict.h"
 #include "framework/backend.h"
 #include "framework/checkpoint.h"
+#include "framework/cuda/handoff.h"
 #include "framework/model_text.h"
 
 namespace fs = std::filesystem;
@@ -60,6 +61,7 @@ int cmd_bench_predict(const std::vector<std::string>& args) {
     std::string dir = a.option("--dir", (fs::temp_directory_path() / "melgrad_bench_predict").string());
     std::string device = a.option("--device", "cpu");  // cpu, cuda or auto: where the CNN runs
     a.finish_no_positional();
+    hand_off_to_cuda_build(device);  // before the files below are written: build/melgrad-cuda writes them
     set_num_threads(threads);
     fs::create_directories(dir);
     std::string ckpt = dir + "/model.ckpt", wav = dir + "/clip30.wav", mp3 = dir + "/song240.mp3";

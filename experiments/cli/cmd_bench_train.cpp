@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "experiments/cli/args.h"
+#include "experiments/cli/bench_flops.h"
 #include "experiments/cli/command.h"
 #include "framework/backend.h"
 #include "framework/layers/softmax_cross_entropy.h"
@@ -101,7 +102,7 @@ float train_step(Sequential& model, Optimizer& opt, const Tensor& x, const std::
 
 struct BenchOptions {
     std::string model_name, optimizer, path;
-    int batch, steps, warmup, threads;
+    int batch, steps, warmup, threads, peak_size;
     bool profile;  // MELGRAD_PROFILE set (and not 0)
 };
 
@@ -115,6 +116,7 @@ BenchOptions parse_options(const std::vector<std::string>& args) {
     o.threads = a.int_option("--threads", 0, 0, 1 << 16);
     o.optimizer = a.option("--optimizer", "adam");
     o.path = a.option("--path", "fast");
+    o.peak_size = a.int_option("--peak-size", 2048, 0, 16384);
     a.finish_no_positional();
     if (o.batch <= 0 || o.steps <= 0 || o.warmup < 0)
         throw UsageError("--batch and --steps must be positive, --warmup >= 0");
@@ -154,6 +156,19 @@ void print_profile(Sequential& model, const Profile& prof, int steps) {
                 prof.loss_cpu / steps);
     std::printf("%-4s %-44s %10.2f %10s %10.2f\n", "", "optimizer step", prof.optimizer_ms / steps, "",
                 prof.optimizer_cpu / steps);
+}
+
+// Achieved GFLOP/s, and its fraction of OpenBLAS's SGEMM speed on the same threads, measured now.
+void print_utilisation(const TrainingFlops& flops, double samples_per_s, int peak_size) {
+    const double achieved = flops.total() * samples_per_s / 1e9;
+    std::printf("GFLOP per sample (conv + linear, forward %.3f + backward %.3f): %.3f%s%s\n", flops.forward / 1e9,
+                flops.backward / 1e9, flops.total() / 1e9, flops.not_counted.empty() ? "" : "; not counted: ",
+                flops.not_counted.c_str());
+    std::printf("achieved GFLOP/s: %.1f\n", achieved);
+    if (peak_size == 0) return;
+    const double peak = measure_sgemm_gflops(peak_size, 3);
+    std::printf("OpenBLAS SGEMM %d^3, %d thread(s), GFLOP/s: %.1f\n", peak_size, num_threads(), peak);
+    std::printf("fraction of SGEMM peak: %.0f %%\n", 100 * achieved / peak);
 }
 
 int cmd_bench_train(const std::vector<std::string>& args) {
@@ -199,17 +214,22 @@ int cmd_bench_train(const std::vector<std::string>& args) {
     std::printf("step ms (median of %d): %.1f\n", o.steps, step_ms[step_ms.size() / 2]);
     std::printf("cpu ms per step (all threads): %.1f\n", cpu_total / o.steps);
     std::printf("last loss: %.4f\n", loss);
-    std::printf("samples/s: %.1f\n", (double)o.batch * o.steps / (total_ms / 1000.0));
+    const double samples_per_s = (double)o.batch * o.steps / (total_ms / 1000.0);
+    std::printf("samples/s: %.1f\n", samples_per_s);
+    print_utilisation(training_flops_per_sample(model, built.input_shape), samples_per_s, o.peak_size);
     return 0;
 }
 
 MELGRAD_COMMAND("bench-train", "training speed (samples/s) on random data; MELGRAD_PROFILE=1 for per-layer ms",
                 "usage: melgrad bench-train [--model paper-cnn|tiny-cnn|crnn|FILE] [--batch 32] [--steps 10] [--warmup 2]\n"
-                "                           [--threads 0] [--optimizer adam|sgd] [--path fast|reference]\n\n"
+                "                           [--threads 0] [--optimizer adam|sgd] [--path fast|reference] [--peak-size 2048]\n\n"
                 "Trains the model on one random batch (Adam lr 1e-3 by default, or SGD lr 0.01 momentum 0.9) and\n"
                 "prints `samples/s: X` over the timed steps (after the warm-up steps) and the median step time.\n"
                 "--threads 0 uses all cores. With MELGRAD_PROFILE=1 in the environment it also prints each layer's\n"
-                "average forward and backward milliseconds. bench/run_train.sh compares it with PyTorch.",
+                "average forward and backward milliseconds. bench/run_train.sh compares it with PyTorch.\n"
+                "It also prints the achieved GFLOP/s (the Conv2d and Linear layers' FLOPs, counted from their shapes)\n"
+                "and their fraction of OpenBLAS's SGEMM speed on n x n x n (--peak-size n; 0 skips), measured\n"
+                "after the training steps on the same threads.",
                 cmd_bench_train);
 
 }  // namespace

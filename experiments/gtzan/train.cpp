@@ -23,6 +23,7 @@
 #include "experiments/progress.h"
 #include "framework/backend.h"
 #include "framework/cuda/config.h"
+#include "framework/cuda/handoff.h"
 #include "framework/device_choice.h"
 #include "framework/distributed/gradient_buckets.h"
 #include "framework/layers/softmax_cross_entropy.h"
@@ -311,6 +312,10 @@ void save_interrupted(Run& run, const TrainState& state) {
 }  // namespace
 
 TrainResult train(const TrainOptions& options) {
+    // First thing: when the GPU will be used, build/melgrad starts this command again as build/melgrad-cuda
+    // (framework/cuda/handoff.h), so nothing that cannot be started twice (MPI_Init in distributed::world(), a
+    // file being written) may happen before it. choose_device() below would do it too, but later.
+    hand_off_to_cuda_build(options.device);
     distributed::Communicator& comm = distributed::world();
     TrainOptions o = options;
     o.quiet = o.quiet || !comm.is_root();  // rank 0 alone prints

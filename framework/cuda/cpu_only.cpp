@@ -1,7 +1,9 @@
-// Every entry point of the CUDA backend, for a CPU-only build (nvcc or cuDNN not found by the Makefile):
-// all of them are here, in one place. No CUDA tensor can exist in such a build (allocating one already
-// fails with the clear error below), so the op stubs are a second safety net; the allocator reports itself
-// empty and a CUDA graph cannot be captured. With MELGRAD_CUDA defined, the .cu files provide the real ones.
+// Every entry point of the CUDA backend, for an executable without it: all of them are here, in one place.
+// In build/melgrad (which hands GPU commands to build/melgrad-cuda, framework/cuda/handoff.h) and, in a
+// CPU-only build (nvcc or cuDNN not found by the Makefile), in every executable. Compiled with MELGRAD_CUDA
+// (for build/melgrad-cuda and the tests of a CUDA build, which link the .cu files) this file is empty. No CUDA
+// tensor can exist here (allocating one already fails with the clear error below), so the op stubs are a
+// second safety net; the allocator reports itself empty and a CUDA graph cannot be captured.
 #ifndef MELGRAD_CUDA
 #include <cstddef>
 #include <cstdint>
@@ -29,8 +31,8 @@
 namespace melgrad {
 namespace {
 [[noreturn]] void no_cuda(const std::string& what) {
-    throw std::runtime_error(what + ": this melgrad was built without the CUDA backend (nvcc or cuDNN not found "
-                                    "at build time)");
+    throw std::runtime_error(what + ": this executable has no CUDA backend (a CPU-only build, or build/melgrad, "
+                                    "whose GPU commands run in build/melgrad-cuda)");
 }
 }  // namespace
 

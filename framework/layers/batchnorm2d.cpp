@@ -13,31 +13,50 @@ namespace melgrad {
 // region costs more than the work (and much more when another program holds the second core). `omp simd reduction` lets the compiler vectorise the
 // sums (several partial sums, added at the end in an order fixed by the build); without it, -O2 keeps
 // them scalar, one add after another.
+BatchNormChannelMap batchnorm2d_train_channel_cpu(const float* x, const float* gamma, const float* beta,
+                                                  float* save_mean, float* save_invstd, float* running_mean,
+                                                  float* running_var, int N, int C, int HW, int c, float eps,
+                                                  float momentum) {
+    const double m = (double)N * HW;
+    double sum = 0;
+    for (int n = 0; n < N; n++) {
+        const float* xc = x + ((size_t)n * C + c) * HW;
+#pragma omp simd reduction(+ : sum)
+        for (int i = 0; i < HW; i++) sum += xc[i];
+    }
+    double mean = sum / m, sq = 0;
+    for (int n = 0; n < N; n++) {
+        const float* xc = x + ((size_t)n * C + c) * HW;
+#pragma omp simd reduction(+ : sq)
+        for (int i = 0; i < HW; i++) { double d = xc[i] - mean; sq += d * d; }
+    }
+    double var = sq / m;
+    float invstd = (float)(1.0 / std::sqrt(var + eps));
+    save_mean[c] = (float)mean;
+    save_invstd[c] = invstd;
+    running_mean[c] = (1 - momentum) * running_mean[c] + momentum * (float)mean;
+    running_var[c] = (1 - momentum) * running_var[c] + momentum * (float)(m > 1 ? var * m / (m - 1) : var);
+    float scale = gamma[c] * invstd;
+    return {scale, beta[c] - (float)mean * scale};
+}
+
+BatchNormChannelMap batchnorm2d_eval_channel_cpu(const float* gamma, const float* beta, const float* running_mean,
+                                                 const float* running_var, float* save_mean, float* save_invstd, int c,
+                                                 float eps) {
+    float invstd = 1.0f / std::sqrt(running_var[c] + eps);
+    save_mean[c] = running_mean[c];
+    save_invstd[c] = invstd;
+    float scale = gamma[c] * invstd;
+    return {scale, beta[c] - running_mean[c] * scale};
+}
+
 void batchnorm2d_forward_train_cpu(const float* x, const float* gamma, const float* beta, float* y, float* save_mean,
                                    float* save_invstd, float* running_mean, float* running_var, int N, int C, int HW,
                                    float eps, float momentum) {
-    const double m = (double)N * HW;
 #pragma omp parallel for schedule(static) if ((size_t)N * C * HW > 65536)
     for (int c = 0; c < C; c++) {
-        double sum = 0;
-        for (int n = 0; n < N; n++) {
-            const float* xc = x + ((size_t)n * C + c) * HW;
-#pragma omp simd reduction(+ : sum)
-            for (int i = 0; i < HW; i++) sum += xc[i];
-        }
-        double mean = sum / m, sq = 0;
-        for (int n = 0; n < N; n++) {
-            const float* xc = x + ((size_t)n * C + c) * HW;
-#pragma omp simd reduction(+ : sq)
-            for (int i = 0; i < HW; i++) { double d = xc[i] - mean; sq += d * d; }
-        }
-        double var = sq / m;
-        float invstd = (float)(1.0 / std::sqrt(var + eps));
-        save_mean[c] = (float)mean;
-        save_invstd[c] = invstd;
-        running_mean[c] = (1 - momentum) * running_mean[c] + momentum * (float)mean;
-        running_var[c] = (1 - momentum) * running_var[c] + momentum * (float)(m > 1 ? var * m / (m - 1) : var);
-        float scale = gamma[c] * invstd, shift = beta[c] - (float)mean * scale;
+        const auto [scale, shift] = batchnorm2d_train_channel_cpu(x, gamma, beta, save_mean, save_invstd, running_mean,
+                                                                  running_var, N, C, HW, c, eps, momentum);
         for (int n = 0; n < N; n++) {
             const float* xc = x + ((size_t)n * C + c) * HW;
             float* yc = y + ((size_t)n * C + c) * HW;
@@ -52,10 +71,8 @@ void batchnorm2d_forward_eval_cpu(const float* x, const float* gamma, const floa
                                   int C, int HW, float eps) {
 #pragma omp parallel for schedule(static) if ((size_t)N * C * HW > 65536)
     for (int c = 0; c < C; c++) {
-        float invstd = 1.0f / std::sqrt(running_var[c] + eps);
-        save_mean[c] = running_mean[c];
-        save_invstd[c] = invstd;
-        float scale = gamma[c] * invstd, shift = beta[c] - running_mean[c] * scale;
+        const auto [scale, shift] = batchnorm2d_eval_channel_cpu(gamma, beta, running_mean, running_var, save_mean,
+                                                                 save_invstd, c, eps);
         for (int n = 0; n < N; n++) {
             const float* xc = x + ((size_t)n * C + c) * HW;
             float* yc = y + ((size_t)n * C + c) * HW;

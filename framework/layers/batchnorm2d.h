@@ -44,6 +44,19 @@ void batchnorm2d_forward_train_cpu(const float* x, const float* gamma, const flo
 void batchnorm2d_forward_eval_cpu(const float* x, const float* gamma, const float* beta, const float* running_mean,
                                   const float* running_var, float* y, float* save_mean, float* save_invstd, int N,
                                   int C, int HW, float eps);
+// One channel's affine map y = x * scale + shift: in training from channel c's statistics (saved in save_mean and
+// save_invstd and folded into the running averages), in evaluation from the running averages. The loops above
+// and the fast path's fused BatchNorm + ReLU + max-pool (framework/layers/bn_relu_maxpool.h) share them.
+struct BatchNormChannelMap {
+    float scale, shift;
+};
+BatchNormChannelMap batchnorm2d_train_channel_cpu(const float* x, const float* gamma, const float* beta,
+                                                  float* save_mean, float* save_invstd, float* running_mean,
+                                                  float* running_var, int N, int C, int HW, int c, float eps,
+                                                  float momentum);
+BatchNormChannelMap batchnorm2d_eval_channel_cpu(const float* gamma, const float* beta, const float* running_mean,
+                                                 const float* running_var, float* save_mean, float* save_invstd, int c,
+                                                 float eps);
 // training=false gives the evaluation-mode gradient. dx may be null; accumulate=false writes dx (=) instead
 // of adding to it (a fresh gradient, see Tensor::grad_to_write).
 void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
@@ -80,6 +93,7 @@ public:
     void collect_parameters(const std::string& prefix, std::vector<NamedTensor>& out) override;
     void collect_buffers(const std::string& prefix, std::vector<NamedTensor>& out) override;
     void set_statistics_sync(distributed::Communicator* comm) override { sync_ = comm; }
+    bool statistics_synced() const { return sync_ != nullptr; }  // --sync-bn: the fused fast path must not run
 
     int num_features;
     float eps, momentum;

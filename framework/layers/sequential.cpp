@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "framework/layers/bn_relu_maxpool.h"
 #include "framework/rng.h"
 
 namespace melgrad {
@@ -14,7 +15,15 @@ Sequential& Sequential::add(std::unique_ptr<Module> layer) {
 
 Tensor Sequential::forward(const Tensor& x) {
     Tensor h = x;
-    for (auto& layer : layers_) h = layer->forward(h);
+    for (size_t i = 0; i < layers_.size(); i++) {
+        // the fast CPU path runs BatchNorm2d -> ReLU -> MaxPool2d(2) as one pass (bn_relu_maxpool.h)
+        if (i + 2 < layers_.size() && can_fuse_bn_relu_maxpool(*layers_[i], *layers_[i + 1], *layers_[i + 2], h)) {
+            h = bn_relu_maxpool_forward(static_cast<BatchNorm2d&>(*layers_[i]), h);
+            i += 2;
+        } else {
+            h = layers_[i]->forward(h);
+        }
+    }
     return h;
 }
 
