@@ -245,7 +245,7 @@ TrainResult train(const TrainOptions& o) {
     check_dataset_header(data);
     Split split = make_split(data, o.split, o.seed);
     std::string model_text = resolve_model_text(o.model);
-    BuiltModel built = build_model(model_text, o.model, o.seed);
+    BuiltModel built = build_model(model_text, o.model, o.seed, (int)data.genres().size());
     Device device = choose_device(o.device, !o.quiet);
     cuda::set_tf32(o.tf32);
     cuda::set_deterministic(o.deterministic);

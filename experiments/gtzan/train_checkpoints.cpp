@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "experiments/gtzan/class_names.h"
+
 namespace melgrad::gtzan {
 
 namespace {
@@ -21,9 +23,7 @@ Metadata run_metadata(const TrainOptions& o, const DatasetFile& data, const std:
     meta["optimizer"] = o.optimizer;
     meta["weight_decay"] = exact_double_str(o.weight_decay);
     meta["synthetic"] = data.synthetic() ? "1" : "0";
-    std::string genres;
-    for (auto& g : data.genres()) genres += (genres.empty() ? "" : ",") + g;
-    meta["genres"] = genres;
+    meta["genres"] = join_class_names(data.genres());
     for (auto& kv : data.header())  // the audio parameters, so predict computes the same features
         if (kv.first != "genres") meta["data." + kv.first] = kv.second;
     return meta;
