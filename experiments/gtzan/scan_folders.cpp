@@ -37,6 +37,9 @@ std::vector<std::string> class_folders(const fs::path& root) {
 std::vector<std::string> choose_classes(const fs::path& root, const std::vector<std::string>& wanted,
                                         std::vector<std::string>& problems) {
     const std::vector<std::string> found = class_folders(root);
+    for (const std::string& name : found)  // the CSV files and tables written later are one line per class
+        if (name.find_first_of("\r\n") != std::string::npos)
+            throw std::runtime_error((root / name).string() + ": a line break in a class folder's name; rename it");
     if (wanted.empty()) return found;
     for (const std::string& name : wanted)
         if (!std::binary_search(found.begin(), found.end(), name))
