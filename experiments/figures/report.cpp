@@ -136,6 +136,7 @@ Provenance provenance_from_settings(const std::string& text) {
         if (!key_value(line, key, value)) continue;
         if (key == "data" || key == "dataset" || key == "source" || key == "provenance") {
             const std::string v = lower(value);
+            if (v.rfind("own", 0) == 0) return Provenance::own;  // "own (/path)": the path may say anything
             if (v.find("synth") != std::string::npos) return Provenance::synthetic;
             if (v.find("gtzan") != std::string::npos) return Provenance::gtzan;
         }
@@ -159,6 +160,10 @@ std::string provenance_banner(bool has_settings, const std::string& settings) {
         case Provenance::gtzan:
             return "<div class=\"banner gtzan\" id=\"provenance\"><b>Data: real GTZAN</b> &mdash; the 1000 "
                    "30-second clips of 10 genres the paper used.</div>\n";
+        case Provenance::own:
+            return "<div class=\"banner unknown\" id=\"provenance\"><b>Data: your own collection</b> &mdash; one "
+                   "folder per class (melgrad preprocess), not GTZAN: the paper's figures beside these numbers are "
+                   "for GTZAN.</div>\n";
         case Provenance::synthetic:
             return "<div class=\"banner synthetic\" id=\"provenance\"><b>Data: SYNTHETIC</b> &mdash; generated "
                    "clips, not GTZAN. These numbers show the pipeline works; they say nothing about real music and "

@@ -67,6 +67,7 @@ EvalResults evaluate_run(const EvalOptions& o) {
     r.split = ck.meta("split");
     DatasetFile data(r.data);
     r.synthetic = data.synthetic();
+    r.layout = data.header_value("layout", "gtzan");
     BuiltModel built = build_model(ck.meta("model_text"), ckpt_path.string() + " (model_text)", 0,
                                    (int)checkpoint_class_names(ck).size());
     check_model_fits_eval_data(built, data, ck);

@@ -61,15 +61,17 @@ std::string per_genre_table(const std::vector<GenreScores>& genres) {
 std::string eval_table_text(const EvalResults& r) {
     std::string out = "melgrad eval " + r.run + " — model " + r.model + ", epoch " + std::to_string(r.epoch) + ", " +
                       r.split_description + "\n";
+    const bool gtzan = r.layout == "gtzan";
     out += r.synthetic ? "data: SYNTHETIC GTZAN-shaped stand-in (melgrad synth-gtzan) — not GTZAN results\n"
-                       : "data: " + r.data + "\n";
+           : gtzan     ? "data: " + r.data + "\n"
+                       : "data: " + r.data + " (your own classes, not GTZAN: no paper figures beside them)\n";
     char line[256];
     std::snprintf(line, sizeof line, "  %-11s %10s %10s %10s %8s   %s\n", "part", "chunks", "chunk acc", "clip acc",
                   "loss", "paper (chunk acc)");
     out += line;
     for (const PartScores& p : r.parts) {
         std::snprintf(line, sizeof line, "  %-11s %10ld %9.1f%% %9.1f%% %8.3f   %s\n", p.name.c_str(), p.chunks,
-                      100 * p.chunk_accuracy, 100 * p.clip_accuracy, p.loss, paper_figure(p.name).c_str());
+                      100 * p.chunk_accuracy, 100 * p.clip_accuracy, p.loss, gtzan ? paper_figure(p.name).c_str() : "-");
         out += line;
     }
     if (r.split == "paper")

@@ -58,6 +58,9 @@ Split make_split(const DatasetFile& data, const std::string& name, uint64_t seed
                 add_clip_chunks(data, clips[i], i < train ? s.train : i < train + test ? s.test : s.val);
         }
     } else if (name == "fault-filtered") {
+        if (data.header_value("layout", "gtzan") != "gtzan")  // the lists name GTZAN's clips: nothing else would match
+            throw std::invalid_argument("split 'fault-filtered' lists GTZAN clips, but " + data.path() + " is not GTZAN (layout " +
+                                        data.header_value("layout") + "): use --split clip");
         std::map<std::string, int> where;  // clip key -> 0 train, 1 val, 2 test
         const char* lists[3] = {kFaultFiltered_train, kFaultFiltered_valid, kFaultFiltered_test};
         for (int part = 0; part < 3; part++) {

@@ -11,9 +11,14 @@
 #include <set>
 
 #include "audio/wav_write.h"
+#include "experiments/figures/confusion.h"
+#include "experiments/figures/report.h"
+#include "experiments/figures/run_files.h"
+#include "experiments/figures/text.h"
 #include "experiments/gtzan/class_names.h"
 #include "experiments/gtzan/clip_window.h"
 #include "experiments/gtzan/dataset_file.h"
+#include "experiments/gtzan/eval_file.h"
 #include "experiments/gtzan/eval_report.h"
 #include "experiments/gtzan/predict.h"
 #include "experiments/gtzan/preprocess.h"
@@ -70,7 +75,7 @@ void write_with_sndfile(const fs::path& path, const std::vector<float>& x, int f
     info.channels = 1;
     info.format = format;
     SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-    REQUIRE_MESSAGE(f, path.string() << ": " << sf_strerror(nullptr));
+    REQUIRE_MESSAGE(f, path.string() << ": " << std::string(sf_strerror(nullptr)));
     sf_writef_float(f, x.data(), (sf_count_t)x.size());
     sf_close(f);
 }
@@ -191,6 +196,39 @@ TEST_CASE("model text: linear out=classes takes the dataset's class count; built
                       doctest::Contains("m.model:3: out=classes, but the number of classes is not known here"));
 }
 
+// A confusion matrix of n classes named class000.. with `right` of 10 examples on the diagonal.
+figures::ConfusionMatrix confusion_of(int n, int right) {
+    figures::ConfusionMatrix cm;
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        std::snprintf(name, sizeof name, "class%03d", i);
+        cm.labels.push_back(name);
+        cm.counts.push_back(std::vector<long>(n, 0));
+        cm.counts[i][i] = right;
+        cm.counts[i][(i + 1) % n] += 10 - right;
+    }
+    return cm;
+}
+
+TEST_CASE("figures: the confusion matrix stays readable for 2 and for 60 classes") {
+    CHECK(figures::confusion_cell_px(10) == 56);  // GTZAN's figure as it was
+    const figures::Image two = figures::render_confusion(confusion_of(2, 7));
+    CHECK(two.width() < 900);
+    // the colour bar beside the grid, as tall as the grid, holds its title
+    CHECK(2 * figures::confusion_cell_px(2) >= figures::text_width("share of the true genre's examples", 2));
+    const figures::Image sixty = figures::render_confusion(confusion_of(60, 9));
+    CHECK(figures::confusion_cell_px(60) == 20);
+    CHECK(sixty.width() < 1600);   // 60 cells of 56 px would be 3400 px wide
+    CHECK(sixty.height() < 1600);
+    CHECK(figures::confusion_cell_px(500) == 8);
+    const figures::Image many = figures::render_confusion(confusion_of(500, 9));  // labels thinned, no overlap
+    CHECK(many.width() < 4600);
+    if (const char* dir = std::getenv("MELGRAD_KEEP_FIGURES")) {  // to look at them
+        two.save_png(std::string(dir) + "/confusion_2.png");
+        sixty.save_png(std::string(dir) + "/confusion_60.png");
+    }
+}
+
 TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess -> train -> eval -> predict") {
     const fs::path root = make_own_collection();
     const fs::path work = fresh_dir("work");
@@ -250,13 +288,23 @@ TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess 
     gtzan::EvalResults r = gtzan::evaluate_run(eo);
     REQUIRE(r.test_per_genre.size() == 3);
     CHECK(r.test_per_genre[0].genre == "Rock, Pop");
+    CHECK(r.layout == "folders");
+    CHECK(gtzan::eval_table_text(r).find("your own classes, not GTZAN") != std::string::npos);
+    CHECK(gtzan::eval_table_text(r).find("96%") == std::string::npos);  // no paper figures beside them
+    CHECK(gtzan::read_eval_json((work / "run" / "eval.json").string()).layout == "folders");
+    const std::string settings = [&] {
+        std::ifstream f(work / "run" / "settings.txt");
+        return std::string(std::istreambuf_iterator<char>(f), {});
+    }();
+    CHECK(figures::provenance_from_settings(settings) == figures::Provenance::own);  // never "real GTZAN"
     const std::string confusion = [&] {
         std::ifstream f(work / "run" / "confusion.csv");
         std::string header;
         std::getline(f, header);
         return header;
     }();
-    CHECK(confusion.find("ambient") != std::string::npos);
+    CHECK(confusion == "true\\predicted,\"Rock, Pop\",ambient,techno");  // the comma quoted
+    CHECK(figures::read_confusion_csv((work / "run" / "confusion.csv").string()).labels[0] == "Rock, Pop");
 
     gtzan::GenrePredictor predictor((work / "run" / "model.ckpt").string());
     CHECK(predictor.genres() == data.genres());
