@@ -58,6 +58,10 @@ data[12:16] = b'\xff\xff\xff\xff'  # n_clips = 2^32 - 1
 open('huge_count.mgd', 'wb').write(data)
 PY
 mkdir -p fiforun && mkfifo fiforun/model.ckpt && mkfifo fiforun/metrics.csv
+mkdir -p "own/rock/live set" own/pop onefolder/only  # your own data: a folder per class (docs/07-experiment.md)
+cp syn/genres_original/blues/blues.00000.wav "own/rock/live set/a b.wav"
+cp syn/genres_original/pop/pop.00000.wav own/pop/c.wav
+"$MELGRAD" preprocess own -o own.mgd --threads 1 >/dev/null 2>&1
 
 # ---- the commands ----------------------------------------------------------------------------------------
 expect fifo-checkpoint   fifo            -  -- predict fifo quiet.wav
@@ -87,6 +91,12 @@ expect mel-dev-full      /dev/full       -  -- mel quiet.wav -o /dev/full
 expect spec-dev-full     /dev/full       -  -- spectrogram quiet.wav -o /dev/full
 expect fbank-dev-full    /dev/full       -  -- filterbank -o /dev/full
 expect mel-no-folder     no/such/dir     -  -- mel quiet.wav -o no/such/dir/m.npy
+expect layout-bogus      --layout        o1.mgd -- preprocess own -o o1.mgd --layout imagenet
+expect classes-missing   own/jazz        o2.mgd -- preprocess own -o o2.mgd --classes rock,jazz
+expect classes-empty     "empty class"   o3.mgd -- preprocess own -o o3.mgd --classes rock,,pop
+expect offset-negative   --offset        o4.mgd -- preprocess own -o o4.mgd --offset -1
+expect one-class         "onefolder: 1 class folder" o5.mgd -- preprocess onefolder -o o5.mgd
+expect own-fault-filtered "is not GTZAN" run8 -- train --data own.mgd --split fault-filtered --out run8 --epochs 1
 [ -c /dev/full ] || { echo "FAIL: /dev/full is no longer a device"; fail=$((fail + 1)); }
 
 echo "hostile inputs: $pass passed, $fail failed"
