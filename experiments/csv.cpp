@@ -42,6 +42,15 @@ std::string read_field(const std::string& text, size_t& i, int& line, const std:
 
 std::vector<CsvRecord> parse_csv(const std::string& text, const std::string& where) {
     std::vector<CsvRecord> records;
+    for_each_csv_record(text, where, [&](const CsvRecord& r) {
+        records.push_back(r);
+        return true;
+    });
+    return records;
+}
+
+void for_each_csv_record(const std::string& text, const std::string& where,
+                         const std::function<bool(const CsvRecord&)>& use) {
     size_t i = 0;
     int line = 1;
     while (i < text.size()) {
@@ -57,9 +66,8 @@ std::vector<CsvRecord> parse_csv(const std::string& text, const std::string& whe
             if (i < text.size() && text[i] == ',') { i++; continue; }
             break;  // end of the line or of the text
         }
-        records.push_back(std::move(r));
+        if (!use(r)) return;
     }
-    return records;
 }
 
 }  // namespace melgrad

@@ -40,7 +40,7 @@ int cmd_train(const std::vector<std::string>& args) {
 MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv, checkpoints, --resume)",
                 "usage: melgrad train --data DATASET.mgd --out runs/NAME [options]\n\n"
                 "  --model paper-cnn|tiny-cnn|crnn|FILE   the model (default paper-cnn)\n"
-                "  --split paper|clip|fault-filtered (default paper: the paper's chunk shuffle)\n"
+                "  --split paper|clip|fault-filtered|fma (default paper: the paper's chunk shuffle)\n"
                 "  --epochs 30  --batch 32  --lr 0.001  --optimizer adam|adamw|sgd  --weight-decay 0\n"
                 "  --seed 0     --device auto|cpu|cuda  --threads 0 (all cores)\n"
                 "  --max-batches N   cap the batches per epoch (quick runs)\n"

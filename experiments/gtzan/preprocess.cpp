@@ -35,6 +35,7 @@ std::string fingerprint(const DatasetScan& scan, const PreprocessOptions& o) {
     for (auto& kv : o.features.to_header()) text += kv.first + "=" + kv.second + ";";
     for (auto& kv : provenance(scan, o.window)) text += kv.first + "=" + kv.second + ";";
     if (scan.layout != "gtzan") text += "classes=" + join_class_names(scan.classes) + ";";
+    for (auto& clip : scan.clips) text += clip.split.substr(0, 2);  // FMA's split column may change alone
     for (auto& clip : scan.clips) {
         std::error_code ec;
         auto size = fs::file_size(clip.path, ec);
@@ -118,6 +119,11 @@ ClipFeatures compute_features(const DatasetScan& scan, const PreprocessOptions& 
     return f;
 }
 
+// FMA's split as one letter (t training, v validation, e test; ? when tracks.csv names none).
+char split_letter(const std::string& split) {
+    return split == "training" ? 't' : split == "validation" ? 'v' : split == "test" ? 'e' : '?';
+}
+
 // The dataset file's contents: the clips that worked, in scan order; the failures go to r.failed.
 DatasetContents assemble(const DatasetScan& scan, const PreprocessOptions& o, const std::string& print,
                          ClipFeatures& f, PreprocessResult& r) {
@@ -136,6 +142,7 @@ DatasetContents assemble(const DatasetScan& scan, const PreprocessOptions& o, co
     for (size_t i = 0; i < f.chunks.size(); i++)
         if (f.errors[i].empty()) floats += f.chunks[i].size() * size_t(c.n_mels) * c.chunk_frames;
     c.data.reserve(floats);
+    std::string fma_split;  // one letter per clip kept: FMA's own split, for `melgrad train --split fma`
     for (size_t i = 0; i < f.chunks.size(); i++) {
         if (!f.errors[i].empty()) { r.failed.push_back(f.errors[i]); continue; }
         ClipEntry clip;
@@ -149,7 +156,9 @@ DatasetContents assemble(const DatasetScan& scan, const PreprocessOptions& o, co
         }
         std::vector<std::vector<float>>().swap(f.chunks[i]);  // free as we go: the data is ~650 MB for GTZAN
         c.clips.push_back(clip);
+        if (scan.layout == "fma") fma_split += split_letter(scan.clips[i].split);
     }
+    if (scan.layout == "fma") c.header["fma_split"] = fma_split;
     return c;
 }
 

@@ -107,7 +107,7 @@ DatasetScan scan_gtzan(const std::string& dir) {
                 if (file[0] != '.') s.problems.push_back("not a GTZAN clip name, ignored: " + p.string());
                 continue;
             }
-            s.clips.push_back({(int)g, number, p.string(), genre + "/" + file});
+            s.clips.push_back({(int)g, number, p.string(), genre + "/" + file, ""});
             s.per_class[g]++;
         }
         if (s.per_class[g] != 100 && !s.synthetic)
@@ -118,14 +118,22 @@ DatasetScan scan_gtzan(const std::string& dir) {
 }
 
 DatasetScan scan_dataset(const std::string& dir, const ScanOptions& o) {
+    const std::string no_subset = "--subset chooses an FMA subset: it needs an FMA folder (fma_metadata/tracks.csv)";
     if (o.layout == "gtzan") {
         if (!o.classes.empty())
             throw std::invalid_argument("--classes chooses class folders: it needs --layout folders (GTZAN has its ten genres)");
+        if (!o.subset.empty()) throw std::invalid_argument(no_subset);
         return scan_gtzan(dir);
     }
-    if (o.layout == "folders") return scan_folders(dir, o.classes);
-    if (o.layout != "auto") throw std::invalid_argument("--layout " + o.layout + ": expected auto, gtzan or folders");
+    if (o.layout == "fma") return scan_fma(dir, o.subset, o.classes);
+    if (o.layout != "auto" && o.layout != "folders")
+        throw std::invalid_argument("--layout " + o.layout + ": expected auto, gtzan, folders or fma");
     check_is_directory(dir);
+    std::error_code ec;
+    if (o.layout == "auto" && fs::is_regular_file(fs::path(dir) / "fma_metadata" / "tracks.csv", ec))
+        return scan_fma(dir, o.subset, o.classes);
+    if (!o.subset.empty()) throw std::invalid_argument(no_subset);
+    if (o.layout == "folders") return scan_folders(dir, o.classes);
     return o.classes.empty() && looks_like_gtzan(dir) ? scan_gtzan(dir) : scan_folders(dir, o.classes);
 }
 
@@ -133,7 +141,8 @@ std::string describe_scan(const DatasetScan& s) {
     std::ostringstream os;
     const bool gtzan = s.layout == "gtzan";
     os << "found " << s.clips.size() << " clips in " << s.root << (s.synthetic ? " (SYNTHETIC stand-in, not GTZAN)" : "");
-    if (!gtzan) os << " (one folder per class, " << s.classes.size() << " classes)";
+    if (s.layout == "folders") os << " (one folder per class, " << s.classes.size() << " classes)";
+    if (s.layout == "fma") os << " (FMA, " << s.classes.size() << " top-level genres)";
     os << (gtzan ? "\n  per genre:" : "\n  per class:");
     size_t line_length = 0;
     for (size_t g = 0; g < s.per_class.size(); g++) {

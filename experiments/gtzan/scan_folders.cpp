@@ -101,7 +101,7 @@ DatasetScan scan_folders(const std::string& dir, const std::vector<std::string>&
     for (size_t c = 0; c < s.classes.size(); c++) {
         const fs::path folder = fs::path(dir) / s.classes[c];
         for (const fs::path& file : audio_files_below(folder, ignored))
-            s.clips.push_back({(int)c, s.per_class[c]++, file.string(), file.lexically_relative(dir).generic_string()});
+            s.clips.push_back({(int)c, s.per_class[c]++, file.string(), file.lexically_relative(dir).generic_string(), ""});
         if (s.per_class[c] == 0) s.problems.push_back("class " + s.classes[c] + ": no audio files in " + folder.string());
     }
     if (!ignored.empty()) s.problems.push_back(describe_ignored(ignored));
