@@ -179,7 +179,9 @@ TEST_CASE("scan: folders of any names, recursive; GTZAN only when it looks like 
     CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"folders", {"rock", "jazz"}}),
                       doctest::Contains("jazz: no such class folder (named in --classes)"));
     CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"gtzan", {"rock"}}), doctest::Contains("--layout folders"));
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"fma", {}}), doctest::Contains("--layout fma"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"imagenet", {}}), doctest::Contains("--layout imagenet"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"fma", {}}), doctest::Contains("fma_metadata/tracks.csv"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"auto", {}, "small"}), doctest::Contains("--subset"));
     CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"folders", {"rock"}}),
                       doctest::Contains("1 class folder(s)"));
     fs::remove_all(root);
