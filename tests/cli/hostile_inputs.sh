@@ -62,6 +62,7 @@ mkdir -p "own/rock/live set" own/pop onefolder/only  # your own data: a folder p
 cp syn/genres_original/blues/blues.00000.wav "own/rock/live set/a b.wav"
 cp syn/genres_original/pop/pop.00000.wav own/pop/c.wav
 "$MELGRAD" preprocess own -o own.mgd --threads 1 >/dev/null 2>&1
+mkdir -p badfma/fma_metadata badfma/fma_small && printf 'a,b\n1,2\n' > badfma/fma_metadata/tracks.csv
 
 # ---- the commands ----------------------------------------------------------------------------------------
 expect fifo-checkpoint   fifo            -  -- predict fifo quiet.wav
@@ -97,6 +98,8 @@ expect classes-empty     "empty class"   o3.mgd -- preprocess own -o o3.mgd --cl
 expect offset-negative   --offset        o4.mgd -- preprocess own -o o4.mgd --offset -1
 expect one-class         "onefolder: 1 class folder" o5.mgd -- preprocess onefolder -o o5.mgd
 expect own-fault-filtered "is not GTZAN" run8 -- train --data own.mgd --split fault-filtered --out run8 --epochs 1
+expect fma-bad-csv       tracks.csv      o6.mgd -- preprocess badfma -o o6.mgd
+expect own-split-fma     "has none"      run9 -- train --data own.mgd --split fma --out run9 --epochs 1
 [ -c /dev/full ] || { echo "FAIL: /dev/full is no longer a device"; fail=$((fail + 1)); }
 
 echo "hostile inputs: $pass passed, $fail failed"

@@ -225,6 +225,9 @@ TEST_CASE("figures: the confusion matrix stays readable for 2 and for 60 classes
     CHECK(figures::confusion_cell_px(500) == 8);
     const figures::Image many = figures::render_confusion(confusion_of(500, 9));  // labels thinned, no overlap
     CHECK(many.width() < 4600);
+    // UTF-8 class names: accents of Latin letters dropped, anything else one '?' a character, not one a byte
+    CHECK(figures::text_width("Ünïcode été", 2) == figures::text_width("Unicode ete", 2));
+    CHECK(figures::text_width("日本", 2) == figures::text_width("??", 2));
     if (const char* dir = std::getenv("MELGRAD_KEEP_FIGURES")) {  // to look at them
         two.save_png(std::string(dir) + "/confusion_2.png");
         sixty.save_png(std::string(dir) + "/confusion_60.png");
