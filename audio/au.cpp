@@ -3,14 +3,14 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "audio/file_bytes.h"
+#include "audio/file_bytes.h"  // le16/le32/be32
 #include "audio/sample_format.h"
 
 namespace melgrad::audio {
 
 bool looks_like_au(const uint8_t* d, size_t n) { return n >= 4 && std::memcmp(d, ".snd", 4) == 0; }
 
-PcmAudio parse_au(const uint8_t* d, size_t n, const std::string& name) {
+PcmLayout au_layout(const uint8_t* d, size_t n, const std::string& name) {
     auto fail = [&](const std::string& what) { return std::runtime_error(name + ": AU: " + what); };
     if (n < 24) throw fail("truncated header (" + std::to_string(n) + " bytes; an AU header has 24)");
     if (!looks_like_au(d, n)) throw fail("not a Sun .au file (no '.snd' magic)");
@@ -42,20 +42,16 @@ PcmAudio parse_au(const uint8_t* d, size_t n, const std::string& name) {
             throw fail("unsupported encoding " + std::to_string(encoding) +
                        " (supported: 1 mu-law, 2/3/4/5 linear 8/16/24/32-bit, 6 float, 7 double, 27 A-law)");
     }
-    const size_t frame_bytes = size_t(bytes_per_sample(sf)) * channels;
-    const size_t frames = data_size / frame_bytes;
-    PcmAudio out;
-    out.sample_rate = int(rate);
-    out.channels = int(channels);
-    out.encoding = sample_format_name(sf);
-    out.interleaved.resize(frames * channels);  // bounded by the bytes actually in the file
-    convert_samples(d + offset, frames * channels, sf, true, out.interleaved.data());
-    return out;
+    PcmLayout layout;
+    layout.sample_rate = int(rate);
+    layout.channels = int(channels);
+    layout.format = sf;
+    layout.big_endian = true;
+    layout.data_offset = offset;
+    layout.frames = data_size / layout.frame_bytes();  // bounded by the bytes actually in the file
+    return layout;
 }
 
-PcmAudio read_au(const std::string& path) {
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
-    return parse_au(bytes.data(), bytes.size(), path);
-}
+PcmAudio parse_au(const uint8_t* d, size_t n, const std::string& name) { return decode_pcm(d, au_layout(d, n, name)); }
 
 }  // namespace melgrad::audio

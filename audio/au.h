@@ -14,7 +14,7 @@
 namespace melgrad::audio {
 
 bool looks_like_au(const uint8_t* data, size_t size);  // starts with ".snd"
+PcmLayout au_layout(const uint8_t* data, size_t size, const std::string& name);  // the header only
 PcmAudio parse_au(const uint8_t* data, size_t size, const std::string& name);
-PcmAudio read_au(const std::string& path);
 
 }  // namespace melgrad::audio

@@ -16,6 +16,23 @@ namespace melgrad::audio {
 // The maximum is taken over the whole clip, before chunking, so the chunks of one song share one scale.
 enum class Scaling { PowerMax, DbMax };
 
+// Both scalings depend on the song only through its loudest cell, max(S). So once that is known, any piece
+// of the song can be scaled on its own, with the same result as scaling the whole (predict streams long
+// songs this way: one pass finds the maximum, a second scales and predicts).
+//   PowerMax: S / max(S)                                    (normalize_max)
+//   DbMax:    clamp(1 + max(dB(S), dB(max(S)) - 80) / 80, 0, 1),  dB(S) = 10 log10(max(1e-10, S)) - 10 log10(ref)
+//             (power_to_db(ref=max, top_db=80), then db_to_unit: audio/db.h)
+class SongScale {
+public:
+    SongScale(Scaling scaling, float max_power);
+    void apply(float* S, size_t n) const;
+
+private:
+    Scaling scaling_;
+    float inv_max_ = 1.0f;                     // PowerMax
+    float offset_db_ = 0.0f, floor_db_ = 0.0f;  // DbMax
+};
+
 struct FeatureParams {
     LoadOptions load;             // sr 22050, channels averaged
     StftParams stft;              // n_fft 2048, hop 512, periodic Hann, center, pad_mode constant
@@ -37,7 +54,8 @@ ClipFeatures clip_features(const std::string& path, const FeatureParams& p = {})
 // Non-finite mel values (float WAVs near 3e38 overflow the power) are an error, never NaN features.
 ClipFeatures features_from_samples(const std::vector<float>& y, const FeatureParams& p = {});
 
-// Throws std::runtime_error naming the band and frame of the first NaN or infinite value.
-void check_finite_mel(const std::vector<float>& mel, int n_mels, int frames);
+// Throws std::runtime_error naming the band and frame of the first NaN or infinite value (mel holds frames
+// first_frame .. first_frame + frames - 1 of a song, when it is one piece of it).
+void check_finite_mel(const std::vector<float>& mel, int n_mels, int frames, long long first_frame = 0);
 
 }  // namespace melgrad::audio

@@ -20,7 +20,7 @@ static size_t checked_size(const std::string& path) {
     return size;
 }
 
-void check_readable_file(const std::string& path) { (void)checked_size(path); }
+size_t check_audio_file(const std::string& path) { return checked_size(path); }
 
 std::vector<uint8_t> read_file_bytes(const std::string& path) {
     const size_t size = checked_size(path);

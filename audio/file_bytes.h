@@ -12,8 +12,8 @@ constexpr uint64_t kMaxAudioFileBytes = uint64_t(8) << 30;
 // Never opens anything but a regular file (stat first: a FIFO would block, /dev/zero never ends).
 // Throws std::runtime_error("PATH: does not exist" / ": is a directory" / ": is empty" / ...).
 std::vector<uint8_t> read_file_bytes(const std::string& path);
-// The same checks without reading (for paths handed to libsndfile).
-void check_readable_file(const std::string& path);
+// The same checks without reading; returns the file's size.
+size_t check_audio_file(const std::string& path);
 
 // Little- and big-endian integers from a byte buffer (the caller checks the bounds).
 inline uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "audio/file_bytes.h"
+#include "audio/file_bytes.h"  // le16/le32/be32
 #include "audio/sample_format.h"
 
 namespace melgrad::audio {
@@ -33,7 +33,7 @@ bool looks_like_wav(const uint8_t* d, size_t n) {
     return n >= 12 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WAVE", 4) == 0;
 }
 
-PcmAudio parse_wav(const uint8_t* d, size_t n, const std::string& name) {
+PcmLayout wav_layout(const uint8_t* d, size_t n, const std::string& name) {
     auto fail = [&](const std::string& what) { return std::runtime_error(name + ": WAV: " + what); };
     if (n < 12) throw fail("truncated header (" + std::to_string(n) + " bytes; a WAV file starts with 12)");
     if (std::memcmp(d, "RIFX", 4) == 0 || std::memcmp(d, "RF64", 4) == 0)
@@ -94,20 +94,16 @@ PcmAudio parse_wav(const uint8_t* d, size_t n, const std::string& name) {
     else
         throw fail("unsupported encoding: format tag " + hex16(tag) + " with " + std::to_string(bits) +
                    " bits (supported: PCM 8/16/24/32-bit, IEEE float 32/64-bit)");
-    const size_t frame_bytes = size_t(bytes_per_sample(sf)) * size_t(channels);
-    const size_t frames = data_size / frame_bytes;
-    PcmAudio out;
-    out.sample_rate = int(rate);
-    out.channels = channels;
-    out.encoding = sample_format_name(sf);
-    out.interleaved.resize(frames * size_t(channels));  // <= data_size, which fits in the file
-    convert_samples(d + data_off, frames * size_t(channels), sf, false, out.interleaved.data());
-    return out;
+    PcmLayout layout;
+    layout.sample_rate = int(rate);
+    layout.channels = channels;
+    layout.format = sf;
+    layout.big_endian = false;
+    layout.data_offset = data_off;
+    layout.frames = data_size / layout.frame_bytes();  // data_size fits in the file: checked above
+    return layout;
 }
 
-PcmAudio read_wav(const std::string& path) {
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
-    return parse_wav(bytes.data(), bytes.size(), path);
-}
+PcmAudio parse_wav(const uint8_t* d, size_t n, const std::string& name) { return decode_pcm(d, wav_layout(d, n, name)); }
 
 }  // namespace melgrad::audio

@@ -17,8 +17,9 @@
 namespace melgrad::audio {
 
 bool looks_like_wav(const uint8_t* data, size_t size);  // starts with "RIFF" .... "WAVE"
-// name is used in error messages ("NAME: WAV: ...").
+// name is used in error messages ("NAME: WAV: ..."). wav_layout reads only the header and the chunk list
+// (where the samples are); parse_wav decodes them all.
+PcmLayout wav_layout(const uint8_t* data, size_t size, const std::string& name);
 PcmAudio parse_wav(const uint8_t* data, size_t size, const std::string& name);
-PcmAudio read_wav(const std::string& path);
 
 }  // namespace melgrad::audio

@@ -37,8 +37,8 @@ int cmd_predict(const std::vector<std::string>& args) {
         for (int g : gtzan::top_k(p.probs, k)) std::printf("  %s %.1f%%", predictor.genres()[g].c_str(), 100 * p.probs[g]);
         std::printf("\n");
         if (timing)
-            std::printf("  time: decode %.1f ms, mel+chunks %.1f ms, model %.1f ms, total %.1f ms\n", p.decode_ms,
-                        p.features_ms, p.model_ms, p.decode_ms + p.features_ms + p.model_ms);
+            std::printf("  time: decode+mel+chunks %.1f ms, model %.1f ms, total %.1f ms\n", p.features_ms,
+                        p.model_ms, p.features_ms + p.model_ms);
         if (timeline)
             for (size_t c = 0; c < p.chunk_probs.size(); c++) {
                 std::printf("  %6.1f-%6.1f s", c * p.chunk_seconds, (c + 1) * p.chunk_seconds);

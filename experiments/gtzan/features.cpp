@@ -69,8 +69,8 @@ void FeatureSettings::validate() const {
     }
 }
 
-// The settings as the audio front end's parameters (audio/features.h does the work).
-static audio::FeatureParams to_params(const FeatureSettings& s) {
+audio::FeatureParams FeatureSettings::audio_params() const {
+    const FeatureSettings& s = *this;
     audio::FeatureParams p;
     p.load.sr = s.sample_rate;
     p.stft.n_fft = s.n_fft;
@@ -86,7 +86,7 @@ static audio::FeatureParams to_params(const FeatureSettings& s) {
 }
 
 std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSettings& s, int* frames) {
-    audio::FeatureParams p = to_params(s);
+    audio::FeatureParams p = s.audio_params();
     p.keep_chunks = false;  // the caller cuts the chunks it needs
     audio::ClipFeatures f = audio::features_from_samples(samples, p);
     *frames = f.frames;
@@ -94,7 +94,7 @@ std::vector<float> scaled_mel(const std::vector<float>& samples, const FeatureSe
 }
 
 std::vector<std::vector<float>> clip_chunks(const std::vector<float>& samples, const FeatureSettings& s) {
-    return audio::features_from_samples(samples, to_params(s)).chunks;
+    return audio::features_from_samples(samples, s.audio_params()).chunks;
 }
 
 void check_model_fits_chunks(const Shape& model_input, const Shape& model_output, int n_mels, int chunk_frames,

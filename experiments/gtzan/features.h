@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/features.h"
 #include "framework/tensor.h"
 
 namespace melgrad::gtzan {
@@ -30,6 +31,7 @@ struct FeatureSettings {
     static FeatureSettings from_header(const std::map<std::string, std::string>& h, const std::string& prefix = "",
                                        const std::string& source = "");
     void validate() const;  // throws std::invalid_argument naming the bad setting
+    audio::FeatureParams audio_params() const;  // the same settings as the audio front end's parameters
 };
 
 // The scaled mel spectrogram, row-major n_mels x frames (frames returned in *frames).

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
-#include "audio/decode.h"
 #include "experiments/gtzan/class_names.h"
+#include "experiments/gtzan/song_chunks.h"
 #include "framework/checkpoint.h"
 #include "framework/device_choice.h"
 #include "framework/layers/softmax_cross_entropy.h"
@@ -42,64 +41,56 @@ GenrePredictor::GenrePredictor(const std::string& path, const std::string& devic
                                 std::to_string(features_.chunk_frames) + ") it records");
 }
 
-GenrePredictor::SongPrediction GenrePredictor::predict_samples(const std::vector<float>& samples,
-                                                               const std::string& name) {
+// Two passes over the file (song_chunks.h): memory does not grow with the song's length.
+GenrePredictor::SongPrediction GenrePredictor::predict_file(const std::string& path) {
     SongPrediction p;
-    p.path = name;
-    p.seconds_of_audio = (double)samples.size() / features_.sample_rate;
+    p.path = path;
     p.chunk_seconds = (double)features_.chunk_frames * features_.hop_length / features_.sample_rate;
     auto t = std::chrono::steady_clock::now();
-    int frames = 0;
-    const std::vector<float> mel = scaled_mel(samples, features_, &frames);  // n_mels x frames, one scale per song
+    SongChunks song(path, features_, kPredictBatch);  // pass 1: the song's loudest cell and its length
     p.features_ms = ms_since(t);
-    const int n = frames / features_.chunk_frames;  // the tail shorter than a chunk is dropped, as in training
+    p.seconds_of_audio = song.seconds();
+    const int n = song.chunks();
     if (n == 0)
-        throw std::runtime_error(name + ": too short — the model needs at least " +
+        throw std::runtime_error(path + ": too short — the model needs at least " +
                                  std::to_string(p.chunk_seconds).substr(0, 4) + " s of audio, this has " +
                                  std::to_string(p.seconds_of_audio).substr(0, 4) + " s");
-    t = std::chrono::steady_clock::now();
     const int classes = (int)genres_.size();
     p.probs.assign(classes, 0.0f);
-    // Fixed-size batches: the model's memory does not grow with the song (a 10-hour file is 12000 chunks).
-    for (int first = 0; first < n; first += kPredictBatch) {
-        const int count = std::min(kPredictBatch, n - first);
-        const std::vector<float> pv = predict_batch(mel, frames, first, count);
+    // Every chunk's row is allocated before the first batch: small blocks left between the batches' big,
+    // freed tensors would split the heap's free space, and each batch would then need fresh memory for its
+    // tensors (measured: +50 MB a batch, 2.1 GB for an hour, with framework/cpu/malloc_tuning.cpp's settings).
+    p.chunk_probs.assign(n, std::vector<float>(classes));
+    std::vector<float> x;
+    // Fixed-size batches: the model's memory does not grow with the song either (10 hours are 12000 chunks).
+    for (int first = 0;; ) {
+        t = std::chrono::steady_clock::now();
+        const int count = song.next_batch(x);  // pass 2: chunks first .. first + count - 1, scaled
+        p.features_ms += ms_since(t);
+        if (count == 0) break;
+        t = std::chrono::steady_clock::now();
+        const std::vector<float> pv = predict_batch(x, count);
+        p.model_ms += ms_since(t);
         for (int i = 0; i < count; i++) {
             const float* row = pv.data() + (size_t)i * classes;
             for (int c = 0; c < classes; c++)
                 if (!std::isfinite(row[c]))
-                    throw std::runtime_error(name + ": chunk " + std::to_string(first + i) +
+                    throw std::runtime_error(path + ": chunk " + std::to_string(first + i) +
                                              " gives a non-finite probability (are the model's weights broken?)");
-            p.chunk_probs.emplace_back(row, row + classes);
+            std::copy(row, row + classes, p.chunk_probs[first + i].begin());
             for (int c = 0; c < classes; c++) p.probs[c] += row[c] / n;
         }
+        first += count;
     }
-    p.model_ms = ms_since(t);
     return p;
 }
 
-std::vector<float> GenrePredictor::predict_batch(const std::vector<float>& mel, int frames, int first, int count) {
-    const int n_mels = features_.n_mels, cf = features_.chunk_frames;
-    Tensor x({count, 1, n_mels, cf});
-    for (int i = 0; i < count; i++)  // chunk first + i: columns (first + i) * cf .. + cf of every mel band
-        for (int m = 0; m < n_mels; m++)
-            std::memcpy(x.data() + ((size_t)i * n_mels + m) * cf, mel.data() + (size_t)m * frames + (size_t)(first + i) * cf,
-                        (size_t)cf * sizeof(float));
+std::vector<float> GenrePredictor::predict_batch(const std::vector<float>& chunks, int count) {
+    Tensor x = Tensor::from_vector({count, 1, features_.n_mels, features_.chunk_frames}, chunks);
     NoGrad no_grad;
     Tensor probs;
     softmax_cross_entropy(model_->forward(x.to(device_)), std::vector<int>(count, 0), &probs);
     return probs.to_vector();
-}
-
-GenrePredictor::SongPrediction GenrePredictor::predict_file(const std::string& path) {
-    auto t = std::chrono::steady_clock::now();
-    audio::LoadOptions load;
-    load.sr = features_.sample_rate;
-    audio::Audio a = audio::load_audio(path, load);
-    double decode_ms = ms_since(t);
-    SongPrediction p = predict_samples(a.samples, path);
-    p.decode_ms = decode_ms;
-    return p;
 }
 
 std::vector<int> top_k(const std::vector<float>& values, int k) {

@@ -1,6 +1,7 @@
 // melgrad predict: step 6 — the genre of any song, with the preprocessing the model was trained with.
 //   decode (any format, resampled to 22050 Hz, mono) -> scaled mel -> 128-frame chunks -> CNN (batches of 32)
 //   -> the song's probabilities = mean of its chunks' softmax probabilities -> top 3.
+// The song is read piece by piece, twice (song_chunks.h): memory does not depend on its length.
 #pragma once
 #include <memory>
 #include <string>
@@ -23,10 +24,9 @@ public:
         std::vector<float> probs;               // mean over chunks, one per genre
         std::vector<std::vector<float>> chunk_probs;  // per 128-frame chunk (about 2.97 s)
         double chunk_seconds = 0;               // duration of one chunk
-        double decode_ms = 0, features_ms = 0, model_ms = 0;
+        double features_ms = 0, model_ms = 0;  // decode + mel + chunks (both passes); the model
     };
     SongPrediction predict_file(const std::string& audio_path);
-    SongPrediction predict_samples(const std::vector<float>& samples_22050_mono, const std::string& name);
 
     const std::vector<std::string>& genres() const { return genres_; }
     const FeatureSettings& features() const { return features_; }
@@ -38,8 +38,8 @@ public:
     static constexpr int kPredictBatch = 32;  // chunks per forward pass: bounds the model's memory
 
 private:
-    // Softmax probabilities (count x genres) of chunks first .. first + count - 1 of a scaled mel.
-    std::vector<float> predict_batch(const std::vector<float>& mel, int frames, int first, int count);
+    // Softmax probabilities (count x genres) of count scaled chunks (count x 1 x n_mels x chunk_frames).
+    std::vector<float> predict_batch(const std::vector<float>& chunks, int count);
     std::unique_ptr<Sequential> model_;
     FeatureSettings features_;
     std::vector<std::string> genres_;

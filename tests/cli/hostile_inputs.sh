@@ -15,7 +15,7 @@ pass=0 fail=0
 expect() {
     local name=$1 token=$2 output=$3; shift 4
     local err rc lines
-    timeout 20 "$MELGRAD" "$@" >/dev/null 2>stderr.txt
+    ${RUNNER:-} timeout 20 "$MELGRAD" "$@" >/dev/null 2>stderr.txt
     rc=$?
     err=$(cat stderr.txt)
     lines=$(grep -c . stderr.txt)
@@ -31,6 +31,11 @@ expect() {
     if [ -z "$why" ]; then pass=$((pass + 1)); else
         fail=$((fail + 1)); echo "FAIL $name: $why (rc $rc): $err"; fi
 }
+
+# A disk that fills up in the middle of a write: with a file-size limit of 4 KB (ulimit -f), write() fails
+# with EFBIG once a file passes it, as a full disk fails with ENOSPC (SIGXFSZ ignored: a full disk sends none).
+# Usage: RUNNER=disk_full_after_4k expect ...
+disk_full_after_4k() { ( ulimit -f 4; trap '' XFSZ; exec "$@" ); }
 
 # ---- the inputs ------------------------------------------------------------------------------------------
 mkfifo fifo
@@ -91,6 +96,9 @@ expect stray-argument    stray           run7 -- train --data syn.mgd --out run7
 expect mel-dev-full      /dev/full       -  -- mel quiet.wav -o /dev/full
 expect spec-dev-full     /dev/full       -  -- spectrogram quiet.wav -o /dev/full
 expect fbank-dev-full    /dev/full       -  -- filterbank -o /dev/full
+RUNNER=disk_full_after_4k expect mel-disk-full m8.npy m8.npy -- mel quiet.wav -o m8.npy
+RUNNER=disk_full_after_4k expect spec-disk-full s8.png s8.png -- spectrogram quiet.wav -o s8.png
+RUNNER=disk_full_after_4k expect fbank-disk-full f8.png f8.png -- filterbank -o f8.png
 expect mel-no-folder     no/such/dir     -  -- mel quiet.wav -o no/such/dir/m.npy
 expect layout-bogus      --layout        o1.mgd -- preprocess own -o o1.mgd --layout imagenet
 expect classes-missing   own/jazz        o2.mgd -- preprocess own -o o2.mgd --classes rock,jazz

@@ -200,8 +200,9 @@ void check_predict(const fs::path& straight, const fs::path& root) {
     for (float v : p.probs) sum += v;
     CHECK(sum == doctest::Approx(1.0).epsilon(1e-4));
     CHECK(predictor.trained_on_synthetic());
-    CHECK_THROWS_WITH(predictor.predict_samples(std::vector<float>(22050, 0.1f), "short.wav"),
-                      doctest::Contains("too short"));
+    const std::string one_second = (root / "short.wav").string();
+    audio::write_wav_pcm16(one_second, std::vector<float>(22050, 0.1f), 22050);
+    CHECK_THROWS_WITH(predictor.predict_file(one_second), doctest::Contains((one_second + ": too short").c_str()));
 }
 
 }  // namespace
