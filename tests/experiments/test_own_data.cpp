@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "audio/wav_write.h"
 #include "experiments/figures/confusion.h"
@@ -184,6 +185,21 @@ TEST_CASE("scan: folders of any names, recursive; GTZAN only when it looks like 
     CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"auto", {}, "small"}), doctest::Contains("--subset"));
     CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"folders", {"rock"}}),
                       doctest::Contains("1 class folder(s)"));
+    fs::remove_all(root);
+}
+
+TEST_CASE("scan: 300 class folders: every one a class, in order; the summary wraps its lines") {
+    const fs::path root = fresh_dir("many");
+    for (int c = 0; c < 300; c++) touch(root / ("class " + std::to_string(1000 + c)) / "a.wav");
+    gtzan::DatasetScan s = gtzan::scan_dataset(root.string());
+    REQUIRE(s.classes.size() == 300);
+    CHECK(s.classes[299] == "class 1299");
+    CHECK(s.clips[299].label == 299);
+    std::istringstream lines(gtzan::describe_scan(s));
+    std::string line;
+    size_t longest = 0;
+    while (std::getline(lines, line)) longest = std::max(longest, line.size());
+    CHECK(longest < 120);
     fs::remove_all(root);
 }
 
