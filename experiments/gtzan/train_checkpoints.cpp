@@ -25,7 +25,8 @@ Metadata run_metadata(const TrainOptions& o, const DatasetFile& data, const std:
     meta["synthetic"] = data.synthetic() ? "1" : "0";
     meta["genres"] = join_class_names(data.genres());
     for (auto& kv : data.header())  // the audio parameters, so predict computes the same features
-        if (kv.first != "genres") meta["data." + kv.first] = kv.second;
+        if (kv.first != "genres" && kv.first != "fma_split")  // (a letter per clip: the data's, not the model's)
+            meta["data." + kv.first] = kv.second;
     return meta;
 }
 

@@ -155,6 +155,11 @@ TEST_CASE("fma: a tiny FMA tree -> preprocess -> train --split fma -> predict") 
     to.batch = 4;
     to.quiet = true;
     gtzan::train(to);
+    std::ifstream settings(work / "run" / "settings.txt");
+    const std::string settings_text((std::istreambuf_iterator<char>(settings)), {});
+    CHECK(settings_text.rfind("provenance=fma (", 0) == 0);
+    CHECK(settings_text.find("data.layout=fma") != std::string::npos);
+    CHECK(settings_text.find("fma_split") == std::string::npos);  // per clip: the dataset's, not the run's
     gtzan::GenrePredictor predictor((work / "run" / "model.ckpt").string());
     CHECK(predictor.genres() == scan.classes);
     CHECK(predictor.predict_file((root / gtzan::fma_audio_path("small", 20)).string()).probs.size() == 2);
