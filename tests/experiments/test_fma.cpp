@@ -79,6 +79,13 @@ fs::path make_fma_tree() {
     return root;
 }
 
+gtzan::ScanOptions fma_options(const std::vector<std::string>& classes, const std::string& subset) {
+    gtzan::ScanOptions o;
+    o.classes = classes;
+    o.subset = subset;
+    return o;
+}
+
 }  // namespace
 
 TEST_CASE("csv: quoted commas, line breaks and doubled quotes; empty fields; CRLF; clear errors") {
@@ -127,8 +134,8 @@ TEST_CASE("fma: a tiny FMA tree -> preprocess -> train --split fma -> predict") 
     const std::string notes = gtzan::describe_scan(scan);
     CHECK(notes.find("1 tracks of fma_small have no top-level genre") != std::string::npos);
     CHECK(notes.find("1 tracks listed in tracks.csv have no audio file") != std::string::npos);
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"auto", {}, "medium"}), doctest::Contains("fma_medium: no such folder"));
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"auto", {"Jazz", "Rock"}, ""}), doctest::Contains("'Jazz'"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), fma_options({}, "medium")), doctest::Contains("fma_medium: no such folder"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), fma_options({"Jazz", "Rock"}, "")), doctest::Contains("'Jazz'"));
 
     gtzan::PreprocessOptions po;
     po.dir = root.string();

@@ -114,6 +114,15 @@ fs::path make_own_collection() {
     return root;
 }
 
+gtzan::ScanOptions scan_options(const std::string& layout, const std::vector<std::string>& classes = {},
+                                const std::string& subset = "") {
+    gtzan::ScanOptions o;
+    o.layout = layout;
+    o.classes = classes;
+    o.subset = subset;
+    return o;
+}
+
 }  // namespace
 
 TEST_CASE("class names: ',' '%' and line breaks survive the header line; GTZAN's names read as before") {
@@ -165,7 +174,7 @@ TEST_CASE("scan: folders of any names, recursive; GTZAN only when it looks like 
     CHECK(s.clips[0].name == "blues/deep/x.FLAC");
     CHECK(s.clips[1].label == 1);
     CHECK(gtzan::describe_scan(s).find("1 files that are not") != std::string::npos);
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"gtzan", {}}),  // forced: GTZAN's rules, no clip fits them
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), scan_options("gtzan")),  // forced: GTZAN's rules, no clip fits them
                       doctest::Contains("but no clips in them"));
     touch(root / "blues" / "blues.00003.wav");
     touch(root / "rock" / "rock.00001.au");
@@ -173,17 +182,17 @@ TEST_CASE("scan: folders of any names, recursive; GTZAN only when it looks like 
     touch(root / "ambient" / "a.wav");                            // a folder GTZAN does not have: folders
     CHECK(gtzan::scan_dataset(root.string()).layout == "folders");
 
-    gtzan::DatasetScan chosen = gtzan::scan_dataset(root.string(), {"auto", {"rock", "ambient"}});
+    gtzan::DatasetScan chosen = gtzan::scan_dataset(root.string(), scan_options("auto", {"rock", "ambient"}));
     CHECK(chosen.classes == std::vector<std::string>{"rock", "ambient"});
     CHECK(chosen.per_class == std::vector<int>{2, 1});
     CHECK(gtzan::describe_scan(chosen).find("folder not in --classes, ignored") != std::string::npos);
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"folders", {"rock", "jazz"}}),
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), scan_options("folders", {"rock", "jazz"})),
                       doctest::Contains("jazz: no such class folder (named in --classes)"));
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"gtzan", {"rock"}}), doctest::Contains("--layout folders"));
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"imagenet", {}}), doctest::Contains("--layout imagenet"));
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"fma", {}}), doctest::Contains("fma_metadata/tracks.csv"));
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"auto", {}, "small"}), doctest::Contains("--subset"));
-    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), {"folders", {"rock"}}),
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), scan_options("gtzan", {"rock"})), doctest::Contains("--layout folders"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), scan_options("imagenet")), doctest::Contains("--layout imagenet"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), scan_options("fma")), doctest::Contains("fma_metadata/tracks.csv"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), scan_options("auto", {}, "small")), doctest::Contains("--subset"));
+    CHECK_THROWS_WITH(gtzan::scan_dataset(root.string(), scan_options("folders", {"rock"})),
                       doctest::Contains("1 class folder(s)"));
     fs::remove_all(root);
 }
