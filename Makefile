@@ -86,6 +86,31 @@ else
   BACKENDS  := cpu
 endif
 
+# ---- MPI (data-parallel training, framework/distributed/): probe mpicxx, else pkg-config ompi ----------------
+# One block so the flags are easy to find: MPI_CFLAGS go to every C++ compile, MPI_LIBS to every link. Without
+# MPI, framework/distributed/ builds its single-process half and `mpirun -np N` is refused with a clear error.
+# make MPI= builds without MPI even where it is installed.
+MPI_CFLAGS ?= $(or $(shell mpicxx --showme:compile 2>/dev/null),$(shell pkg-config --cflags ompi 2>/dev/null))
+# (-lmpi_cxx dropped: melgrad uses MPI's C API only)
+MPI_LIBS   ?= $(filter-out -lmpi_cxx,$(or $(shell mpicxx --showme:link 2>/dev/null),$(shell pkg-config --libs ompi 2>/dev/null)))
+MPI        ?= $(if $(MPI_LIBS),1,)
+ifneq ($(SANITIZE)$(FUZZ),)
+  MPI :=
+endif
+ifeq ($(MPI),1)
+  CXXFLAGS += -DMELGRAD_MPI=1 $(MPI_CFLAGS)
+  LDLIBS   += $(MPI_LIBS)
+endif
+# NCCL (GPU-to-GPU all-reduce, framework/distributed/nccl_all_reduce.cpp): with the CUDA backend and MPI, when
+# nccl.h is found (the CUDA toolkit here ships it with libnccl.so in lib64).
+NCCL_INC := $(patsubst %/nccl.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/nccl.h /usr/include/nccl.h)))
+HAVE_NCCL := $(if $(and $(MPI),$(filter cpu+cuda,$(BACKENDS)),$(NCCL_INC)),1,)
+ifeq ($(HAVE_NCCL),1)
+  CXXFLAGS += -DMELGRAD_NCCL=1 -I$(NCCL_INC)
+  LDLIBS   += -lnccl
+endif
+# ---- end of MPI -------------------------------------------------------------------------------------------
+
 LIB_SRCS  := $(shell find framework audio experiments -name '*.cpp' ! -path experiments/cli/main.cpp | sort)
 TEST_SRCS := $(shell find tests -name '*.cpp' ! -path 'tests/isa/*' | sort)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
@@ -103,7 +128,7 @@ ISA_MARCH_avx2    := haswell
 ISA_OBJS  := $(foreach v,$(ISA_VARIANTS),$(addprefix $(BUILD)/obj/isa/$(v)/,fft.o fft_simd.o fft_entry.o))
 
 .PHONY: fuzz fuzz-run
-.PHONY: all test bench bench-gpu experiment-gtzan images docs-check clean help config
+.PHONY: all test bench bench-gpu bench-dp experiment-gtzan images docs-check clean help config
 
 all: config $(BUILD)/melgrad
 
@@ -111,6 +136,8 @@ config:
 	@printf '%s nvcc  %s\n' "$(if $(HAVE_CUDA),✓,✗)" "$(if $(HAVE_CUDA),$(NVCC),not found: CPU-only build)"
 	@printf '%s cuDNN %s\n' "$(if $(HAVE_CUDNN),✓,✗)" "$(if $(HAVE_CUDNN),header $(CUDNN_INC)/cudnn.h; library $(CUDNN_LIB),$(if $(CUDNN_INC),header $(CUDNN_INC)/cudnn.h but no libcudnn.so* in $(if $(CUDNN_LIB_DIR),$(CUDNN_LIB_DIR),$(CUDNN_LIB_CANDIDATES)),no cudnn.h in $(CUDNN_INC_CANDIDATES)): CPU-only build)"
 	@printf '%s BLAS  %s\n' "$(if $(BLAS_DIR),✓,✗)" "OpenBLAS, OpenMP build: $(if $(BLAS_DIR),$(BLAS_DIR),not found: run tools/setup.sh)"
+	@printf '%s MPI   %s\n' "$(if $(MPI),✓,✗)" "$(if $(MPI),$(MPI_LIBS) (mpirun -np N build/melgrad train ...),$(if $(MPI_LIBS),off (MPI= given),not found): single-process build (tools/setup.sh installs OpenMPI))"
+	@printf '%s NCCL  %s\n' "$(if $(HAVE_NCCL),✓,✗)" "$(if $(HAVE_NCCL),$(NCCL_INC)/nccl.h (--device cuda under mpirun),$(if $(NCCL_INC),needs the CUDA backend and MPI,no nccl.h): GPU gradients go through the host)"
 	@echo "  backends: $(BACKENDS)"
 
 # Quiet by default; `make V=1` shows full command lines.
@@ -165,6 +192,10 @@ bench: $(BUILD)/melgrad
 bench-gpu: $(BUILD)/melgrad
 	@bash bench/gpu/run_gpu.sh
 
+# Data-parallel speed here: samples/s for 1 and 2 ranks, all-reduce ms per step (needs mpirun).
+bench-dp: $(BUILD)/melgrad
+	@bash bench/dp/run_dp.sh
+
 GTZAN_DIR ?=
 experiment-gtzan: $(BUILD)/melgrad
 	@bash experiments/run_experiment.sh "$(GTZAN_DIR)"
@@ -202,6 +233,7 @@ help:
 	@echo "make fuzz FUZZ_SECONDS=60   every libFuzzer target of tests/fuzz/ for N seconds (clang 14)"
 	@echo "make bench            CPU benchmarks against PyTorch / librosa / torchaudio (ratios printed)"
 	@echo "make bench-gpu        GPU training benchmark against PyTorch (needs a GPU)"
+	@echo "make bench-dp         data-parallel training: samples/s for 1 and 2 ranks, all-reduce ms per step (mpirun)"
 	@echo "make experiment-gtzan the paper's experiment; GTZAN_DIR=/path for real GTZAN, else synthetic"
 	@echo "make images           every figure + report.html for the latest run (RUN=runs/NAME for another)"
 	@echo "make docs-check       every path, function and command named in docs/ exists"

@@ -26,7 +26,7 @@ else
     # Sized so the whole experiment finishes in well under 15 minutes on a 2-core CPU.
     CLIPS_PER_GENRE="${CLIPS_PER_GENRE:-100}"
     EPOCHS="${EPOCHS:-8}"
-    DATA_DIR="data/synthetic-gtzan-$CLIPS_PER_GENRE"
+    DATA_DIR="data/synthetic-gtzan-$CLIPS_PER_GENRE$([ "$SEED" = 0 ] || echo "-seed$SEED")"
     echo "no GTZAN given (GTZAN_DIR=/path or data/gtzan): running on the SYNTHETIC GTZAN-shaped stand-in in $DATA_DIR"
     if [ ! -f "$DATA_DIR/SYNTHETIC.txt" ]; then
         $MELGRAD synth-gtzan -o "$DATA_DIR" --clips-per-genre "$CLIPS_PER_GENRE" --seed "$SEED"
@@ -34,8 +34,13 @@ else
         echo "$DATA_DIR already generated (deterministic: same seed, same files)"
     fi
 fi
-RUN="runs/$MODEL-$KIND-$SPLIT"
-DATASET="data/$KIND-$SCALE.mgd"
+# Every override that changes the data or the run is in the names (the defaults keep the short ones), so a
+# run with SCALE=power or SEED=1 starts its own folder instead of trying to resume the default run.
+VARIANT=""
+[ "$KIND" = synthetic ] && [ "$CLIPS_PER_GENRE" != 100 ] && VARIANT="$VARIANT-$CLIPS_PER_GENRE"
+[ "$SEED" != 0 ] && VARIANT="$VARIANT-seed$SEED"
+RUN="runs/$MODEL-$KIND-$SPLIT$([ "$SCALE" = db ] || echo "-$SCALE")$VARIANT"
+DATASET="data/$KIND-$SCALE$VARIANT.mgd"
 
 step "2: preprocess (decode, mel, 1x128x128 chunks)"
 $MELGRAD preprocess "$DATA_DIR" -o "$DATASET" --scale "$SCALE"

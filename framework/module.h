@@ -14,6 +14,8 @@
 
 namespace melgrad {
 
+namespace distributed { class Communicator; }
+
 struct NamedTensor {
     std::string name;
     Tensor* tensor;  // points into the module that owns it
@@ -42,6 +44,13 @@ public:
     // Seeds the module's random draws (dropout masks) for the next forward passes. Trainers call it once
     // per step with a value derived from (run seed, step), so a resumed run repeats the same masks.
     virtual void set_random_stream(uint64_t seed) {}
+    // Data-parallel training (framework/distributed/): this rank's batch starts at sample `first` of the
+    // global batch. Dropout draws sample i's mask from its global index, so N ranks draw the masks one
+    // process would (0, the default, is the single-process case).
+    virtual void set_sample_offset(uint64_t first) {}
+    // --sync-bn: BatchNorm sums its statistics (and their gradients) over every rank of `comm` instead of
+    // its own batch; nullptr (the default) = this rank's batch alone.
+    virtual void set_statistics_sync(distributed::Communicator* comm) {}
     void train() { set_training(true); }
     void eval() { set_training(false); }
     bool training() const { return training_; }

@@ -113,16 +113,12 @@ void print_and_label(const gtzan::Explanation& e, const std::vector<std::string>
     for (int i = 0; i < e.n; i++) {
         const std::vector<float> p = softmax_row(e.logits.data() + (size_t)i * e.classes, e.classes);
         const double t0 = w.start_seconds + i * chunk_seconds;
-        std::printf("  %6.1f-%6.1f s  explaining %-10s", t0, t0 + chunk_seconds, genres[e.target[i]].c_str());
-        std::vector<std::string> lines;
+        const int target = e.target[i];
+        std::printf("  %6.1f-%6.1f s  explaining %s %.0f%%  |", t0, t0 + chunk_seconds, genres[target].c_str(),
+                    100 * p[target]);
         int highlighted = -1;
-        for (int g : gtzan::top_k(p, 3)) {
-            char line[64];
-            std::snprintf(line, sizeof line, "%s %.0f%%", genres[g].c_str(), 100 * p[g]);
-            if (g == e.target[i]) highlighted = (int)lines.size();
-            lines.push_back(line);
-            std::printf("  %s", line);
-        }
+        const std::vector<std::string> lines = figures::genre_lines(p, genres, target, &highlighted);
+        for (size_t l = 0; l < std::min<size_t>(3, lines.size()); ++l) std::printf("  %s", lines[l].c_str());
         std::printf("\n");
         fig.top_lines.push_back(lines);
         fig.highlighted.push_back(highlighted);

@@ -5,6 +5,7 @@
 #include "audio/db.h"
 #include "audio/decode.h"
 #include "audio/mel.h"
+#include "audio/npy.h"
 #include "audio/stft.h"
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
@@ -60,6 +61,10 @@ int cmd_spectrogram(const std::vector<std::string>& args) {
     return 0;
 }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 int cmd_filterbank(const std::vector<std::string>& args) {
     Args a(args, "melgrad filterbank");
     std::string out = a.option("-o", "--output", "filterbank.png");
@@ -69,9 +74,14 @@ int cmd_filterbank(const std::vector<std::string>& args) {
     mp.n_mels = a.int_option("--n-mels", 128);
     mp.htk = a.flag("--htk");
     a.finish_no_positional();
+    const bool npy = ends_with(out, ".npy");
+    if (!npy && !ends_with(out, ".png"))
+        throw UsageError("-o " + out + ": give a .png (the picture) or a .npy (the weights, float32 n_mels x bins)");
     std::vector<float> dense = audio::mel_filterbank(mp).dense();
-    figures::render_filterbank(dense.data(), mp.n_mels, mp.n_fft / 2 + 1, (float)mp.sr).save_png(out);
-    std::printf("wrote %s (%d mel bands x %d FFT bins)\n", out.c_str(), mp.n_mels, mp.n_fft / 2 + 1);
+    const int bins = mp.n_fft / 2 + 1;
+    if (npy) audio::write_npy(out, dense.data(), {size_t(mp.n_mels), size_t(bins)});
+    else figures::render_filterbank(dense.data(), mp.n_mels, bins, (float)mp.sr).save_png(out);
+    std::printf("wrote %s (%d mel bands x %d FFT bins)\n", out.c_str(), mp.n_mels, bins);
     return 0;
 }
 
@@ -81,8 +91,9 @@ MELGRAD_COMMAND("spectrogram", "a song's mel (or --stft linear) spectrogram as a
                 "Low frequencies at the bottom, time in seconds across, Hz on the mel axis; --db shows\n"
                 "power_to_db(ref=max, top_db=80), otherwise power divided by its maximum.",
                 cmd_spectrogram);
-MELGRAD_COMMAND("filterbank", "the mel filterbank as a picture (one row per triangular filter)",
-                "usage: melgrad filterbank -o fb.png [--sr 22050] [--n-fft 2048] [--n-mels 128] [--htk]",
+MELGRAD_COMMAND("filterbank", "the mel filterbank as a picture or a .npy (one row per triangular filter)",
+                "usage: melgrad filterbank -o fb.png|fb.npy [--sr 22050] [--n-fft 2048] [--n-mels 128] [--htk]\n\n"
+                "-o NAME.png draws the weights; -o NAME.npy writes them (float32, n_mels x n_fft/2+1) for NumPy.",
                 cmd_filterbank);
 
 }  // namespace

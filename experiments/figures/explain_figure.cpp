@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "experiments/figures/heatmap.h"
@@ -118,6 +119,25 @@ Image render_explain_figure(const ExplainFigureInput& in) {
     for (const Image& im : panels) width = std::max(width, im.width());
     panels.insert(panels.begin(), header(in, area, width));
     return stack_vertically(panels, 6);
+}
+
+std::vector<std::string> genre_lines(const std::vector<float>& probs, const std::vector<std::string>& genres,
+                                     int target, int* highlighted) {
+    std::vector<int> order(probs.size());
+    for (size_t g = 0; g < order.size(); ++g) order[g] = int(g);
+    const size_t k = std::min<size_t>(3, order.size());
+    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) { return probs[a] > probs[b]; });
+    order.resize(k);
+    if (std::find(order.begin(), order.end(), target) == order.end()) order.push_back(target);
+    std::vector<std::string> lines;
+    *highlighted = -1;
+    for (int g : order) {
+        if (g == target) *highlighted = int(lines.size());
+        char pct[16];
+        std::snprintf(pct, sizeof pct, " %.0f%%", 100 * probs[g]);
+        lines.push_back(genres[g] + pct);
+    }
+    return lines;
 }
 
 }  // namespace melgrad::figures

@@ -31,6 +31,11 @@ struct ExplainFigureInput {
 // Throws std::invalid_argument when the sizes do not fit together.
 Image render_explain_figure(const ExplainFigureInput& in);
 
+// The lines above one chunk: its top-3 genres ("jazz 62%"), and the explained genre `target` below them when it
+// is not among them, so that it is always shown; *highlighted says which line is the target's (drawn in red).
+std::vector<std::string> genre_lines(const std::vector<float>& probs, const std::vector<std::string>& genres,
+                                     int target, int* highlighted);
+
 // Chunks side by side: n x rows x cols -> rows x (n * cols), row-major.
 std::vector<float> chunks_side_by_side(const float* chunks, int n, int rows, int cols);
 

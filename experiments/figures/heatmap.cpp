@@ -139,10 +139,17 @@ HeatmapFigure filterbank_figure(int n_mels, int n_freqs, float sample_rate) {
     f.title = "mel filterbank (" + std::to_string(n_mels) + " filters x " + std::to_string(n_freqs) + " STFT bins)";
     f.map = Colormap::viridis;
     f.vmin = 0;
+    // Cell k is centred on its bin's frequency k * sr / n_fft, and row i on band i: the axes run half a cell
+    // past the first and last centres (with 9 bins of 1000 Hz, bin 1 is drawn over 500..1500 Hz).
+    const double bin_hz = n_freqs > 1 ? sample_rate / (2.0 * (n_freqs - 1)) : sample_rate / 2.0;
     f.x_label = "frequency (Hz)";
-    f.x_hi = sample_rate / 2;
+    f.x_lo = -bin_hz / 2;
+    f.x_hi = sample_rate / 2 + bin_hz / 2;
     f.y_label = "mel band";
-    f.y_hi = n_mels;
+    f.y_lo = -0.5;
+    f.y_hi = n_mels - 0.5;
+    if (n_mels <= 16)  // a small filterbank: one tick per band
+        for (int i = 0; i < n_mels; ++i) f.y_ticks.push_back({double(i), std::to_string(i)});
     f.colorbar_label = "weight";
     f.plot_w = 800;
     f.plot_h = std::clamp(n_mels * 2, 256, 512);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -177,7 +178,8 @@ DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
         }
         if (c.pos > data_offset) throw std::runtime_error(path + ": tables overlap the data (corrupt)");
         data_ = reinterpret_cast<const float*>(static_cast<const char*>(map_) + data_offset);
-        if (verify) check_finite();
+        for (size_t i = 0; verify && i < chunks_.size(); i++) check_chunk_finite(i);
+        verified_ = verify;
     } catch (...) {
         munmap(map_, map_bytes_);
         map_ = nullptr;
@@ -186,24 +188,40 @@ DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
 }
 
 // NaN or infinity in a feature would train to NaN weights without a word: refuse the file, naming the chunk.
-void DatasetFile::check_finite() const {
+void DatasetFile::check_chunk_finite(size_t i) const {
     const size_t n = chunk_size();
-    for (size_t i = 0; i < chunks_.size(); i++) {
-        const float* x = chunk(i);
-        float acc = 0;  // one NaN or infinity makes the sum of x*0 NaN: a cheap test over the whole chunk
-        for (size_t k = 0; k < n; k++) acc += x[k] * 0.0f;
-        if (acc == acc) continue;
-        size_t k = 0;
-        while (std::isfinite(x[k])) k++;
-        throw std::runtime_error(path_ + ": chunk " + std::to_string(i) + " (clip " + clips_[chunks_[i].clip].name +
-                                 ") holds a non-finite value (" + std::to_string(x[k]) + " at mel band " +
-                                 std::to_string(k / chunk_frames_) + ", frame " + std::to_string(k % chunk_frames_) +
-                                 "): the features are broken, re-run preprocess");
-    }
+    const float* x = chunk(i);
+    float acc = 0;  // one NaN or infinity makes the sum of x*0 NaN: a cheap test over the whole chunk
+    for (size_t k = 0; k < n; k++) acc += x[k] * 0.0f;
+    if (acc == acc) return;
+    size_t k = 0;
+    while (std::isfinite(x[k])) k++;
+    throw std::runtime_error(path_ + ": chunk " + std::to_string(i) + " (clip " + clips_[chunks_[i].clip].name +
+                             ") holds a non-finite value (" + std::to_string(x[k]) + " at mel band " +
+                             std::to_string(k / chunk_frames_) + ", frame " + std::to_string(k % chunk_frames_) +
+                             "): the features are broken, re-run preprocess");
+}
+
+// Every page the chunk touches, and the neighbours' pages that came with them: on a fault Linux maps the
+// pages already in the page cache around the faulting one too ("fault-around", 64 KiB by default), so the
+// range is widened to 64 KiB boundaries (a large folio in the page cache can map more: a few MiB may stay). The mapping is read-only: a dropped page holds nothing that the file
+// does not, and a later read maps it again.
+void DatasetFile::release_chunk(size_t i) const {
+    const uintptr_t block = 64 * 1024;  // fault_around_bytes; a multiple of the page size
+    const uintptr_t map_begin = (uintptr_t)map_, map_end = map_begin + map_bytes_;
+    const uintptr_t begin = std::max(map_begin, (uintptr_t)chunk(i) / block * block);
+    const uintptr_t end = std::min(map_end, ((uintptr_t)(chunk(i) + chunk_size()) + block - 1) / block * block);
+    if (end > begin) madvise((void*)begin, end - begin, MADV_DONTNEED);
 }
 
 DatasetFile::~DatasetFile() {
     if (map_) munmap(map_, map_bytes_);
+}
+
+uint64_t DatasetFile::stored_checksum() const {
+    uint64_t stored;
+    std::memcpy(&stored, static_cast<const char*>(map_) + map_bytes_ - 8, 8);
+    return stored;
 }
 
 std::string DatasetFile::header_value(const std::string& key, const std::string& fallback) const {

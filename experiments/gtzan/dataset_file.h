@@ -24,6 +24,11 @@
 // Reading refuses anything but a regular file, maps it (mmap), checks every size against the file's size
 // and the checksum before anything else is allocated, and (with the checksum) refuses NaN or infinite
 // features; every problem is an error that names the file.
+//
+// Bigger than memory: the mapping reads a chunk's pages only when a chunk is used, and release_chunk() gives
+// them back, so training touches only the chunks of its batches (a data-parallel rank: its shard of them).
+// The checksum is the one pass that reads the whole file: verify_checksum=false (melgrad train
+// --no-checksum) skips it, and gather_batch() then checks each chunk for NaN or infinity as it reads it.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -75,6 +80,14 @@ public:
     size_t chunk_size() const { return (size_t)n_mels_ * chunk_frames_; }
     const float* chunk(size_t i) const { return data_ + i * chunk_size(); }
     int label(size_t chunk_index) const { return clips_[chunks_[chunk_index].clip].genre; }
+    // The checksum stored at the end of the file (read, not recomputed): a fingerprint of the whole file.
+    uint64_t stored_checksum() const;
+    // Whether the constructor checked the checksum and every value (verify_checksum = true).
+    bool verified() const { return verified_; }
+    // Chunk i holds only finite values, or std::runtime_error naming the file, the chunk and the clip.
+    void check_chunk_finite(size_t i) const;
+    // Chunk i's pages leave this process's resident memory (the page cache keeps them while memory lasts).
+    void release_chunk(size_t i) const;
 
 private:
     std::string path_;
@@ -86,7 +99,7 @@ private:
     const float* data_ = nullptr;
     void* map_ = nullptr;
     size_t map_bytes_ = 0;
-    void check_finite() const;
+    bool verified_ = false;
 };
 
 uint64_t fnv1a64_words(const void* data, size_t bytes, uint64_t hash = 0xcbf29ce484222325ull);

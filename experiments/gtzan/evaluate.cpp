@@ -17,7 +17,9 @@ Tensor gather_batch(const DatasetFile& data, const std::vector<int>& indices, si
     labels.resize(n);
     for (int i = 0; i < n; i++) {
         int chunk = indices[begin + i];
+        if (!data.verified()) data.check_chunk_finite(chunk);  // --no-checksum: checked here, as it is read
         std::memcpy(x.data() + (size_t)i * data.chunk_size(), data.chunk(chunk), data.chunk_size() * sizeof(float));
+        data.release_chunk(chunk);  // a file larger than memory must not pile up in this process
         labels[i] = data.label(chunk);
     }
     return x.to(device);

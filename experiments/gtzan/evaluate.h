@@ -9,7 +9,8 @@
 
 namespace melgrad::gtzan {
 
-// Chunks [begin, end) of `indices` as one batch (n, 1, n_mels, frames) on `device`, and their labels.
+// Chunks [begin, end) of `indices` as one batch (n, 1, n_mels, frames) on `device`, and their labels. Reads
+// only those chunks of the file, and releases their pages afterwards (DatasetFile::release_chunk).
 Tensor gather_batch(const DatasetFile& data, const std::vector<int>& indices, size_t begin, size_t end,
                     std::vector<int>& labels, Device device);
 

@@ -18,11 +18,13 @@
 #include "experiments/gtzan/splits.h"
 #include "experiments/gtzan/train_checkpoints.h"
 #include "experiments/gtzan/train_files.h"
+#include "experiments/gtzan/train_parallel.h"
 #include "experiments/gtzan/train_state.h"
 #include "experiments/progress.h"
 #include "framework/backend.h"
 #include "framework/cuda/config.h"
 #include "framework/device_choice.h"
+#include "framework/distributed/gradient_buckets.h"
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
 #include "framework/optim/adam.h"
@@ -38,9 +40,12 @@ namespace {
 
 // ---- setting up --------------------------------------------------------------------------------------
 
-void check_options(const TrainOptions& o) {
+void check_options(const TrainOptions& o, const distributed::Communicator& comm) {
     if (o.out.empty()) throw std::invalid_argument("--out RUN_DIR is required");
     if (o.epochs <= 0 || o.batch <= 0) throw std::invalid_argument("--epochs and --batch must be positive");
+    if (!(o.bucket_mb > 0 && o.bucket_mb <= 4096))
+        throw std::invalid_argument("--bucket-mb must be in (0, 4096], got " + fmt(o.bucket_mb, "%g"));
+    check_batch_divides(o.batch, comm.size());
 }
 
 // The header's audio parameters go into every checkpoint for predict: refuse bad ones now, not at predict time.
@@ -69,16 +74,24 @@ struct Run {
     Module& model;
     Optimizer& opt;
     Device device;
+    distributed::Communicator& comm;          // the ranks (one: a plain run)
+    std::unique_ptr<distributed::DeviceAllReduce> nccl;  // CUDA and several ranks: NCCL (else none)
+    distributed::GradientAllReduce gradients; // averages the gradients over the global batch
     Metadata meta;  // run_metadata(): carried by both checkpoints
     fs::path dir, last_ckpt, best_ckpt, metrics;
     long batches_per_epoch;     // the whole training part, or --max-batches
     long batches_this_call = 0; // for TrainOptions::interrupt_after_batches
 
     Run(const TrainOptions& o, const DatasetFile& data, const Split& split, Module& model, Optimizer& opt,
-        Device device, Metadata meta)
-        : o(o), data(data), split(split), model(model), opt(opt), device(device), meta(std::move(meta)), dir(o.out),
-          last_ckpt(dir / "last.ckpt"), best_ckpt(dir / "model.ckpt"), metrics(dir / "metrics.csv") {
-        const long all = ((long)split.train.size() + o.batch - 1) / o.batch;
+        Device device, distributed::Communicator& comm, Metadata meta)
+        : o(o), data(data), split(split), model(model), opt(opt), device(device), comm(comm),
+          nccl(device == Device::CUDA && comm.size() > 1 && distributed::nccl_available()
+                   ? distributed::make_nccl_all_reduce(comm) : nullptr),
+          gradients(comm, opt.params(), (size_t)(o.bucket_mb * 1024 * 1024), nccl.get()), meta(std::move(meta)),
+          dir(o.out), last_ckpt(dir / "last.ckpt"), best_ckpt(dir / "model.ckpt"), metrics(dir / "metrics.csv") {
+        long all = ((long)split.train.size() + o.batch - 1) / o.batch;
+        // A last, short batch with fewer samples than ranks would leave a rank without one: it is skipped.
+        if (all > 0 && (long)split.train.size() - (all - 1) * o.batch < comm.size()) all--;
         batches_per_epoch = o.max_batches_per_epoch > 0 ? std::min(all, o.max_batches_per_epoch) : all;
     }
 };
@@ -89,7 +102,7 @@ TrainState start_or_resume(const Run& run) {
     if (run.o.resume && fs::exists(run.last_ckpt)) {
         TrainState state = restore_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt);
         check_state_fits_run(state, run.last_ckpt.string(), run.batches_per_epoch, run.o.batch);
-        keep_metrics_rows(run.metrics, state.epochs_done);
+        if (run.comm.is_root()) keep_metrics_rows(run.metrics, state.epochs_done);
         if (!run.o.quiet && state.epochs_done >= run.o.epochs)
             std::fprintf(stderr, "%s has already trained %d epochs: nothing to do (raise --epochs to go on)\n",
                          run.dir.string().c_str(), state.epochs_done);
@@ -100,10 +113,40 @@ TrainState start_or_resume(const Run& run) {
     }
     if (run.o.resume && !run.o.quiet)
         std::fprintf(stderr, "--resume: no %s yet, starting from scratch\n", run.last_ckpt.string().c_str());
+    if (!run.comm.is_root()) return TrainState{};  // rank 0 alone writes the run folder
     start_metrics(run.metrics);
     write_settings(run.dir / "settings.txt", run.data, run.meta, run.device, run.split);
     write_text(run.dir / "model.txt", run.meta.at("model_text"));
     return TrainState{};
+}
+
+// The settings every rank must share: the checkpoints' (but the dataset's path, which may differ between
+// machines: its contents are compared instead), and the data-parallel ones.
+uint64_t settings_fingerprint(const Run& run) {
+    std::string text;
+    for (const auto& [key, value] : run.meta)
+        if (key != "data") text += key + "=" + value + "\n";
+    text += "sync_bn=" + std::to_string(run.o.sync_bn) + "\nbucket_mb=" + exact_double_str(run.o.bucket_mb) +
+            "\nmax_batches=" + std::to_string(run.o.max_batches_per_epoch) + "\n";
+    return fnv1a64_words(text.data(), text.size());
+}
+
+// Under mpirun every rank must start alike: the same settings and dataset, the same place in the run, the
+// same weights and optimizer state. A difference is an error on every rank, not a run that trains garbage
+// or waits forever.
+void check_ranks_start_alike(Run& run, const TrainState& state) {
+    if (run.comm.size() == 1) return;
+    check_ranks_agree(run.comm, settings_fingerprint(run), "the training settings",
+                      "start every rank with the same options (--model, --batch, --lr, --seed, --sync-bn, ...)");
+    check_ranks_agree(run.comm, dataset_fingerprint(run.data), "the dataset file " + run.o.data,
+                      "every rank must read the same file (copy it to every machine, or share its folder)");
+    const uint64_t place[2] = {(uint64_t)state.epochs_done, (uint64_t)state.epoch.batches_done};
+    check_ranks_agree(run.comm, fnv1a64_words(place, sizeof place), "the place to resume from",
+                      "every rank must read the same " + run.last_ckpt.string() +
+                          " (put the run folder on a file system that every machine shares)");
+    check_ranks_agree(run.comm, tensors_fingerprint(run.opt.state(), tensors_fingerprint(run.model.state())),
+                      "the model's weights or the optimizer's state",
+                      "start every rank with the same --model, --seed and last.ckpt");
 }
 
 // A kill -9 during an atomic write leaves NAME.tmp beside NAME (framework/atomic_file.h): the next start
@@ -133,41 +176,55 @@ uint64_t dropout_stream(uint64_t seed, int epoch, long b) {
     return splitmix64_mix(seed + 0x9E3779B97F4A7C15ull * ((uint64_t)epoch * 1000003 + b));
 }
 
-// Adds one trained batch to the epoch's running sums.
-void record_batch(EpochProgress& p, const Tensor& loss, const Tensor& probs, const std::vector<int>& labels,
-                  int classes) {
+// The global batch's loss and accuracy sums (every rank's shard added up).
+SampleSums batch_sums(Run& run, const Tensor& loss, const Tensor& probs, const std::vector<int>& labels) {
+    const int classes = (int)run.data.genres().size();
     std::vector<float> pr = probs.to_vector();
-    for (size_t i = 0; i < labels.size(); i++) p.correct += argmax(pr.data() + i * classes, classes) == labels[i];
-    p.loss_sum += (double)loss.item() * labels.size();
-    p.seen += (long)labels.size();
-    p.batches_done++;
+    SampleSums s;
+    for (size_t i = 0; i < labels.size(); i++) s.correct += argmax(pr.data() + i * classes, classes) == labels[i];
+    s.loss_sum = (double)loss.item() * labels.size();
+    s.seen = (double)labels.size();
+    sum_over_ranks(run.comm, s);
+    return s;
 }
 
-// One step of minibatch gradient descent (paper II-B) on the epoch's next batch.
+// One step of minibatch gradient descent (paper II-B) on the epoch's next batch; this rank takes its shard
+// of it, and the gradients are averaged over the whole batch before the step.
 void train_step(Run& run, const std::vector<int>& order, int epoch, EpochProgress& progress) {
     const long b = progress.batches_done;
     const size_t begin = (size_t)b * run.o.batch, end = std::min(order.size(), begin + run.o.batch);
+    const Shard mine = rank_shard(begin, end, run.comm.rank(), run.comm.size());
     std::vector<int> labels;
-    Tensor x = gather_batch(run.data, order, begin, end, labels, run.device);  // the next batch
+    Tensor x = gather_batch(run.data, order, mine.first, mine.last, labels, run.device);  // the next batch
     run.model.set_random_stream(dropout_stream(run.o.seed, epoch, b));
+    run.model.set_sample_offset(mine.first - begin);
 
     run.opt.zero_grad();
     Tensor probs;
     Tensor logits = run.model.forward(x);
     Tensor loss = softmax_cross_entropy(logits, labels, &probs);
-    if (!std::isfinite(loss.item()))  // NaN weights or features: stop here rather than train garbage
+    const SampleSums step = batch_sums(run, loss, probs, labels);
+    if (!std::isfinite(step.loss_sum))  // NaN weights or features: stop here rather than train garbage
         throw std::runtime_error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
-                                 ": the loss is " + fmt(loss.item(), "%g") +
+                                 ": the loss is " + fmt(step.loss_sum / step.seen, "%g") +
                                  " (non-finite weights or features); last.ckpt still holds the last good epoch");
     backward(loss);
+    run.gradients.all_reduce((double)mine.size() / (double)(end - begin));
     run.opt.step();
 
-    record_batch(progress, loss, probs, labels, (int)run.data.genres().size());
+    progress.loss_sum += step.loss_sum;
+    progress.correct += (long)step.correct;
+    progress.seen += (long)step.seen;
+    progress.batches_done++;
+    if (run.o.log_steps && run.comm.is_root())
+        std::printf("step epoch=%d batch=%ld loss=%.9g acc=%.6f\n", epoch + 1, b + 1, step.loss_sum / step.seen,
+                    step.correct / step.seen);
 }
 
-bool should_stop(const Run& run, const CtrlC& ctrl_c) {
-    return ctrl_c.pressed() ||
-           (run.o.interrupt_after_batches > 0 && run.batches_this_call >= run.o.interrupt_after_batches);
+// Every rank stops after the same batch: a Ctrl-C reaches the ranks at different moments.
+bool should_stop(Run& run, const CtrlC& ctrl_c) {
+    return any_rank(run.comm, ctrl_c.pressed() || (run.o.interrupt_after_batches > 0 &&
+                                                   run.batches_this_call >= run.o.interrupt_after_batches));
 }
 
 std::string running_numbers(const EpochProgress& p) {
@@ -175,8 +232,16 @@ std::string running_numbers(const EpochProgress& p) {
 }
 
 // Loss and accuracy on the validation chunks (no tape; BatchNorm and Dropout in eval mode): the epoch's row.
+// Each rank predicts its shard of them, with rank 0's BatchNorm statistics.
 EpochRow validate(Run& run, int epoch, const EpochProgress& p) {
-    ChunkPredictions val = predict_chunks(run.model, run.data, run.split.val, run.device);
+    broadcast_buffers(run.comm, run.model);
+    const Shard mine = rank_shard(0, run.split.val.size(), run.comm.rank(), run.comm.size());
+    const std::vector<int> shard(run.split.val.begin() + mine.first, run.split.val.begin() + mine.last);
+    ChunkPredictions val = predict_chunks(run.model, run.data, shard, run.device);
+    SampleSums loss{val.mean_loss * (double)shard.size(), 0, (double)shard.size()};
+    sum_over_ranks(run.comm, loss);
+    sum_over_ranks(run.comm, val.confusion);
+    val.mean_loss = loss.seen > 0 ? loss.loss_sum / loss.seen : 0;
     EpochRow row;
     row.epoch = epoch + 1;
     row.train_loss = p.loss_sum / std::max(1L, p.seen);
@@ -218,46 +283,63 @@ std::optional<EpochRow> run_epoch(Run& run, int epoch, EpochProgress& progress, 
 // ---- after an epoch, after an interruption -----------------------------------------------------------
 
 // The epoch's row in metrics.csv, model.ckpt when validation accuracy is the best so far, last.ckpt.
+// Every rank keeps the state; rank 0 alone writes the files.
 void end_epoch(Run& run, TrainState& state, const EpochRow& row) {
-    append_metrics_row(run.metrics, row);
+    const bool write = run.comm.is_root();
+    if (write) append_metrics_row(run.metrics, row);
     if (row.val_acc > state.best_val_acc || state.best_epoch == 0) {
         state.best_val_acc = row.val_acc;
         state.best_epoch = row.epoch;
-        save_best_checkpoint(run.best_ckpt.string(), run.meta, run.model, row.epoch, row.val_acc);
+        if (write) save_best_checkpoint(run.best_ckpt.string(), run.meta, run.model, row.epoch, row.val_acc);
     }
     state.epochs_done = row.epoch;
     state.epoch = EpochProgress{};
-    save_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt, state);
+    if (write) save_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt, state);
 }
 
+// Rank 0 saves; the others wait for it here, since mpirun ends the whole job as soon as one rank exits with
+// the interrupted status (130).
 void save_interrupted(Run& run, const TrainState& state) {
-    save_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt, state);
-    std::fprintf(stderr, "\ninterrupted: saved %s (epoch %d, batch %ld); continue with --resume\n",
-                 run.last_ckpt.string().c_str(), state.epochs_done + 1, state.epoch.batches_done);
+    if (run.comm.is_root()) {
+        save_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt, state);
+        std::fprintf(stderr, "\ninterrupted: saved %s (epoch %d, batch %ld); continue with --resume\n",
+                     run.last_ckpt.string().c_str(), state.epochs_done + 1, state.epoch.batches_done);
+    }
+    any_rank(run.comm, false);  // a barrier
 }
 
 }  // namespace
 
-TrainResult train(const TrainOptions& o) {
-    check_options(o);
-    set_num_threads(o.threads);
-    DatasetFile data(o.data);
+TrainResult train(const TrainOptions& options) {
+    distributed::Communicator& comm = distributed::world();
+    TrainOptions o = options;
+    o.quiet = o.quiet || !comm.is_root();  // rank 0 alone prints
+    check_options(o, comm);
+    set_num_threads(threads_per_rank(o.threads, comm));
+    DatasetFile data(o.data, o.verify_checksum);
     check_dataset_header(data);
     Split split = make_split(data, o.split, o.seed);
     std::string model_text = resolve_model_text(o.model);
     BuiltModel built = build_model(model_text, o.model, o.seed, (int)data.genres().size());
+    if (comm.size() > 1 && o.device != "cpu") distributed::bind_gpu_to_local_rank(comm);  // one GPU per rank
     Device device = choose_device(o.device, !o.quiet);
+    if (o.sync_bn && comm.size() > 1 && device == Device::CUDA)
+        throw std::invalid_argument("--sync-bn runs on the CPU only: with --device cuda, leave it out (per-rank BatchNorm)");
     cuda::set_tf32(o.tf32);
     cuda::set_deterministic(o.deterministic);
     check_model_fits_chunks(built.input_shape, built.output_shape, data.n_mels(), data.chunk_frames(),
                             data.genres().size(), "model " + o.model, o.data);
     built.model->to(device);
     std::unique_ptr<Optimizer> opt = make_optimizer(o, built.model->parameters());
-    fs::create_directories(o.out);
-    remove_stale_temporaries(o.out, o.quiet);
-    Run run(o, data, split, *built.model, *opt, device, run_metadata(o, data, model_text));
+    if (comm.is_root()) {
+        fs::create_directories(o.out);
+        remove_stale_temporaries(o.out, o.quiet);
+    }
+    if (o.sync_bn && comm.size() > 1) built.model->set_statistics_sync(&comm);
+    Run run(o, data, split, *built.model, *opt, device, comm, run_metadata(o, data, model_text));
 
     TrainState state = start_or_resume(run);
+    check_ranks_start_alike(run, state);
     TrainResult result;
     CtrlC ctrl_c;
     while (state.epochs_done < o.epochs) {
@@ -275,6 +357,9 @@ TrainResult train(const TrainOptions& o) {
     result.epochs_done = state.epochs_done;
     result.best_val_acc = state.best_val_acc;
     result.best_epoch = state.best_epoch;
+    result.ranks = comm.size();
+    result.steps = run.batches_this_call;
+    result.allreduce_seconds = run.gradients.seconds_in_collectives();
     return result;
 }
 

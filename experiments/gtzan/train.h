@@ -14,7 +14,7 @@
 //
 // The pieces: train.cpp (the loop: train(), run_epoch(), train_step(), end_epoch()), train_state.h (what
 // --resume restores), train_checkpoints.h (last.ckpt and model.ckpt), train_files.h (settings.txt, model.txt,
-// metrics.csv), ctrl_c.h (SIGINT).
+// metrics.csv), ctrl_c.h (SIGINT), train_parallel.h (what each rank of `mpirun -np N` does differently).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -40,6 +40,11 @@ struct TrainOptions {
     bool tf32 = false;               // CUDA: allow TF32 tensor-core math (faster, ~1e-3 relative precision)
     bool deterministic = false;      // CUDA: deterministic cuDNN algorithms only (bit-identical reruns)
     long interrupt_after_batches = 0; // tests: stop as Ctrl-C does after this many batches of this call (0 = never)
+    // Data parallel (mpirun -np N; docs/15-data-parallel.md). --batch stays the global batch.
+    bool sync_bn = false;            // BatchNorm statistics over the global batch instead of each rank's shard
+    double bucket_mb = 25;           // gradients all-reduced in buckets of about this many MB (PyTorch DDP's default)
+    bool log_steps = false;          // print every step's loss and accuracy (global batch) on stdout
+    bool verify_checksum = true;     // false (--no-checksum): skip the whole-file pass at start (bigger than memory)
 };
 
 struct TrainResult {
@@ -48,6 +53,9 @@ struct TrainResult {
     int best_epoch = 0;
     double final_train_loss = 0, final_val_loss = 0, final_val_acc = 0;
     bool interrupted = false;
+    int ranks = 1;                   // data-parallel processes
+    long steps = 0;                  // optimizer steps taken by this call
+    double allreduce_seconds = 0;    // wall time in the gradient all-reduce, summed over those steps
 };
 
 TrainResult train(const TrainOptions& options);

@@ -1,5 +1,6 @@
 #include "experiments/gtzan/train_checkpoints.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "experiments/gtzan/class_names.h"
@@ -42,18 +43,34 @@ void save_last_checkpoint(const std::string& path, const Metadata& run_meta, Mod
 
 TrainState restore_last_checkpoint(const std::string& path, const Metadata& run_meta, Module& model, Optimizer& opt) {
     Checkpoint ck = load_checkpoint(path);
-    // What a resume keeps (docs/08-training-loop.md): everything that shapes the trajectory. A different
-    // value on the command line is refused, never silently ignored or silently applied.
+    // What a resume keeps (docs/07-experiment.md, section 4): everything that shapes the trajectory. A different
+    // value on the command line is refused, never silently ignored or silently applied. (A key absent on both
+    // sides, e.g. the fingerprint of an old dataset file, counts as equal.)
+    auto value = [](const Metadata& m, const char* key) {
+        auto it = m.find(key);
+        return it == m.end() ? std::string("(none)") : it->second;
+    };
+    // The data file may be named another way (./syn.mgd, an absolute path): the same file is the same data.
+    auto same_file = [](const std::string& a, const std::string& b) {
+        std::error_code ec1, ec2;
+        const auto ca = std::filesystem::weakly_canonical(a, ec1), cb = std::filesystem::weakly_canonical(b, ec2);
+        return !ec1 && !ec2 && ca == cb;
+    };
     for (const char* key : kKeptOnResume)
-        if (ck.meta(key) != run_meta.at(key))
-            throw std::runtime_error(path + ": cannot resume: '" + key + "' is '" + shorten(run_meta.at(key)) +
-                                     "' here but '" + shorten(ck.meta(key)) +
+        if (value(ck.metadata, key) != value(run_meta, key) &&
+            !(std::string(key) == "data" && same_file(value(ck.metadata, key), value(run_meta, key))))
+            throw std::runtime_error(path + ": cannot resume: '" + key + "' is '" + shorten(value(run_meta, key)) +
+                                     "' here but '" + shorten(value(ck.metadata, key)) +
                                      "' in the checkpoint (a resume keeps the run's settings; use a new --out to change it)");
     TrainState state = read_train_state(ck);  // checked before anything is copied into the model
+    try {  // first: another optimizer (SGD's momentum buffers in an Adam run) is named as such, not as a tensor
+        opt.load_metadata(ck.metadata);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(path + ": cannot resume: " + e.what() + " (use a new --out to change it)");
+    }
     std::vector<NamedTensor> model_state = model.state(), opt_state = opt.state();
     restore_into(ck, model_state, "model");
     restore_into(ck, opt_state, "optimizer");
-    opt.load_metadata(ck.metadata);
     return state;
 }
 

@@ -25,10 +25,13 @@ void save_last_checkpoint(const std::string& path, const Metadata& run_meta, Mod
 
 // The settings a resume keeps: given again with another value, the resume is refused (naming the setting and
 // both values) rather than silently ignoring the new value (lr: the optimizer's saved schedule wins) or
-// silently applying it (weight_decay). The optimizer's type is checked by Optimizer::load_metadata (last.ckpt's
-// "optimizer" entry holds its description). --epochs may change (to train further), and so may --threads,
-// --device and --max-batches (they change speed or the work per epoch, not the meaning of the saved state).
-inline constexpr const char* kKeptOnResume[] = {"model_text", "data", "split", "seed", "batch", "lr", "weight_decay"};
+// silently applying it (weight_decay). "data" is the dataset file's path and "data.fingerprint" what it was
+// made from (inputs and feature settings): a file rebuilt at the same path with other settings is another
+// dataset. The optimizer's type is checked first by Optimizer::load_metadata (last.ckpt's "optimizer" entry
+// holds the optimizer's description, "optimizer.type" its type). --epochs may change (to train further), and so may --threads, --device and --max-batches
+// (they change speed or the work per epoch, not the meaning of the saved state).
+inline constexpr const char* kKeptOnResume[] = {"model_text", "data", "data.fingerprint", "split", "seed",
+                                                "batch", "lr", "weight_decay"};
 
 // Loads last.ckpt into `model` and `opt` and returns the state it was saved in. Throws std::runtime_error
 // naming the file when the checkpoint belongs to another run (a kKeptOnResume setting differs), when a tensor

@@ -22,7 +22,7 @@ const std::vector<std::string>& gtzan_genres();
 uint64_t clip_seed(uint64_t seed, int genre, int index);
 
 // One clip, mono float samples in [-1, 1] at sample rate sr. Throws std::invalid_argument for a genre outside
-// 0..9, seconds <= 0 or sr < 8000.
+// 0..9, seconds outside (0, 3600] or sr outside 8000..192000.
 std::vector<float> synthesize_clip(int genre, int index, uint64_t seed, double seconds = 30.0, int sr = 22050);
 
 }  // namespace melgrad::synth

@@ -97,7 +97,7 @@ void relu_backward(const float*, const float*, float*, size_t, bool) { no_cuda("
 void leaky_relu_forward(const float*, float*, size_t, float) { no_cuda("leaky_relu_forward"); }
 void leaky_relu_backward(const float*, const float*, float*, size_t, float, bool) { no_cuda("leaky_relu_backward"); }
 void add_into(float*, const float*, size_t) { no_cuda("add_into"); }
-void dropout_forward(const float*, float*, float*, size_t, float, uint64_t) { no_cuda("dropout_forward"); }
+void dropout_forward(const float*, float*, float*, size_t, float, uint64_t, uint64_t) { no_cuda("dropout_forward"); }
 void dropout_backward(const float*, const float*, float*, size_t) { no_cuda("dropout_backward"); }
 void maxpool2d_forward(const float*, float*, int32_t*, const Pool2dGeometry&) { no_cuda("maxpool2d_forward"); }
 void maxpool2d_backward(const float*, const int32_t*, float*, const Pool2dGeometry&, bool) {

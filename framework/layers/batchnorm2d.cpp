@@ -170,11 +170,16 @@ namespace {
 struct BatchNorm2dNode : TapeNode {
     Tensor x, weight, bias, y, save_mean, save_invstd;
     bool training;
+    distributed::Communicator* sync = nullptr;  // --sync-bn (training only)
     const char* name() const override { return "BatchNorm2d"; }
     void backward() override {
         int N = x.dim(0), C = x.dim(1), HW = x.dim(2) * x.dim(3);
         bool accumulate = true;
         float* dx = x.requires_grad() ? x.grad_to_write(accumulate).data() : nullptr;  // every element written
+        if (sync)
+            return batchnorm2d_backward_synced_cpu(*sync, x.data(), weight.data(), save_mean.data(),
+                                                   save_invstd.data(), y.grad().data(), dx, weight.grad().data(),
+                                                   bias.grad().data(), N, C, HW, accumulate);
         batchnorm2d_backward(engine_for(y), x.data(), weight.data(), save_mean.data(), save_invstd.data(),
                               y.grad().data(), dx, weight.grad().data(), bias.grad().data(), N, C, HW, training,
                               accumulate);
@@ -190,9 +195,16 @@ Tensor BatchNorm2d::forward(const Tensor& x) {
         if ((size_t)N * HW < 2)
             throw std::invalid_argument(describe() + ": training needs more than one value per channel, got input " +
                                         shape_str(x.shape()));
-        batchnorm2d_forward_train(engine_for(x), x.data(), weight.data(), bias.data(), y.data(),
-                              save_mean.data(), save_invstd.data(), running_mean.data(), running_var.data(), N, C, HW,
-                              eps, momentum);
+        if (sync_ && x.device() != Device::CPU)
+            throw std::invalid_argument(describe() + ": --sync-bn runs on the CPU only (use per-rank BatchNorm on CUDA)");
+        if (sync_)
+            batchnorm2d_forward_train_synced_cpu(*sync_, x.data(), weight.data(), bias.data(), y.data(),
+                                                 save_mean.data(), save_invstd.data(), running_mean.data(),
+                                                 running_var.data(), N, C, HW, eps, momentum);
+        else
+            batchnorm2d_forward_train(engine_for(x), x.data(), weight.data(), bias.data(), y.data(),
+                                  save_mean.data(), save_invstd.data(), running_mean.data(), running_var.data(), N, C,
+                                  HW, eps, momentum);
     } else {
         batchnorm2d_forward_eval(engine_for(x), x.data(), weight.data(), bias.data(), running_mean.data(),
                               running_var.data(), y.data(), save_mean.data(), save_invstd.data(), N, C, HW, eps);
@@ -201,6 +213,7 @@ Tensor BatchNorm2d::forward(const Tensor& x) {
         auto node = std::make_unique<BatchNorm2dNode>();
         node->x = x; node->weight = weight; node->bias = bias; node->y = y;
         node->save_mean = save_mean; node->save_invstd = save_invstd; node->training = training_;
+        node->sync = training_ ? sync_ : nullptr;
         y.set_requires_grad(true);
         current_tape().record(std::move(node));
     }

@@ -20,6 +20,8 @@
 //   batchnorm2d_forward_train_cpu, ...                   the CPU loops     batchnorm2d.cpp
 //   cuda::batchnorm2d_forward_train, ...                 the GPU launches  batchnorm2d.cu
 //                                                                          (kernels: batchnorm2d_kernels.cuh)
+//   batchnorm2d_forward_train_synced_cpu, _backward_synced_cpu                 batchnorm2d_sync.cpp
+//     --sync-bn in data-parallel training: the sums taken over every rank's batch (CPU only)
 #pragma once
 #include "framework/backend.h"
 #include "framework/module.h"
@@ -47,6 +49,15 @@ void batchnorm2d_forward_eval_cpu(const float* x, const float* gamma, const floa
 void batchnorm2d_backward_cpu(const float* x, const float* gamma, const float* save_mean, const float* save_invstd,
                               const float* dy, float* dx, float* dgamma, float* dbeta, int N, int C, int HW,
                               bool training, bool accumulate);
+// --sync-bn: the same, with the per-channel sums all-reduced over `comm` (batchnorm2d_sync.cpp). dgamma and
+// dbeta get this rank's part only (the gradient all-reduce adds the ranks' parts).
+void batchnorm2d_forward_train_synced_cpu(distributed::Communicator& comm, const float* x, const float* gamma,
+                                          const float* beta, float* y, float* save_mean, float* save_invstd,
+                                          float* running_mean, float* running_var, int N, int C, int HW, float eps,
+                                          float momentum);
+void batchnorm2d_backward_synced_cpu(distributed::Communicator& comm, const float* x, const float* gamma,
+                                     const float* save_mean, const float* save_invstd, const float* dy, float* dx,
+                                     float* dgamma, float* dbeta, int N, int C, int HW, bool accumulate);
 namespace cuda {  // the GPU versions: the same signature, device pointers
 void batchnorm2d_forward_train(const float* x, const float* gamma, const float* beta, float* y, float* save_mean,
                                float* save_invstd, float* running_mean, float* running_var, int N, int C, int HW,
@@ -68,11 +79,15 @@ public:
     Shape output_shape(const Shape& input) const override;
     void collect_parameters(const std::string& prefix, std::vector<NamedTensor>& out) override;
     void collect_buffers(const std::string& prefix, std::vector<NamedTensor>& out) override;
+    void set_statistics_sync(distributed::Communicator* comm) override { sync_ = comm; }
 
     int num_features;
     float eps, momentum;
     Tensor weight, bias;                 // gamma = 1, beta = 0 at start (PyTorch)
     Tensor running_mean, running_var;    // 0 and 1 at start
+
+private:
+    distributed::Communicator* sync_ = nullptr;  // --sync-bn: the ranks whose batches share the statistics
 };
 
 }  // namespace melgrad

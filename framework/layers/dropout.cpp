@@ -9,11 +9,12 @@
 
 namespace melgrad {
 
-void dropout_forward_cpu(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream) {
+void dropout_forward_cpu(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream,
+                         uint64_t first_index) {
     const float scale = 1.0f / (1.0f - p);
 #pragma omp parallel for schedule(static) if (n > 65536)
     for (size_t i = 0; i < n; i++) {
-        mask[i] = counter_uniform(stream, i) >= p ? scale : 0.0f;
+        mask[i] = counter_uniform(stream, first_index + i) >= p ? scale : 0.0f;
         y[i] = x[i] * mask[i];
     }
 }
@@ -22,9 +23,10 @@ void dropout_backward_cpu(const float* dy, const float* mask, float* dx, size_t 
     for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
 }
 
-void dropout_forward(Engine engine, const float* x, float* y, float* mask, size_t n, float p, uint64_t stream) {
-    if (engine == Engine::Cuda) cuda::dropout_forward(x, y, mask, n, p, stream);
-    else dropout_forward_cpu(x, y, mask, n, p, stream);
+void dropout_forward(Engine engine, const float* x, float* y, float* mask, size_t n, float p, uint64_t stream,
+                     uint64_t first_index) {
+    if (engine == Engine::Cuda) cuda::dropout_forward(x, y, mask, n, p, stream, first_index);
+    else dropout_forward_cpu(x, y, mask, n, p, stream, first_index);
 }
 
 void dropout_backward(Engine engine, const float* dy, const float* mask, float* dx, size_t n) {
@@ -73,7 +75,8 @@ Tensor Dropout::forward(const Tensor& x) {
     }
     Tensor y(x.shape(), x.device()), mask(x.shape(), x.device());
     uint64_t stream = splitmix64_mix(seed_ ^ splitmix64_mix(++calls_));
-    dropout_forward(engine_for(x), x.data(), y.data(), mask.data(), x.numel(), p, stream);
+    const uint64_t per_sample = x.dim(0) > 0 ? x.numel() / x.dim(0) : 0;  // batch first: NCHW, (N, features)
+    dropout_forward(engine_for(x), x.data(), y.data(), mask.data(), x.numel(), p, stream, first_sample_ * per_sample);
     if (should_record({&x})) {
         auto node = std::make_unique<DropoutNode>();
         node->x = x; node->y = y; node->mask = mask;

@@ -9,12 +9,13 @@
 
 namespace melgrad::cuda {
 
-void dropout_forward(const float* x, float* y, float* mask, size_t n, float p, uint64_t rng_stream) {
+void dropout_forward(const float* x, float* y, float* mask, size_t n, float p, uint64_t rng_stream,
+                     uint64_t first_index) {
     if (n == 0) return;
     const float scale = 1.0f / (1.0f - p);  // computed on the host, as the CPU does: the same float
     const uint64_t* counter = stream_is_capturing() ? graph_replay_counter() : nullptr;
     kernels::dropout_forward_kernel<<<blocks_for(n), kThreads, 0, stream()>>>(x, y, mask, n, p, scale, rng_stream,
-                                                                               counter);
+                                                                               counter, first_index);
     CUDA_CHECK_LAUNCH("dropout_forward_kernel");
 }
 

@@ -7,6 +7,9 @@
 // kept when u >= p. The stream is derived from the layer's seed and a call counter, so a seed reproduces
 // every mask, on the CPU or (same formula) on a GPU. Trainers set the seed per step with
 // Module::set_random_stream() so that a resumed run draws the same masks as an uninterrupted one.
+// In data-parallel training a rank holds samples [first, first + n) of the global batch
+// (Module::set_sample_offset): its element i is element first * (numel / n) + i of the global batch, the
+// index it is drawn with (`first_index` below), so N ranks draw exactly the masks one process draws.
 //
 // Every implementation, found from the name (engine_for and Engine: framework/backend.h):
 //   dropout_forward / _backward          pick one          dropout.cpp
@@ -20,13 +23,16 @@
 
 namespace melgrad {
 
-void dropout_forward(Engine engine, const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
+void dropout_forward(Engine engine, const float* x, float* y, float* mask, size_t n, float p, uint64_t stream,
+                     uint64_t first_index = 0);
 void dropout_backward(Engine engine, const float* dy, const float* mask, float* dx, size_t n);
 
-void dropout_forward_cpu(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
+void dropout_forward_cpu(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream,
+                         uint64_t first_index = 0);
 void dropout_backward_cpu(const float* dy, const float* mask, float* dx, size_t n);
 namespace cuda {  // the GPU versions: the same signature, device pointers
-void dropout_forward(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream);
+void dropout_forward(const float* x, float* y, float* mask, size_t n, float p, uint64_t stream,
+                     uint64_t first_index = 0);
 void dropout_backward(const float* dy, const float* mask, float* dx, size_t n);
 }  // namespace cuda
 
@@ -38,11 +44,12 @@ public:
     Tensor forward(const Tensor& x) override;
     Shape output_shape(const Shape& input) const override { return input; }
     void set_random_stream(uint64_t seed) override { seed_ = seed; calls_ = 0; }
+    void set_sample_offset(uint64_t first) override { first_sample_ = first; }
 
     float p;
 
 private:
-    uint64_t seed_ = 0, calls_ = 0;
+    uint64_t seed_ = 0, calls_ = 0, first_sample_ = 0;
 };
 
 }  // namespace melgrad

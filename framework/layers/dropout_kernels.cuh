@@ -11,14 +11,15 @@
 namespace melgrad::cuda::kernels {
 namespace {  // internal linkage: see framework/cuda/thread_index.cuh
 
-// The mask comes from (stream, i) alone (counter-based RNG), so it is the CPU's mask bit for bit. Inside a
+// The mask comes from (stream, first_index + i) alone (counter-based RNG), so it is the CPU's mask bit for
+// bit (first_index: a data-parallel rank's first element in the global batch, 0 otherwise). Inside a
 // captured CUDA graph, replay_counter is non-null and mixed into the stream (see framework/cuda/graph.h).
 __global__ void dropout_forward_kernel(const float* x, float* y, float* mask, size_t n, float p, float scale,
-                                       uint64_t stream, const uint64_t* replay_counter) {
+                                       uint64_t stream, const uint64_t* replay_counter, uint64_t first_index) {
     size_t i = thread_index();
     if (i >= n) return;
     if (replay_counter) stream = splitmix64_mix(stream ^ splitmix64_mix(*replay_counter));
-    mask[i] = dropout_mask_value(stream, i, p, scale);
+    mask[i] = dropout_mask_value(stream, first_index + i, p, scale);
     y[i] = x[i] * mask[i];
 }
 __global__ void dropout_backward_kernel(const float* dy, const float* mask, float* dx, size_t n) {

@@ -44,6 +44,12 @@ void Sequential::set_training(bool on) {
 void Sequential::set_random_stream(uint64_t seed) {
     for (size_t i = 0; i < layers_.size(); i++) layers_[i]->set_random_stream(splitmix64_mix(seed + i));
 }
+void Sequential::set_sample_offset(uint64_t first) {
+    for (auto& l : layers_) l->set_sample_offset(first);
+}
+void Sequential::set_statistics_sync(distributed::Communicator* comm) {
+    for (auto& l : layers_) l->set_statistics_sync(comm);
+}
 
 std::string model_summary(Module& model, const Shape& input_shape) {
     std::string out;

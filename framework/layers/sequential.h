@@ -20,6 +20,8 @@ public:
     void collect_buffers(const std::string& prefix, std::vector<NamedTensor>& out) override;
     void set_training(bool on) override;
     void set_random_stream(uint64_t seed) override;
+    void set_sample_offset(uint64_t first) override;
+    void set_statistics_sync(distributed::Communicator* comm) override;
     size_t size() const { return layers_.size(); }
     Module& operator[](size_t i) { return *layers_.at(i); }
 

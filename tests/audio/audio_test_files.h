@@ -79,13 +79,20 @@ inline Bytes au_file(uint32_t encoding, uint32_t rate, uint32_t channels, const 
     return out;
 }
 
+// One folder per test process, removed when the process exits (the streaming tests write songs of megabytes).
+struct TempDir {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("melgrad_audio_tests_" + std::to_string(::getpid()));
+    TempDir() { std::filesystem::create_directories(path); }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
 inline std::string temp_dir() {
-    static const std::string dir = [] {
-        auto p = std::filesystem::temp_directory_path() / ("melgrad_audio_tests_" + std::to_string(::getpid()));
-        std::filesystem::create_directories(p);
-        return p.string();
-    }();
-    return dir;
+    static const TempDir dir;
+    return dir.path.string();
 }
 
 inline std::string write_temp(const std::string& name, const Bytes& b) {

@@ -93,6 +93,9 @@ expect epochs-wrap       --epochs        run4 -- train --data syn.mgd --out run4
 expect batch-wrap        --batch         run5 -- train --data syn.mgd --out run5 --batch 4294967328
 expect max-batches-neg   --max-batches   run6 -- train --data syn.mgd --out run6 --max-batches -5
 expect stray-argument    stray           run7 -- train --data syn.mgd --out run7 stray
+expect bucket-zero       --bucket-mb     run8 -- train --data syn.mgd --out run8 --bucket-mb 0
+expect bucket-nan        --bucket-mb     run9 -- train --data syn.mgd --out run9 --bucket-mb nan
+expect bench-ar-bucket   --bucket-mb     -    -- bench-allreduce --bucket-mb 0
 expect mel-dev-full      /dev/full       -  -- mel quiet.wav -o /dev/full
 expect spec-dev-full     /dev/full       -  -- spectrogram quiet.wav -o /dev/full
 expect fbank-dev-full    /dev/full       -  -- filterbank -o /dev/full

@@ -223,9 +223,9 @@ TEST_CASE("emulated CUDA kernels: fill, ReLU, add_into and dropout give the CPU'
             for (const uint64_t* counter : {(const uint64_t*)nullptr, &replay}) {
                 Guarded<float> out(zeros<float>(n)), mask(zeros<float>(n));
                 launch(order, blocks_for(n), kThreads, kernels::dropout_forward_kernel, x.data(), out.data(),
-                       mask.data(), n, p, scale, stream, counter);
+                       mask.data(), n, p, scale, stream, counter, (uint64_t)11);  // from element 11 (a rank's shard)
                 const uint64_t cpu_stream = counter ? splitmix64_mix(stream ^ splitmix64_mix(replay)) : stream;
-                dropout_forward_cpu(x.data(), want.data(), want_mask.data(), n, p, cpu_stream);
+                dropout_forward_cpu(x.data(), want.data(), want_mask.data(), n, p, cpu_stream, 11);
                 CHECK(same_bits(out.values(), want));
                 CHECK(same_bits(mask.values(), want_mask));
                 CHECK((out.guard_intact() && mask.guard_intact()));

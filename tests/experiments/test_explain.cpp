@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "experiments/figures/explain_figure.h"
 #include "experiments/gtzan/explain.h"
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
@@ -258,4 +259,15 @@ TEST_CASE("explain: on the GPU, the paper CNN's and the CRNN's maps equal the CP
         CHECK(scaled_max_error(gpu.input_gradient, cpu.input_gradient) <= 1e-4);
         CHECK(scaled_max_error(gpu.gradcam, cpu.gradcam) <= 1e-4);
     }
+}
+
+TEST_CASE("explain figure: the explained genre is always shown, in red, below the top 3 when it is not among them") {
+    const std::vector<std::string> genres = {"blues", "classical", "jazz", "rock", "pop"};
+    const std::vector<float> p = {0.05f, 0.10f, 0.62f, 0.20f, 0.03f};
+    int highlighted = -2;
+    CHECK(figures::genre_lines(p, genres, 2, &highlighted) == std::vector<std::string>{"jazz 62%", "rock 20%", "classical 10%"});
+    CHECK(highlighted == 0);
+    CHECK(figures::genre_lines(p, genres, 0, &highlighted) ==
+          std::vector<std::string>{"jazz 62%", "rock 20%", "classical 10%", "blues 5%"});
+    CHECK(highlighted == 3);
 }

@@ -312,7 +312,11 @@ TEST_CASE("figures: feature maps of several layers stack one titled grid per lay
     Decoded d = decode_png(f.encode_png());
     REQUIRE(d.width == f.width());
     PlotArea p = heatmap_plot_area(2, 5, filterbank_figure(2, 5, 22050));
-    CHECK(p.x_hi == doctest::Approx(11025));
+    // 5 bins of 2756.25 Hz: each cell is centred on its bin, so the axis runs half a bin past 0 and 11025 Hz
+    CHECK(p.x_lo == doctest::Approx(-2756.25 / 2));
+    CHECK(p.x_hi == doctest::Approx(11025 + 2756.25 / 2));
+    CHECK(p.y_lo == doctest::Approx(-0.5));  // band 0 centred on its tick
+    CHECK(p.y_hi == doctest::Approx(1.5));
     CHECK(d.at(p.x + 2, p.y + p.h - 3) == colormap_color(Colormap::viridis, 1.f));  // filter 0, bin 0
     CHECK(d.at(p.x + 2, p.y + 2) == colormap_color(Colormap::viridis, 0.f));        // filter 1, bin 0
     CHECK(d.at(p.x + p.w - 3, p.y + p.h - 3) == colormap_color(Colormap::viridis, 0.f));

@@ -42,11 +42,12 @@ struct Scratch {
 };
 
 // `genres` genres, 6 clips each, 2 chunks a clip, 8 x 8 chunks; `fill` is every chunk's value pattern.
-std::string make_dataset(const fs::path& path, int genres, float nan_at = -1) {
+std::string make_dataset(const fs::path& path, int genres, float nan_at = -1, const std::string& fingerprint = "") {
     gtzan::DatasetContents c;
     c.n_mels = 8;
     c.chunk_frames = 8;
     c.header = {{"n_mels", "8"}, {"chunk_frames", "8"}, {"synthetic", "1"}};
+    if (!fingerprint.empty()) c.header["fingerprint"] = fingerprint;
     for (int g = 0; g < genres; g++) c.genres.push_back(kGenres[g]);
     for (int g = 0; g < genres; g++)
         for (int i = 0; i < 6; i++) {
@@ -145,6 +146,17 @@ TEST_CASE("hostile runs: --resume checks the checkpoint's counters against the r
     changed = o;
     changed.weight_decay = 0.1;  // was silently applied
     CHECK(contains(error_of([&] { gtzan::train(changed); }), "cannot resume: 'weight_decay' is '0.1' here but '0'"));
+    changed = o;
+    changed.optimizer = "sgd";  // was "has no optimizer tensor 'momentum_buffer...'": named as the optimizer now
+    CHECK(contains(error_of([&] { gtzan::train(changed); }),
+                   "last.ckpt: cannot resume: checkpoint was saved with optimizer Adam, this run uses SGD"));
+    make_dataset(data, 10, -1, "built from other inputs");  // the same path, another dataset: was resumed silently
+    CHECK(contains(error_of([&] { gtzan::train(o); }),
+                   "cannot resume: 'data.fingerprint' is 'built from other inputs' here but '(none)' in the checkpoint"));
+    make_dataset(data, 10);
+    changed = o;
+    changed.data = (fs::path(data).parent_path() / "." / fs::path(data).filename()).string();  // the same file
+    CHECK_NOTHROW(gtzan::train(changed));
     // the metrics.csv header survives every refused resume, and the untouched resume still works
     std::ifstream m(s.dir / "run" / "metrics.csv");
     std::string header;

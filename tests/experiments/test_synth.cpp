@@ -266,6 +266,17 @@ TEST_CASE("synth-gtzan command: Kaggle layout, names, SYNTHETIC.txt, bytes match
     // Bad input is refused with a usage error, not a crash.
     CHECK(cli::run_command({"synth-gtzan"}) == 2);
     CHECK(cli::run_command({"synth-gtzan", "-o", dir.string(), "--clips-per-genre", "0"}) == 2);
+    // The same set again is fine (same bytes); another set into the same folder is refused, not mixed in.
+    CHECK(cli::run_command({"synth-gtzan", "-o", dir.string(), "--clips-per-genre", "2", "--seconds", "2",
+                            "--seed", "5", "--threads", "2"}) == 0);
+    CHECK(cli::run_command({"synth-gtzan", "-o", dir.string(), "--clips-per-genre", "1", "--seconds", "2",
+                            "--seed", "5"}) == 1);
+    CHECK(fs::exists(dir / "genres_original" / "blues" / "blues.00001.wav"));
+    fs::remove_all(dir);
+    // A folder of other files (a real GTZAN, say) is never written into.
+    fs::create_directories(dir / "genres_original" / "blues");
+    CHECK(cli::run_command({"synth-gtzan", "-o", dir.string(), "--clips-per-genre", "1", "--seconds", "2"}) == 1);
+    CHECK(!fs::exists(dir / "SYNTHETIC.txt"));
     fs::remove_all(dir);
 }
 

@@ -56,3 +56,22 @@ TEST_CASE("dropout: the same stream gives the same mask, another stream another 
     CHECK(a != a2);
     CHECK(a != c);
 }
+
+TEST_CASE("dropout: a rank's shard of the batch gets the rows of the whole batch's mask (set_sample_offset)") {
+    // Data-parallel training: rank 1 holds samples 2..3 of a batch of 4; its masks must be those rows of the
+    // mask one process draws for the whole batch, or N ranks would not train what one process trains.
+    NoGrad ng;
+    Tensor whole = Tensor::full({4, 3, 5}, 1.0f), shard = Tensor::full({2, 3, 5}, 1.0f);
+    Dropout one(0.5f), rank1(0.5f);
+    one.set_random_stream(7);
+    rank1.set_random_stream(7);
+    rank1.set_sample_offset(2);
+    Tensor y = one.forward(whole), y1 = rank1.forward(shard);
+    for (size_t i = 0; i < shard.numel(); i++) REQUIRE(y1.at(i) == y.at(2 * 15 + i));
+    rank1.set_sample_offset(0);  // without the offset: rows 0..1 instead (the check above can fail)
+    rank1.set_random_stream(7);
+    Tensor y0 = rank1.forward(shard);
+    size_t same = 0;
+    for (size_t i = 0; i < shard.numel(); i++) same += y0.at(i) == y.at(2 * 15 + i);
+    CHECK(same < shard.numel());
+}

@@ -7,11 +7,11 @@ DIR is the output of `melgrad synth-gtzan`. Computes log-mel spectrograms (n_fft
 paper), cuts 128-frame chunks, splits by CLIP (k folds, stratified), and reports chunk and clip accuracy of
   (a) logistic regression on each chunk's per-mel mean and std, and
   (b) a small CNN (3 conv blocks) on the 1x128x128 chunks; a clip's prediction averages its chunks' logits.
-Needs numpy, scipy, torch (Debian's /usr/bin/python3 has them).
+Needs numpy (and torch for the CNN; --no-cnn without it). Debian's /usr/bin/python3 has both.
 """
 import argparse, glob, os, sys, time
 import numpy as np
-import scipy.io.wavfile
+import wave
 import torch
 import torch.nn as nn
 
@@ -47,7 +47,8 @@ def load(dirname):
     for g, name in enumerate(GENRES):
         files += [(g, f) for f in sorted(glob.glob(os.path.join(dirname, "genres_original", name, "*.wav")))]
     for ci, (g, f) in enumerate(files):
-        sr, x = scipy.io.wavfile.read(f)
+        with wave.open(f) as w:  # synth-gtzan writes 16-bit mono PCM
+            sr, x = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
         x = x.astype(np.float32) / 32768.0
         if fb is None:
             fb = mel_filters(sr, 2048, 128)
