@@ -17,6 +17,10 @@ echo "figures for $RUN"
 SOURCE=$(sed -n 's/^provenance=[a-z]* (\(.*\))$/\1/p' "$RUN/settings.txt" 2>/dev/null | head -1)
 [ -d "$SOURCE" ] || SOURCE=$(sed -n 's/^data\.source=//p' "$RUN/settings.txt" 2>/dev/null | head -1)
 SONG=$(find "$SOURCE" -path '*blues*' -type f \( -name '*.wav' -o -name '*.au' \) 2>/dev/null | sort | head -1 || true)
+# your own data (provenance folders or fma, chapter 7): its first song of any format
+PROVENANCE=$(sed -n 's/^provenance=\([a-z]*\).*/\1/p' "$RUN/settings.txt" 2>/dev/null | head -1)
+[ -n "$SONG" ] || SONG=$(find "$SOURCE" -type f \( -iname '*.wav' -o -iname '*.au' -o -iname '*.mp3' -o -iname '*.flac' \
+    -o -iname '*.ogg' \) 2>/dev/null | sort | head -1 || true)
 $MELGRAD filterbank -o "$RUN/figures/filterbank.png"
 if [ -n "$SONG" ]; then
     $MELGRAD spectrogram "$SONG" --db -o "$RUN/figures/spectrogram.png"
@@ -26,7 +30,8 @@ if [ -f "$RUN/model.ckpt" ]; then
     $MELGRAD filters "$RUN/model.ckpt" -o "$RUN/figures/filters.png"
     [ -n "$SONG" ] && $MELGRAD featuremaps "$RUN/model.ckpt" "$SONG" -o "$RUN/figures/featuremaps.png"
     # One explained clip per genre for the report: the first 128-frame chunk of each genre folder's first clip.
-    [ -d "$SOURCE" ] && find "$SOURCE" -type f \( -name '*.wav' -o -name '*.au' \) | sort | awk -F/ '!seen[$(NF-1)]++' |
+    # (GTZAN's genre folders only: FMA's folders are numbers, and your own may be nested; run melgrad explain)
+    [ "$PROVENANCE" != folders ] && [ "$PROVENANCE" != fma ] && [ -d "$SOURCE" ] && find "$SOURCE" -type f \( -name '*.wav' -o -name '*.au' \) | sort | awk -F/ '!seen[$(NF-1)]++' |
         while read -r CLIP; do
             GENRE=$(basename "$(dirname "$CLIP")")
             $MELGRAD explain "$RUN/model.ckpt" "$CLIP" --start 0 -o "$RUN/figures/explain_$GENRE.png" > /dev/null ||

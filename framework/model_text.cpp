@@ -187,7 +187,7 @@ std::unique_ptr<Module> make_layer(const Line& l, Options& o, const Shape& shape
 
 }  // namespace
 
-BuiltModel build_model(const std::string& text, const std::string& source, uint64_t seed) {
+BuiltModel build_model(const std::string& text, const std::string& source, uint64_t seed, int classes) {
     BuiltModel built;
     built.model = std::make_unique<Sequential>();
     Rng rng(seed);
@@ -231,6 +231,11 @@ BuiltModel build_model(const std::string& text, const std::string& source, uint6
         }
         if (shape.empty()) throw std::invalid_argument(where + ": the first line must be 'input C H W'");
         if (!l.words.empty()) throw std::invalid_argument(where + ": '" + l.words[0] + "' is not key=value");
+        auto out = l.options.find("out");
+        if (l.layer == "linear" && out != l.options.end() && out->second == "classes") {
+            if (classes < 1) throw std::invalid_argument(where + ": out=classes, but the number of classes is not known here");
+            out->second = std::to_string(classes);  // the dataset's class count (checked like any out=)
+        }
         Options o(l, where);
         std::unique_ptr<Module> layer;
         try {

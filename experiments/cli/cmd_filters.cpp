@@ -5,6 +5,7 @@
 #include "experiments/cli/args.h"
 #include "experiments/cli/command.h"
 #include "experiments/figures/grid.h"
+#include "experiments/gtzan/class_names.h"
 #include "experiments/gtzan/features.h"
 #include "audio/decode.h"
 #include "framework/checkpoint.h"
@@ -17,7 +18,8 @@ namespace {
 
 BuiltModel load_model(const std::string& path, Checkpoint& ck) {
     ck = load_checkpoint(path);
-    BuiltModel built = build_model(ck.meta("model_text"), path + " (model_text)");
+    BuiltModel built =
+        build_model(ck.meta("model_text"), path + " (model_text)", 0, (int)gtzan::checkpoint_class_names(ck).size());
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, ck.has("model.0.weight") ? "model" : "");
     built.model->eval();

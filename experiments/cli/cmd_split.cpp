@@ -28,10 +28,11 @@ int cmd_split(const std::vector<std::string>& args) {
     return 0;
 }
 
-MELGRAD_COMMAND("split", "show how a split (paper, clip, fault-filtered) divides a dataset",
-                "usage: melgrad split --data DATASET.mgd [--split paper|clip|fault-filtered] [--seed 0]\n\n"
+MELGRAD_COMMAND("split", "show how a split (paper, clip, fault-filtered, fma) divides a dataset",
+                "usage: melgrad split --data DATASET.mgd [--split paper|clip|fault-filtered|fma] [--seed 0]\n\n"
                 "paper: chunks shuffled then 70:20:10 train:test:validation (the paper's protocol: leaky);\n"
-                "clip: clips split 70:20:10 per genre (honest); fault-filtered: Kereliuk et al.'s artist-filtered lists.\n"
+                "clip: clips split 70:20:10 per genre (honest); fault-filtered: Kereliuk et al.'s artist-filtered lists;\n"
+                "fma: FMA's own training/validation/test column (a dataset preprocessed from an FMA folder).\n"
                 "melgrad train --split uses the same code with the same seed.",
                 cmd_split);
 

@@ -23,8 +23,9 @@ int cmd_summary(const std::vector<std::string>& args) {
     Args a(args, "melgrad summary");
     std::string model = a.option("--model", "paper-cnn");
     int batch = a.int_option("--batch", 1, 1, 1 << 16);
+    const int classes = a.int_option("--classes", 10, 1, 1 << 20);  // what `linear out=classes` stands for
     a.finish_no_positional();
-    BuiltModel built = build_model(resolve_model_text(model), model);  // errors name the file and line
+    BuiltModel built = build_model(resolve_model_text(model), model, 0, classes);  // errors name the file and line
     Shape input = built.input_shape;
     input.insert(input.begin(), batch);
     const std::string text = resolve_model_text(model);
@@ -42,9 +43,10 @@ int cmd_model_text(const std::vector<std::string>& args) {
 }
 
 MELGRAD_COMMAND("summary", "print a model's layers, output shapes and parameter counts",
-                "usage: melgrad summary [--model paper-cnn|tiny-cnn|crnn|FILE] [--batch N]\n\n"
+                "usage: melgrad summary [--model paper-cnn|tiny-cnn|crnn|FILE] [--batch N] [--classes 10]\n\n"
                 "Builds the model from its text description and prints each layer, its output shape and\n"
-                "its parameter count, and the total (like Keras' summary()).",
+                "its parameter count, and the total (like Keras' summary()). --classes: the class count that\n"
+                "'linear out=classes' stands for (training takes it from the dataset; 10, GTZAN's genres, here).",
                 cmd_summary);
 MELGRAD_COMMAND("model-text", "print a builtin model's text description (to copy and edit)",
                 "usage: melgrad model-text NAME\n\nPrints the model text; save it to a file, edit it and pass the\n"

@@ -69,7 +69,7 @@ int cmd_train(const std::vector<std::string>& args) {
 MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv, checkpoints, --resume)",
                 "usage: melgrad train --data DATASET.mgd --out runs/NAME [options]\n\n"
                 "  --model paper-cnn|tiny-cnn|crnn|FILE   the model (default paper-cnn)\n"
-                "  --split paper|clip|fault-filtered (default paper: the paper's chunk shuffle)\n"
+                "  --split paper|clip|fault-filtered|fma (default paper: the paper's chunk shuffle)\n"
                 "  --epochs 30  --batch 32  --lr 0.001  --optimizer adam|adamw|sgd (sgd: momentum 0.9)\n"
                 "  --weight-decay 0 (adamw: 0.01, as PyTorch)   no learning-rate schedule: the lr stays constant\n"
                 "  --seed 0     --device auto|cpu|cuda  --threads 0 (all cores)\n"

@@ -12,18 +12,24 @@
 namespace melgrad::figures {
 namespace {
 
-constexpr int kScale = 2;  // text size of labels
 constexpr Colormap kMap = Colormap::viridis;
+const char* const kBarTitle = "share of the true genre's examples";
 
 struct Layout {
     int grid_x, grid_y, cell, n, width, height, bar_x;
+    int s;           // text size of labels: 2, or 1 for small cells
+    int label_step;  // a row or column name every label_step cells (1: all of them)
 };
 
 Layout layout(const ConfusionMatrix& cm, int cell) {
-    const int s = kScale, lh = text_line_height(s);
+    if (cell <= 0) cell = confusion_cell_px((int)cm.labels.size());
+    cell = std::max(cell, 8);
+    const int s = cell >= 20 ? 2 : 1, lh = text_line_height(s);
     int widest = 0;
     for (const auto& l : cm.labels) widest = std::max(widest, text_width(l, s));
     Layout L;
+    L.s = s;
+    L.label_step = (lh + cell - 1) / cell;
     L.n = static_cast<int>(cm.labels.size());
     L.cell = cell;
     L.grid_x = 6 * s + lh + 6 * s + widest + 6 * s;  // axis title, row names, gap
@@ -31,6 +37,7 @@ Layout layout(const ConfusionMatrix& cm, int cell) {
     L.bar_x = L.grid_x + L.n * cell + 12 * s;
     L.width = L.bar_x + 10 * s + 5 * s + text_width("100%", s) + 8 * s + lh + 6 * s;
     L.height = L.grid_y + L.n * cell + 6 * s + widest + 6 * s + lh + 8 * s;
+
     return L;
 }
 
@@ -38,6 +45,14 @@ Layout layout(const ConfusionMatrix& cm, int cell) {
 bool is_dark(Rgb c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b < 128; }
 
 }  // namespace
+
+int confusion_cell_px(int classes) {
+    classes = std::max(classes, 1);
+    if (classes > 12) return std::clamp(1200 / classes, 8, 56);
+    // few classes: cells large enough for the colour bar beside the grid to hold its title (2 classes: 206 px)
+    const int bar_title = text_width(kBarTitle, 2) + 8 * 2;
+    return std::max(56, (bar_title + classes - 1) / classes);
+}
 
 long ConfusionMatrix::total() const {
     long t = 0;
@@ -67,16 +82,17 @@ void ConfusionMatrix::validate(const std::string& where) const {
 }
 
 void confusion_cell_origin(const ConfusionMatrix& cm, int cell_px, int row, int col, int& x, int& y) {
-    Layout L = layout(cm, cell_px);
+    const Layout L = layout(cm, cell_px);
+    cell_px = L.cell;
     x = L.grid_x + col * cell_px;
     y = L.grid_y + row * cell_px;
 }
 
 Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int cell_px) {
     cm.validate("render_confusion");
-    cell_px = std::max(cell_px, 16);
-    const int s = kScale, count_scale = cell_px >= 48 ? 2 : 1;
     const Layout L = layout(cm, cell_px);
+    cell_px = L.cell;
+    const int s = L.s, count_scale = cell_px >= 48 ? 2 : 1;
     Image img(L.width, L.height);
 
     // Title, and the accuracy (the diagonal's share) under it.
@@ -98,12 +114,14 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
             const int x = L.grid_x + c * cell_px, y = L.grid_y + r * cell_px;
             img.fill_rect(x, y, cell_px, cell_px, color);
             const Rgb ink = is_dark(color) ? colors::white : colors::black;
-            draw_text(img, x + cell_px / 2, y + cell_px / 2, std::to_string(v), ink, count_scale, HAlign::center,
-                      VAlign::middle);
+            if (text_width(std::to_string(v), count_scale) <= cell_px - 2)  // a count too wide for its cell: colour only
+                draw_text(img, x + cell_px / 2, y + cell_px / 2, std::to_string(v), ink, count_scale, HAlign::center,
+                          VAlign::middle);
         }
         // Row name, right-aligned against the grid.
-        draw_text(img, L.grid_x - 6 * s, L.grid_y + r * cell_px + cell_px / 2, cm.labels[r], colors::black, s,
-                  HAlign::right, VAlign::middle);
+        if (r % L.label_step == 0)
+            draw_text(img, L.grid_x - 6 * s, L.grid_y + r * cell_px + cell_px / 2, cm.labels[r], colors::black, s,
+                      HAlign::right, VAlign::middle);
     }
     // Thin white lines between cells, a black frame around the grid.
     for (int i = 1; i < L.n; ++i) {
@@ -118,8 +136,9 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
     for (int c = 0; c < L.n; ++c) {
         const int w = text_width(cm.labels[c], s);
         widest = std::max(widest, w);
-        draw_text_vertical(img, L.grid_x + c * cell_px + cell_px / 2, grid_bottom + 6 * s + w / 2, cm.labels[c],
-                           colors::black, s);
+        if (c % L.label_step == 0)
+            draw_text_vertical(img, L.grid_x + c * cell_px + cell_px / 2, grid_bottom + 6 * s + w / 2, cm.labels[c],
+                               colors::black, s);
     }
     draw_text(img, L.grid_x + L.n * cell_px / 2, grid_bottom + 6 * s + widest + 6 * s, "predicted genre",
               colors::black, s, HAlign::center);
@@ -138,7 +157,7 @@ Image render_confusion(const ConfusionMatrix& cm, const std::string& title, int 
                   VAlign::middle);
     }
     draw_text_vertical(img, L.bar_x + bw + 5 * s + text_width("100%", s) + 8 * s + text_cap_height(s) / 2,
-                       L.grid_y + bh / 2, "share of the true genre's examples", colors::black, s);
+                       L.grid_y + bh / 2, kBarTitle, colors::black, s);
     return img;
 }
 

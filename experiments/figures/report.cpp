@@ -136,6 +136,8 @@ Provenance provenance_from_settings(const std::string& text) {
         if (!key_value(line, key, value)) continue;
         if (key == "data" || key == "dataset" || key == "source" || key == "provenance") {
             const std::string v = lower(value);
+            // "folders (/path)", "fma (/path)": not GTZAN, whatever the path says
+            if (v.rfind("folders", 0) == 0 || v.rfind("fma", 0) == 0) return Provenance::own;
             if (v.find("synth") != std::string::npos) return Provenance::synthetic;
             if (v.find("gtzan") != std::string::npos) return Provenance::gtzan;
         }
@@ -159,6 +161,10 @@ std::string provenance_banner(bool has_settings, const std::string& settings) {
         case Provenance::gtzan:
             return "<div class=\"banner gtzan\" id=\"provenance\"><b>Data: real GTZAN</b> &mdash; the 1000 "
                    "30-second clips of 10 genres the paper used.</div>\n";
+        case Provenance::own:
+            return "<div class=\"banner unknown\" id=\"provenance\"><b>Data: not GTZAN</b> &mdash; your own "
+                   "classes (one folder per class) or FMA, as settings.txt says: the paper's figures are for GTZAN "
+                   "and say nothing about these numbers.</div>\n";
         case Provenance::synthetic:
             return "<div class=\"banner synthetic\" id=\"provenance\"><b>Data: SYNTHETIC</b> &mdash; generated "
                    "clips, not GTZAN. These numbers show the pipeline works; they say nothing about real music and "

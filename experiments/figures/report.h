@@ -23,7 +23,7 @@
 
 namespace melgrad::figures {
 
-enum class Provenance { gtzan, synthetic, unknown };
+enum class Provenance { gtzan, synthetic, own, unknown };  // own: a folder per class or FMA (melgrad preprocess)
 
 std::string base64_encode(const std::vector<std::uint8_t>& bytes);
 std::string html_escape(const std::string& text);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "experiments/csv.h"
 #include "framework/input_file.h"
 
 namespace melgrad::figures {
@@ -19,12 +20,11 @@ std::string trim(const std::string& s) {
     return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) cells.push_back(trim(cell));
-    if (!line.empty() && line.back() == ',') cells.push_back("");
+// One line's cells, trimmed; a quoted cell may hold commas ("Rock, Pop": experiments/csv.h).
+std::vector<std::string> split_csv_line(const std::string& line, const std::string& path, int line_number) {
+    std::vector<CsvRecord> records = parse_csv(line, path + ":" + std::to_string(line_number) + " (line)");
+    std::vector<std::string> cells = records.empty() ? std::vector<std::string>{} : records[0].fields;
+    for (std::string& cell : cells) cell = trim(cell);
     return cells;
 }
 
@@ -58,7 +58,7 @@ std::string read_text_file(const std::string& path) {
 
 std::vector<EpochMetrics> read_metrics_csv(const std::string& path) {
     auto lines = csv_lines(path);
-    const auto header = split_csv_line(lines[0].second);
+    const auto header = split_csv_line(lines[0].second, path, lines[0].first);
     std::map<std::string, size_t> column;
     for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
     const char* needed[] = {"epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds"};
@@ -68,7 +68,7 @@ std::vector<EpochMetrics> read_metrics_csv(const std::string& path) {
                                      "' (expected epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds)");
     std::vector<EpochMetrics> rows;
     for (size_t i = 1; i < lines.size(); ++i) {
-        const auto cells = split_csv_line(lines[i].second);
+        const auto cells = split_csv_line(lines[i].second, path, lines[i].first);
         if (cells.size() < header.size())
             throw std::runtime_error(path + ":" + std::to_string(lines[i].first) + ": " +
                                      std::to_string(cells.size()) + " values, the header has " +
@@ -91,14 +91,14 @@ std::vector<EpochMetrics> read_metrics_csv(const std::string& path) {
 ConfusionMatrix read_confusion_csv(const std::string& path) {
     auto lines = csv_lines(path);
     ConfusionMatrix cm;
-    auto header = split_csv_line(lines[0].second);
+    auto header = split_csv_line(lines[0].second, path, lines[0].first);
     // The header may start with an empty (or "true\predicted") corner cell above the row names.
     if (!header.empty() && (header[0].empty() || header[0].find("true") != std::string::npos))
         header.erase(header.begin());
     cm.labels = header;
     if (cm.labels.empty()) throw std::runtime_error(path + ":1: no genre names in the header");
     for (size_t i = 1; i < lines.size(); ++i) {
-        const auto cells = split_csv_line(lines[i].second);
+        const auto cells = split_csv_line(lines[i].second, path, lines[i].first);
         const int ln = lines[i].first;
         if (cells.size() != cm.labels.size() + 1)
             throw std::runtime_error(path + ":" + std::to_string(ln) + ": " + std::to_string(cells.size()) +

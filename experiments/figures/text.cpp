@@ -17,10 +17,19 @@ struct Quad {
     int x0, y0, x1, y1;  // half-open pixel box at scale 1, (0,0) = top-left of the first capital
 };
 
+// The font has printable ASCII only. A class name of your own may be UTF-8 ("Ünïcode", "été"): the Latin-1
+// letters (U+00C0..U+00FF, two bytes C3 xx) lose their accent, any other character becomes one '?'.
 std::string printable(const std::string& text) {
-    std::string s = text;
-    for (char& c : s)
-        if (c < 32 || c > 126) c = (c == '\n' || c == '\t') ? ' ' : '?';
+    static const char latin1[65] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    std::string s;
+    for (size_t i = 0; i < text.size(); i++) {
+        const unsigned char c = (unsigned char)text[i];
+        if (c == '\n' || c == '\t') s += ' ';
+        else if (c >= 32 && c <= 126) s += (char)c;
+        else if (c == 0xC3 && i + 1 < text.size() && ((unsigned char)text[i + 1] & 0xC0) == 0x80)
+            s += latin1[(unsigned char)text[++i] - 0x80];
+        else if ((c & 0xC0) != 0x80) s += '?';  // the lead byte of any other character (or a control byte)
+    }
     return s;
 }
 

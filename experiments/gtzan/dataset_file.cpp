@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "experiments/gtzan/class_names.h"
 #include "framework/atomic_file.h"
 #include "framework/input_file.h"
 
@@ -69,12 +70,12 @@ void write_dataset(const std::string& path, const DatasetContents& c) {
         throw std::logic_error("write_dataset: data size does not match the chunk table");
     std::string text;
     auto header = c.header;
-    std::string genres;
-    for (size_t i = 0; i < c.genres.size(); i++) genres += (i ? "," : "") + c.genres[i];
-    header["genres"] = genres;
+    if (c.genres.size() > 65535) throw std::runtime_error(path + ": more than 65535 classes do not fit the clip table");
+    header["genres"] = join_class_names(c.genres);
     for (auto& kv : header) text += kv.first + "=" + kv.second + "\n";
     std::string tables;
     for (auto& clip : c.clips) {
+        if (clip.name.size() > 65535) throw std::runtime_error(path + ": clip name longer than 65535 bytes: " + clip.name.substr(0, 200));
         put<uint16_t>(tables, (uint16_t)clip.genre);
         put<uint16_t>(tables, (uint16_t)clip.name.size());
         tables += clip.name;
@@ -159,9 +160,7 @@ DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
             auto eq = line.find('=');
             if (eq != std::string::npos) header_[line.substr(0, eq)] = line.substr(eq + 1);
         }
-        std::istringstream gs(header_value("genres"));
-        std::string g;
-        while (std::getline(gs, g, ',')) genres_.push_back(g);
+        genres_ = split_class_names(header_value("genres"), path);
         clips_.resize(n_clips);
         for (auto& clip : clips_) {
             clip.genre = c.get<uint16_t>();

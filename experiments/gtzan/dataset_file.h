@@ -10,8 +10,10 @@
 //             u32       header_bytes      length of the text header below
 //             u64       data_offset       where the float32 data starts (a multiple of 64)
 //             char[header_bytes]   "key=value\n" lines: the parameters (sample_rate, n_fft, hop_length,
-//                                  n_mels, scale, ...), genres=blues,classical,..., synthetic=0|1,
-//                                  source=..., fingerprint=... (hash of the inputs and parameters)
+//                                  n_mels, scale, ...), genres=blues,classical,... (the class names,
+//                                  escaped as in experiments/gtzan/class_names.h), synthetic=0|1,
+//                                  source=..., fingerprint=... (hash of the inputs and parameters);
+//                                  for other than GTZAN also layout=folders, and offset=, duration=, max_chunks_per_clip= when preprocessing set them
 //             n_clips x { u16 genre, u16 name_bytes, char[name_bytes] name ("blues/blues.00012.wav"),
 //                         u32 first_chunk, u32 n_chunks }
 //             n_chunks x { u32 clip, u32 start_frame }
@@ -36,8 +38,8 @@
 namespace melgrad::gtzan {
 
 struct ClipEntry {
-    int genre = 0;
-    std::string name;        // "blues/blues.00012.wav": genre folder / file name
+    int genre = 0;           // the class: an index into the dataset's genres (class names)
+    std::string name;        // "blues/blues.00012.wav": class folder / path below it
     uint32_t first_chunk = 0, n_chunks = 0;
 };
 
@@ -48,7 +50,7 @@ struct ChunkEntry {
 // Everything a dataset holds, built in memory by preprocessing and then written.
 struct DatasetContents {
     std::map<std::string, std::string> header;  // parameters and provenance
-    std::vector<std::string> genres;
+    std::vector<std::string> genres;  // the class names (GTZAN's ten genres, or your own folders' names)
     std::vector<ClipEntry> clips;
     std::vector<ChunkEntry> chunks;
     int n_mels = 128, chunk_frames = 128;

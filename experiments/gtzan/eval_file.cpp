@@ -96,6 +96,7 @@ std::string eval_json_text(const EvalResults& r) {
     j.add("run", Json::of(r.run)).add("model", Json::of(r.model)).add("epoch", Json::of(double(r.epoch)));
     j.add("split", Json::of(r.split)).add("split_description", Json::of(r.split_description));
     j.add("data", Json::of(r.data)).add("synthetic", Json::of(r.synthetic));
+    if (r.layout != "gtzan") j.add("layout", Json::of(r.layout));  // absent for GTZAN: its eval.json as before
     Json parts = Json::new_array(), genres = Json::new_array();
     for (const PartScores& p : r.parts) parts.array.push_back(part_json(p));
     for (const GenreScores& g : r.test_per_genre) genres.array.push_back(genre_json(g));
@@ -119,6 +120,7 @@ EvalResults parse_eval_json(const std::string& text, const std::string& source) 
     r.split_description = f.text("split_description");
     r.data = f.text("data");
     r.synthetic = f.flag("synthetic");
+    if (doc.find("layout")) r.layout = f.text("layout");
     const auto& parts = f.list("parts");
     for (size_t i = 0; i < parts.size(); i++)
         r.parts.push_back(read_part(Fields(parts[i], "parts[" + std::to_string(i) + "]", source)));

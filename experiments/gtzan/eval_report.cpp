@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "experiments/gtzan/class_names.h"
 #include "experiments/gtzan/dataset_file.h"
 #include "experiments/gtzan/eval_file.h"
 #include "experiments/gtzan/evaluate.h"
@@ -44,8 +45,7 @@ void write_test_csvs(const fs::path& run, const DatasetFile& data, const ChunkPr
 void check_model_fits_eval_data(const BuiltModel& built, const DatasetFile& data, const Checkpoint& ck) {
     check_model_fits_chunks(built.input_shape, built.output_shape, data.n_mels(), data.chunk_frames(),
                             data.genres().size(), ck.path, data.path());
-    std::string genres;
-    for (const auto& g : data.genres()) genres += (genres.empty() ? "" : ",") + g;
+    const std::string genres = join_class_names(data.genres());
     if (ck.metadata.count("genres") && ck.meta("genres") != genres)
         throw std::runtime_error(ck.path + ": trained on genres '" + ck.meta("genres") + "' but " + data.path() +
                                  " lists '" + genres + "'");
@@ -67,7 +67,9 @@ EvalResults evaluate_run(const EvalOptions& o) {
     r.split = ck.meta("split");
     DatasetFile data(r.data);
     r.synthetic = data.synthetic();
-    BuiltModel built = build_model(ck.meta("model_text"), ckpt_path.string() + " (model_text)");
+    r.layout = data.header_value("layout", "gtzan");
+    BuiltModel built = build_model(ck.meta("model_text"), ckpt_path.string() + " (model_text)", 0,
+                                   (int)checkpoint_class_names(ck).size());
     check_model_fits_eval_data(built, data, ck);
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, "");

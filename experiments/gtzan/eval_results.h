@@ -32,6 +32,7 @@ struct EvalResults {
     std::string split_description;  // describe_split(): the parts' sizes and what the split means
     std::string data;               // the dataset file evaluated on
     bool synthetic = false;         // that file holds synthetic clips (melgrad synth-gtzan), not GTZAN
+    std::string layout = "gtzan";   // the dataset's layout: "folders" for your own classes (no paper figures)
     std::vector<PartScores> parts;  // in the order evaluated
     std::vector<GenreScores> test_per_genre;
 

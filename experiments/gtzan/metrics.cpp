@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "experiments/csv.h"
 #include "framework/atomic_file.h"
 
 namespace melgrad::gtzan {
@@ -55,10 +56,10 @@ int argmax(const float* v, int n) {
 void write_confusion_csv(const std::string& path, const Confusion& c, const std::vector<std::string>& names) {
     std::ostringstream f;
     f << "true\\predicted";
-    for (int i = 0; i < c.n; i++) f << "," << names[i];
+    for (int i = 0; i < c.n; i++) f << "," << csv_field(names[i]);  // "Rock, Pop" quoted
     f << "\n";
     for (int t = 0; t < c.n; t++) {
-        f << names[t];
+        f << csv_field(names[t]);
         for (int p = 0; p < c.n; p++) f << "," << c.at(t, p);
         f << "\n";
     }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "experiments/gtzan/class_names.h"
 #include "experiments/gtzan/song_chunks.h"
 #include "framework/checkpoint.h"
 #include "framework/device_choice.h"
@@ -23,7 +24,8 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 
 GenrePredictor::GenrePredictor(const std::string& path, const std::string& device) {
     Checkpoint ck = load_checkpoint(path);
-    BuiltModel built = build_model(ck.meta("model_text"), path + " (model_text)");
+    genres_ = checkpoint_class_names(ck);
+    BuiltModel built = build_model(ck.meta("model_text"), path + " (model_text)", 0, (int)genres_.size());
     device_ = choose_device(device, false);
     std::vector<NamedTensor> state = built.model->state();
     restore_into(ck, state, ck.has("model.0.weight") ? "model" : "");
@@ -31,9 +33,6 @@ GenrePredictor::GenrePredictor(const std::string& path, const std::string& devic
     model_->eval();
     model_->to(device_);
     features_ = FeatureSettings::from_header(ck.metadata, "data.", path);
-    std::istringstream gs(ck.meta("genres"));
-    std::string g;
-    while (std::getline(gs, g, ',')) genres_.push_back(g);
     synthetic_ = ck.metadata.count("synthetic") && ck.metadata.at("synthetic") == "1";
     // features that no longer fit the model (an edited data.n_mels) would predict from the wrong picture
     check_model_fits_chunks(built.input_shape, built.output_shape, features_.n_mels, features_.chunk_frames,

@@ -1,4 +1,5 @@
-// melgrad preprocess: step 2 of the experiment — every clip of a GTZAN folder to chunks in one dataset file.
+// melgrad preprocess: step 2 of the experiment — every clip of a dataset folder (GTZAN, or one folder per class)
+// to chunks in one dataset file.
 //   scan (experiments/gtzan/scan.h) -> for each clip, in parallel: decode to 22050 Hz mono, scaled mel,
 //   chunks (experiments/gtzan/features.h) -> one .mgd file (experiments/gtzan/dataset_file.h).
 // A clip that cannot be read is listed with the reason and left out (GTZAN's Kaggle copy has one,
@@ -8,14 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "experiments/gtzan/clip_window.h"
 #include "experiments/gtzan/features.h"
+#include "experiments/gtzan/scan.h"
 
 namespace melgrad::gtzan {
 
 struct PreprocessOptions {
-    std::string dir;     // GTZAN root (either layout)
+    std::string dir;     // GTZAN root (either layout), or a folder of class folders
     std::string out;     // dataset.mgd
+    ScanOptions scan;    // --layout, --classes
     FeatureSettings features;
+    ClipWindow window;   // --offset, --duration, --max-chunks-per-clip
     int threads = 0;     // 0 = all cores
     bool force = false;  // rebuild even when the existing file matches
     bool quiet = false;

@@ -46,22 +46,52 @@ int clip_number(const std::string& file, const std::string& genre) {
     return -1;
 }
 
+// Every folder in `p` is a GTZAN genre and at least one holds a GTZAN-named clip: a user's own "blues" and
+// "rock" folders of freely named songs, or a collection with more folders than GTZAN's, are not GTZAN.
+bool only_gtzan_folders_with_clips(const fs::path& p) {
+    std::error_code ec;
+    const auto& names = gtzan_genre_names();
+    bool clip_seen = false;
+    for (auto& e : fs::directory_iterator(p, ec)) {
+        const std::string name = e.path().filename().string();
+        if (!e.is_directory(ec) || name[0] == '.') continue;
+        if (std::find(names.begin(), names.end(), name) == names.end()) return false;
+        for (auto& f : fs::directory_iterator(e.path(), ec))
+            clip_seen = clip_seen || clip_number(f.path().filename().string(), name) >= 0;
+    }
+    return clip_seen;
+}
+
+bool looks_like_gtzan(const std::string& dir) {
+    const fs::path root = find_root(dir);
+    if (root.empty()) return false;
+    const std::string name = root.filename().string();
+    return name == "genres" || name == "genres_original" || only_gtzan_folders_with_clips(root);
+}
+
 }  // namespace
 
-GtzanScan scan_gtzan(const std::string& dir) {
+void check_is_directory(const std::string& dir) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) throw std::runtime_error(dir + ": no such directory");
     if (!fs::is_directory(dir, ec)) throw std::runtime_error(dir + ": not a directory");
+}
+
+DatasetScan scan_gtzan(const std::string& dir) {
+    check_is_directory(dir);
     fs::path root = find_root(dir);
     if (root.empty())
         throw std::runtime_error(dir + ": no GTZAN genre folders found (expected genres/<genre>/ or "
                                  "genres_original/<genre>/, optionally under Data/)");
-    GtzanScan s;
+    DatasetScan s;
     s.root = root.string();
-    s.per_genre.assign(gtzan_genre_names().size(), 0);
+    s.layout = "gtzan";
+    s.classes = gtzan_genre_names();
+    s.per_class.assign(s.classes.size(), 0);
+    std::error_code ec;
     s.synthetic = fs::exists(root.parent_path() / "SYNTHETIC.txt", ec) || fs::exists(root / "SYNTHETIC.txt", ec);
-    for (size_t g = 0; g < gtzan_genre_names().size(); g++) {
-        const std::string& genre = gtzan_genre_names()[g];
+    for (size_t g = 0; g < s.classes.size(); g++) {
+        const std::string& genre = s.classes[g];
         fs::path folder = root / genre;
         if (!fs::is_directory(folder, ec)) {
             s.problems.push_back("genre folder missing: " + folder.string());
@@ -77,22 +107,56 @@ GtzanScan scan_gtzan(const std::string& dir) {
                 if (file[0] != '.') s.problems.push_back("not a GTZAN clip name, ignored: " + p.string());
                 continue;
             }
-            s.clips.push_back({(int)g, number, p.string(), genre + "/" + file});
-            s.per_genre[g]++;
+            s.clips.push_back({(int)g, number, p.string(), genre + "/" + file, ""});
+            s.per_class[g]++;
         }
-        if (s.per_genre[g] != 100 && !s.synthetic)
-            s.problems.push_back(genre + ": " + std::to_string(s.per_genre[g]) + " clips (GTZAN has 100)");
+        if (s.per_class[g] != 100 && !s.synthetic)
+            s.problems.push_back(genre + ": " + std::to_string(s.per_class[g]) + " clips (GTZAN has 100)");
     }
     if (s.clips.empty()) throw std::runtime_error(dir + ": genre folders found under " + s.root + " but no clips in them");
     return s;
 }
 
-std::string describe_scan(const GtzanScan& s) {
+DatasetScan scan_dataset(const std::string& dir, const ScanOptions& o) {
+    const std::string no_subset = "--subset chooses an FMA subset: it needs an FMA folder (fma_metadata/tracks.csv)";
+    if (o.layout == "gtzan") {
+        if (!o.classes.empty())
+            throw std::invalid_argument("--classes chooses class folders: it needs --layout folders (GTZAN has its ten genres)");
+        if (!o.subset.empty()) throw std::invalid_argument(no_subset);
+        return scan_gtzan(dir);
+    }
+    if (o.layout == "fma") return scan_fma(dir, o.subset, o.classes);
+    if (o.layout != "auto" && o.layout != "folders")
+        throw std::invalid_argument("--layout " + o.layout + ": expected auto, gtzan, folders or fma");
+    check_is_directory(dir);
+    std::error_code ec;
+    if (o.layout == "auto" && fs::is_regular_file(fs::path(dir) / "fma_metadata" / "tracks.csv", ec))
+        return scan_fma(dir, o.subset, o.classes);
+    if (!o.subset.empty()) throw std::invalid_argument(no_subset);
+    if (o.layout == "folders") return scan_folders(dir, o.classes);
+    return o.classes.empty() && looks_like_gtzan(dir) ? scan_gtzan(dir) : scan_folders(dir, o.classes);
+}
+
+std::string describe_scan(const DatasetScan& s) {
     std::ostringstream os;
-    os << "found " << s.clips.size() << " clips in " << s.root << (s.synthetic ? " (SYNTHETIC stand-in, not GTZAN)" : "")
-       << "\n  per genre:";
-    for (size_t g = 0; g < s.per_genre.size(); g++) os << " " << gtzan_genre_names()[g] << " " << s.per_genre[g];
-    for (auto& p : s.problems) os << "\n  note: " << p;
+    const bool gtzan = s.layout == "gtzan";
+    os << "found " << s.clips.size() << " clips in " << s.root << (s.synthetic ? " (SYNTHETIC stand-in, not GTZAN)" : "");
+    if (s.layout == "folders") os << " (one folder per class, " << s.classes.size() << " classes)";
+    if (s.layout == "fma") os << " (FMA, " << s.classes.size() << " top-level genres)";
+    os << (gtzan ? "\n  per genre:" : "\n  per class:");
+    size_t line_length = 0;
+    for (size_t g = 0; g < s.per_class.size(); g++) {
+        std::string item = " " + s.classes[g] + " " + std::to_string(s.per_class[g]);
+        if (!gtzan && line_length + item.size() > 100) {  // hundreds of classes: several short lines
+            os << "\n             ";
+            line_length = 0;
+        }
+        os << item;
+        line_length += item.size();
+    }
+    const size_t shown = std::min<size_t>(s.problems.size(), 50);
+    for (size_t i = 0; i < shown; i++) os << "\n  note: " << s.problems[i];
+    if (shown < s.problems.size()) os << "\n  note: ... and " << s.problems.size() - shown << " more notes";
     return os.str();
 }
 

@@ -10,7 +10,7 @@
 namespace melgrad::gtzan {
 
 const std::vector<std::string>& split_names() {
-    static const std::vector<std::string> names = {"paper", "clip", "fault-filtered"};
+    static const std::vector<std::string> names = {"paper", "clip", "fault-filtered", "fma"};
     return names;
 }
 
@@ -22,9 +22,26 @@ std::string clip_key(const std::string& name) {
     return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
+// FMA's own split (80:10:10 by artist, stratified by genre), one letter per clip in the dataset's header.
+void fma_split(const DatasetFile& data, Split& s);
+
 void add_clip_chunks(const DatasetFile& data, int clip, std::vector<int>& out) {
     const ClipEntry& c = data.clips()[clip];
     for (uint32_t i = 0; i < c.n_chunks; i++) out.push_back((int)(c.first_chunk + i));
+}
+
+void fma_split(const DatasetFile& data, Split& s) {
+    const std::string parts = data.header_value("fma_split");
+    if (parts.size() != data.clips().size())
+        throw std::invalid_argument("split 'fma' is FMA's own split column, and " + data.path() +
+                                    " has none (it was not preprocessed from an FMA folder): use --split clip");
+    for (size_t i = 0; i < parts.size(); i++) {
+        if (parts[i] != 't' && parts[i] != 'v' && parts[i] != 'e') {
+            s.excluded_clips++;  // tracks.csv gave this track no split
+            continue;
+        }
+        add_clip_chunks(data, (int)i, parts[i] == 't' ? s.train : parts[i] == 'v' ? s.val : s.test);
+    }
 }
 
 // 70:20:10 of n items -> (train, test) counts; validation gets the rest.
@@ -57,7 +74,12 @@ Split make_split(const DatasetFile& data, const std::string& name, uint64_t seed
             for (size_t i = 0; i < clips.size(); i++)
                 add_clip_chunks(data, clips[i], i < train ? s.train : i < train + test ? s.test : s.val);
         }
+    } else if (name == "fma") {
+        fma_split(data, s);
     } else if (name == "fault-filtered") {
+        if (data.header_value("layout", "gtzan") != "gtzan")  // the lists name GTZAN's clips: nothing else would match
+            throw std::invalid_argument("split 'fault-filtered' lists GTZAN clips, but " + data.path() + " is not GTZAN (layout " +
+                                        data.header_value("layout") + "): use --split clip");
         std::map<std::string, int> where;  // clip key -> 0 train, 1 val, 2 test
         const char* lists[3] = {kFaultFiltered_train, kFaultFiltered_valid, kFaultFiltered_test};
         for (int part = 0; part < 3; part++) {
@@ -76,7 +98,7 @@ Split make_split(const DatasetFile& data, const std::string& name, uint64_t seed
         for (auto& kv : where)
             if (!present.count(kv.first)) s.missing.push_back(kv.first);
     } else {
-        throw std::invalid_argument("unknown split '" + name + "' (known: paper, clip, fault-filtered)");
+        throw std::invalid_argument("unknown split '" + name + "' (known: paper, clip, fault-filtered, fma)");
     }
     if (s.train.empty() || s.val.empty() || s.test.empty())
         throw std::runtime_error("split '" + name + "' of " + data.path() + " leaves an empty part (train " +

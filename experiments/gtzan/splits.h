@@ -9,6 +9,8 @@
 //   fault-filtered  Kereliuk, Sturm & Larsen's artist-filtered lists (443 train / 197 validation / 290 test
 //                   clips; no artist on both sides, 70 faulty or duplicated clips left out), embedded from
 //                   experiments/gtzan/splits/.
+//   fma             FMA's own training / validation / test column (80:10:10, no artist on both sides), kept
+//                   per clip by preprocessing an FMA folder (experiments/gtzan/fma_tracks.h).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -21,11 +23,11 @@ class DatasetFile;
 struct Split {
     std::string name;
     std::vector<int> train, val, test;  // chunk indices into the dataset
-    int excluded_clips = 0;             // fault-filtered: clips in the data but in no list
+    int excluded_clips = 0;             // fault-filtered: clips in the data but in no list; fma: with no split
     std::vector<std::string> missing;   // fault-filtered: listed clips not in the data
 };
 
-const std::vector<std::string>& split_names();  // paper, clip, fault-filtered
+const std::vector<std::string>& split_names();  // paper, clip, fault-filtered, fma
 Split make_split(const DatasetFile& data, const std::string& name, uint64_t seed);
 std::string describe_split(const Split& s);      // "train 7000 / val 1000 / test 2000 chunks ..."
 

@@ -325,7 +325,7 @@ TrainResult train(const TrainOptions& options) {
     check_dataset_header(data);
     Split split = make_split(data, o.split, o.seed);
     std::string model_text = resolve_model_text(o.model);
-    BuiltModel built = build_model(model_text, o.model, o.seed);
+    BuiltModel built = build_model(model_text, o.model, o.seed, (int)data.genres().size());
     if (comm.size() > 1 && o.device != "cpu") distributed::bind_gpu_to_local_rank(comm);  // one GPU per rank
     Device device = choose_device(o.device, !o.quiet);
     if (o.sync_bn && comm.size() > 1 && device == Device::CUDA)

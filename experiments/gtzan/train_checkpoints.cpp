@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "experiments/gtzan/class_names.h"
+
 namespace melgrad::gtzan {
 
 namespace {
@@ -22,11 +24,10 @@ Metadata run_metadata(const TrainOptions& o, const DatasetFile& data, const std:
     meta["optimizer"] = o.optimizer;
     meta["weight_decay"] = exact_double_str(o.weight_decay);
     meta["synthetic"] = data.synthetic() ? "1" : "0";
-    std::string genres;
-    for (auto& g : data.genres()) genres += (genres.empty() ? "" : ",") + g;
-    meta["genres"] = genres;
+    meta["genres"] = join_class_names(data.genres());
     for (auto& kv : data.header())  // the audio parameters, so predict computes the same features
-        if (kv.first != "genres") meta["data." + kv.first] = kv.second;
+        if (kv.first != "genres" && kv.first != "fma_split")  // (a letter per clip: the data's, not the model's)
+            meta["data." + kv.first] = kv.second;
     return meta;
 }
 

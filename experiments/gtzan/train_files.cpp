@@ -24,8 +24,10 @@ constexpr size_t kMaxMetricsBytes = size_t(64) << 20;
 
 void write_settings(const fs::path& path, const DatasetFile& data, const Metadata& run_meta, Device device,
                     const Split& split) {
+    // gtzan, or the layout of anything else (folders: your own classes; fma), which is never called GTZAN
+    const std::string layout = data.header_value("layout", "gtzan");
     std::string settings = data.synthetic() ? "provenance=synthetic (melgrad synth-gtzan stand-in, not GTZAN)\n"
-                                            : "provenance=gtzan (" + data.header_value("source") + ")\n";
+                                            : "provenance=" + layout + " (" + data.header_value("source") + ")\n";
     for (auto& kv : run_meta)
         if (kv.first != "model_text") settings += kv.first + "=" + kv.second + "\n";
     settings += "device=" + std::string(device_name(device)) + "\nthreads=" + std::to_string(num_threads()) + "\n";

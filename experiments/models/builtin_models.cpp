@@ -1,4 +1,5 @@
-// The models that ship with melgrad, in the text format of framework/model_text.h.
+// The models that ship with melgrad, in the text format of framework/model_text.h. Their last layer is
+// `linear out=classes`: ten outputs for GTZAN, one per class folder for your own data.
 // `melgrad summary --model NAME` prints one; `melgrad model-text NAME > my.model` copies it to edit.
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ dropout p=0.5
 linear out=128
 relu
 dropout p=0.5
-linear out=10
+linear out=classes
 )"},
     {"tiny-cnn", R"(# A tiny CNN for quick checks (seconds on a CPU), same input and output as paper-cnn.
 input 1 128 128
@@ -50,7 +51,7 @@ relu
 maxpool2d kernel=4
 globalavgpool2d
 flatten
-linear out=10
+linear out=classes
 )"},
     {"crnn", R"(# A CRNN, the paper's proposed next step: convolutions, then a recurrent layer over time.
 # The conv blocks extract local time-frequency patterns (onsets, harmonics, timbre) from the mel
@@ -75,7 +76,7 @@ maxpool2d kernel=2
 to_sequence
 gru hidden=64
 dropout p=0.5
-linear out=10
+linear out=classes
 )"},
 };
 }  // namespace

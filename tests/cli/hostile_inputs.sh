@@ -63,6 +63,11 @@ data[12:16] = b'\xff\xff\xff\xff'  # n_clips = 2^32 - 1
 open('huge_count.mgd', 'wb').write(data)
 PY
 mkdir -p fiforun && mkfifo fiforun/model.ckpt && mkfifo fiforun/metrics.csv
+mkdir -p "own/rock/live set" own/pop onefolder/only  # your own data: a folder per class (docs/07-experiment.md)
+cp syn/genres_original/blues/blues.00000.wav "own/rock/live set/a b.wav"
+cp syn/genres_original/pop/pop.00000.wav own/pop/c.wav
+"$MELGRAD" preprocess own -o own.mgd --threads 1 >/dev/null 2>&1
+mkdir -p badfma/fma_metadata badfma/fma_small && printf 'a,b\n1,2\n' > badfma/fma_metadata/tracks.csv
 
 # ---- the commands ----------------------------------------------------------------------------------------
 expect fifo-checkpoint   fifo            -  -- predict fifo quiet.wav
@@ -98,6 +103,14 @@ RUNNER=disk_full_after_4k expect mel-disk-full m8.npy m8.npy -- mel quiet.wav -o
 RUNNER=disk_full_after_4k expect spec-disk-full s8.png s8.png -- spectrogram quiet.wav -o s8.png
 RUNNER=disk_full_after_4k expect fbank-disk-full f8.png f8.png -- filterbank -o f8.png
 expect mel-no-folder     no/such/dir     -  -- mel quiet.wav -o no/such/dir/m.npy
+expect layout-bogus      --layout        o1.mgd -- preprocess own -o o1.mgd --layout imagenet
+expect classes-missing   own/jazz        o2.mgd -- preprocess own -o o2.mgd --classes rock,jazz
+expect classes-empty     "empty class"   o3.mgd -- preprocess own -o o3.mgd --classes rock,,pop
+expect offset-negative   --offset        o4.mgd -- preprocess own -o o4.mgd --offset -1
+expect one-class         "onefolder: 1 class folder" o5.mgd -- preprocess onefolder -o o5.mgd
+expect own-fault-filtered "is not GTZAN" run8 -- train --data own.mgd --split fault-filtered --out run8 --epochs 1
+expect fma-bad-csv       tracks.csv      o6.mgd -- preprocess badfma -o o6.mgd
+expect own-split-fma     "has none"      run9 -- train --data own.mgd --split fma --out run9 --epochs 1
 [ -c /dev/full ] || { echo "FAIL: /dev/full is no longer a device"; fail=$((fail + 1)); }
 
 echo "hostile inputs: $pass passed, $fail failed"

@@ -177,10 +177,10 @@ TEST_CASE("scan: both layouts, stray files and missing genres reported") {
     std::ofstream(dir / "Data/genres_original/blues/blues.00001.au") << "x";
     std::ofstream(dir / "Data/genres_original/blues/notes.txt") << "x";
     std::ofstream(dir / "Data/genres_original/jazz/jazz.00054.wav") << "";
-    GtzanScan s = scan_gtzan(dir.string());
+    DatasetScan s = scan_gtzan(dir.string());
     CHECK(s.clips.size() == 3);
-    CHECK(s.per_genre[0] == 2);
-    CHECK(s.per_genre[5] == 1);
+    CHECK(s.per_class[0] == 2);
+    CHECK(s.per_class[5] == 1);
     CHECK(s.clips[1].name == "blues/blues.00001.au");
     std::string report = describe_scan(s);
     CHECK(report.find("notes.txt") != std::string::npos);

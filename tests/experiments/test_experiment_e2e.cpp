@@ -244,9 +244,9 @@ TEST_CASE("experiment: a fake GTZAN tree with a corrupt file, a missing genre an
             au.put((char)(v & 0xff));
         }
     }
-    gtzan::GtzanScan scan = gtzan::scan_gtzan(root.string());
-    CHECK(scan.per_genre[9] == 0);
-    CHECK(scan.per_genre[0] == 2);
+    gtzan::DatasetScan scan = gtzan::scan_gtzan(root.string());
+    CHECK(scan.per_class[9] == 0);
+    CHECK(scan.per_class[0] == 2);
     std::string report = gtzan::describe_scan(scan);
     CHECK(report.find("rock") != std::string::npos);
     CHECK(report.find("genre folder missing") != std::string::npos);

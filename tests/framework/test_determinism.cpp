@@ -17,7 +17,7 @@ namespace {
 std::vector<float> train_tiny_cnn(uint64_t seed, int steps) {
     // tiny-cnn plus a dropout layer, so the masks' reproducibility is covered too.
     std::string text = resolve_model_text("tiny-cnn");
-    text.replace(text.find("linear out=10"), 13, "dropout p=0.3\nlinear out=10");
+    text.replace(text.find("linear out=classes"), 18, "dropout p=0.3\nlinear out=classes");
     BuiltModel built = build_model(text, "tiny-cnn + dropout", seed);
     Sequential& model = *built.model;
     model.train();

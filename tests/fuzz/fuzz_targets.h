@@ -20,6 +20,7 @@ int checkpoint(const uint8_t* data, size_t size);
 int model_text(const uint8_t* data, size_t size);
 int npy(const uint8_t* data, size_t size);
 int cli_numbers(const uint8_t* data, size_t size);
+int fma_tracks(const uint8_t* data, size_t size);
 
 }  // namespace melgrad::fuzz
 

@@ -93,6 +93,15 @@ for name, data in [('int', b'\x00\x06123'), ('neg', b'\x02\x05-5'), ('wrap', b'\
     put('cli_numbers', name, data)
 
 # Regression inputs: the hostile inputs issue 13 found (each crashed or allocated without bound before its fix).
+# FMA's tracks.csv (two header rows, pandas' track_id row, quoted commas and line breaks) and class-name lines
+put('fma_tracks', 'tracks_csv', ',album,album,artist,artist,set,set,track,track,track\n'
+    ',title,tracks,bio,name,split,subset,genre_top,genres,title\ntrack_id,,,,,,,,,\n'
+    '2,AWOL - A Way Of Life,7,"<p>A Way Of Life, A Collective</p>",AWOL,training,small,Hip-Hop,[21],Food\n'
+    '5,AWOL,7,"first line\n""quoted"" second line",AWOL,validation,small,Hip-Hop,"[21, 27]",This World\n'
+    '10,Constant Hitmaker,2,,Kurt Vile,training,small,,"[10, 12]",Freeway\n')
+put('fma_tracks', 'unclosed_quote', ',set,set,track\n,split,subset,genre_top\n7,"open quote\n')
+put('fma_tracks', 'class_names', 'Rock%2C Pop,100%25 jazz,bad%zz')
+
 def reg(target, name, data):
     put(target, 'regress_' + name, data)  # named seed_regress_*: replayed by make test like every seed
 

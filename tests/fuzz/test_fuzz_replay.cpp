@@ -41,7 +41,8 @@ TEST_CASE("fuzz corpus: every seed and every past finding replays through its ta
                                                       {"checkpoint", checkpoint},
                                                       {"model_text", model_text},
                                                       {"npy", npy},
-                                                      {"cli_numbers", cli_numbers}};
+                                                      {"cli_numbers", cli_numbers},
+                                                      {"fma_tracks", fma_tracks}};
     for (const auto& [name, target] : targets) {
         const std::string label = name;
         CAPTURE(label);
