@@ -74,8 +74,13 @@ std::string eval_table_text(const EvalResults& r) {
                       100 * p.chunk_accuracy, 100 * p.clip_accuracy, p.loss, gtzan ? paper_figure(p.name).c_str() : "-");
         out += line;
     }
-    if (r.split == "paper")
+    if (r.split == "paper") {
         out += "  note: the paper split shuffles chunks, so test chunks have neighbours from the same clip in training\n";
+        for (const PartScores& p : r.parts)
+            if (p.name == "test")  // a "clip" of the test part is only the chunks of it that landed there
+                out += "  clip acc votes over the chunks a part holds of each clip: test holds " +
+                       std::to_string(p.chunks) + " chunks of " + std::to_string(p.clips) + " clips\n";
+    }
     if (!r.test_per_genre.empty()) out += "test, chunk level, per genre:\n" + per_genre_table(r.test_per_genre);
     return out;
 }
