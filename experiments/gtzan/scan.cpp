@@ -90,6 +90,17 @@ DatasetScan scan_gtzan(const std::string& dir) {
     s.per_class.assign(s.classes.size(), 0);
     std::error_code ec;
     s.synthetic = fs::exists(root.parent_path() / "SYNTHETIC.txt", ec) || fs::exists(root / "SYNTHETIC.txt", ec);
+    // Anything beside the ten genre folders is named, never silently left out (a "polka/" folder of clips).
+    std::vector<fs::path> beside;
+    for (auto& e : fs::directory_iterator(root, ec)) beside.push_back(e.path());
+    std::sort(beside.begin(), beside.end());
+    for (const fs::path& p : beside) {
+        const std::string name = p.filename().string();
+        const bool genre = std::find(s.classes.begin(), s.classes.end(), name) != s.classes.end();
+        if (!genre && name[0] != '.' && name != "SYNTHETIC.txt")
+            s.problems.push_back(std::string(fs::is_directory(p, ec) ? "not a GTZAN genre folder" : "not a genre folder") +
+                                 ", ignored: " + p.string());
+    }
     for (size_t g = 0; g < s.classes.size(); g++) {
         const std::string& genre = s.classes[g];
         fs::path folder = root / genre;

@@ -177,6 +177,9 @@ TEST_CASE("scan: both layouts, stray files and missing genres reported") {
     std::ofstream(dir / "Data/genres_original/blues/blues.00001.au") << "x";
     std::ofstream(dir / "Data/genres_original/blues/notes.txt") << "x";
     std::ofstream(dir / "Data/genres_original/jazz/jazz.00054.wav") << "";
+    fs::create_directories(dir / "Data/genres_original/polka");  // an eleventh genre is named, not silently skipped
+    std::ofstream(dir / "Data/genres_original/polka/polka.00000.wav") << "x";
+    std::ofstream(dir / "Data/genres_original/readme.txt") << "x";
     DatasetScan s = scan_gtzan(dir.string());
     CHECK(s.clips.size() == 3);
     CHECK(s.per_class[0] == 2);
@@ -184,6 +187,10 @@ TEST_CASE("scan: both layouts, stray files and missing genres reported") {
     CHECK(s.clips[1].name == "blues/blues.00001.au");
     std::string report = describe_scan(s);
     CHECK(report.find("notes.txt") != std::string::npos);
+    CHECK(report.find("not a GTZAN genre folder, ignored: " + (dir / "Data/genres_original/polka").string()) !=
+          std::string::npos);
+    CHECK(report.find("not a genre folder, ignored: " + (dir / "Data/genres_original/readme.txt").string()) !=
+          std::string::npos);
     CHECK(report.find("genre folder missing") != std::string::npos);
     CHECK(report.find("classical") != std::string::npos);
     CHECK_THROWS_WITH(scan_gtzan((dir / "nope").string()), doctest::Contains("no such directory"));
