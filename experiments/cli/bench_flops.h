@@ -12,7 +12,7 @@ namespace melgrad::cli {
 // element: under 1 % for the paper CNN). A layer with weight W (K output channels) and output of `out`
 // elements does W.numel() * out / K multiply-adds (W.numel() per output position), 2 FLOPs each, forward; backward the same again for the
 // weight gradient and again for the input gradient, except layer 0, whose input (the data) needs none.
-// For the paper CNN: 60.0 M multiply-adds, 120 MFLOP forward, 236 MFLOP backward, 0.356 GFLOP in all.
+// For the paper CNN: 60.0 M multiply-adds, 120 MFLOP forward, 235 MFLOP backward, 0.355 GFLOP in all.
 struct TrainingFlops {
     double forward = 0, backward = 0;
     std::string not_counted;  // layers with parameters of another kind (GRU, ...), "" when none

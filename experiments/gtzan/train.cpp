@@ -100,6 +100,10 @@ struct Run {
 // A fresh run writes settings.txt, model.txt and metrics.csv's header; --resume loads last.ckpt instead
 // and returns the state it was saved in.
 TrainState start_or_resume(const Run& run) {
+    if (!run.o.resume && (fs::exists(run.last_ckpt) || fs::exists(run.best_ckpt)))  // never overwritten silently
+        throw std::runtime_error(run.dir.string() + " already holds a run (" +
+                                 (fs::exists(run.last_ckpt) ? run.last_ckpt : run.best_ckpt).filename().string() +
+                                 "): give --resume to continue it, or another --out; nothing was changed");
     if (run.o.resume && fs::exists(run.last_ckpt)) {
         TrainState state = restore_last_checkpoint(run.last_ckpt.string(), run.meta, run.model, run.opt);
         check_state_fits_run(state, run.last_ckpt.string(), run.batches_per_epoch, run.o.batch);
@@ -116,7 +120,9 @@ TrainState start_or_resume(const Run& run) {
         std::fprintf(stderr, "--resume: no %s yet, starting from scratch\n", run.last_ckpt.string().c_str());
     if (!run.comm.is_root()) return TrainState{};  // rank 0 alone writes the run folder
     start_metrics(run.metrics);
-    write_settings(run.dir / "settings.txt", run.data, run.meta, run.device, run.split);
+    const std::string parallel = "ranks=" + std::to_string(run.comm.size()) + "\nsync_bn=" + (run.o.sync_bn ? "1" : "0") +
+                                 "\nbucket_mb=" + exact_double_str(run.o.bucket_mb) + "\n";
+    write_settings(run.dir / "settings.txt", run.data, run.meta, run.device, run.split, parallel);
     write_text(run.dir / "model.txt", run.meta.at("model_text"));
     return TrainState{};
 }

@@ -23,7 +23,7 @@ constexpr size_t kMaxMetricsBytes = size_t(64) << 20;
 }  // namespace
 
 void write_settings(const fs::path& path, const DatasetFile& data, const Metadata& run_meta, Device device,
-                    const Split& split) {
+                    const Split& split, const std::string& data_parallel) {
     // gtzan, or the layout of anything else (folders: your own classes; fma), which is never called GTZAN
     const std::string layout = data.header_value("layout", "gtzan");
     std::string settings = data.synthetic() ? "provenance=synthetic (melgrad synth-gtzan stand-in, not GTZAN)\n"
@@ -31,6 +31,7 @@ void write_settings(const fs::path& path, const DatasetFile& data, const Metadat
     for (auto& kv : run_meta)
         if (kv.first != "model_text") settings += kv.first + "=" + kv.second + "\n";
     settings += "device=" + std::string(device_name(device)) + "\nthreads=" + std::to_string(num_threads()) + "\n";
+    settings += data_parallel;  // ranks, sync_bn, bucket_mb: how the run was trained (chapter 15)
     settings += describe_split(split) + "\n";
     write_text(path, settings);
 }

@@ -16,9 +16,10 @@ namespace melgrad::gtzan {
 // Writes `text` to `path`; throws std::runtime_error naming the file when it cannot.
 void write_text(const std::filesystem::path& path, const std::string& text);
 
-// settings.txt: the provenance line, the run's metadata (without the model text), device, threads, split.
+// settings.txt: the provenance line, the run's metadata (without the model text), device, threads, the
+// data-parallel lines (ranks=, sync_bn=, bucket_mb=), split.
 void write_settings(const std::filesystem::path& path, const DatasetFile& data, const Metadata& run_meta,
-                    Device device, const Split& split);
+                    Device device, const Split& split, const std::string& data_parallel);
 
 // One row of metrics.csv.
 struct EpochRow {

@@ -77,3 +77,12 @@ TEST_CASE("dataset file: without the checksum pass a NaN is still refused, when 
                          doctest::Contains("chunk 13 (clip disco/x.13.wav) holds a non-finite value"), std::runtime_error);
     fs::remove(p);
 }
+
+TEST_CASE("dataset file: the checksum pass at start leaves almost none of the file resident") {
+    const fs::path p = write_chunks("melgrad_checksum_pass", 512);  // 32 MiB of data
+    DatasetFile data(p.string());                                    // verified: every byte hashed
+    CHECK(data.chunks().size() == 512);
+    // Hashing reads every page; each 64 MiB window is handed back once hashed (was: all 32 MiB resident).
+    CHECK(resident_kb_of_mapping(p) < 4096);
+    fs::remove(p);
+}

@@ -240,7 +240,7 @@ TEST_CASE("explain: a model trained where only one band carries the class puts i
 }
 
 // Not run without a GPU (skipped with its reason): the same explanation on the CUDA backend.
-TEST_CASE("explain: on the GPU, the paper CNN's and the CRNN's maps equal the CPU's (rel. error <= 1e-4)" *
+TEST_CASE("cuda: explain: on the GPU, the paper CNN's and the CRNN's maps equal the CPU's (rel. error <= 1e-4)" *
           doctest::skip(!cuda_available()) * doctest::description("no GPU: CUDA backend not run here")) {
     ParityFixture fx("tests/fixtures/explain_parity.bin");
     for (const char* name : {"paper-cnn", "crnn"}) {

@@ -108,7 +108,7 @@ TEST_CASE("sync BatchNorm: two ranks with the same shard normalise as one proces
 
 // GPU only (skipped here without one): the NCCL path of the gradient buckets, one rank, end to end through
 // ncclCommInitRank and a pre-multiplied sum. Two ranks need two GPUs (NCCL refuses two ranks on one GPU).
-TEST_CASE("gradient buckets on the GPU: NCCL all-reduces in GPU memory, scaled by the rank's share" *
+TEST_CASE("cuda: gradient buckets on the GPU: NCCL all-reduces in GPU memory, scaled by the rank's share" *
           doctest::skip(!cuda_available() || !distributed::nccl_available()) *
           doctest::description("needs a GPU and a build with NCCL")) {
     Sequential model;
