@@ -56,7 +56,7 @@ struct TrainResult {
     bool interrupted = false;
     int ranks = 1;                   // data-parallel processes
     long steps = 0;                  // optimizer steps taken by this call
-    double allreduce_seconds = 0;    // wall time in the gradient all-reduce, summed over those steps
+    double allreduce_seconds = 0;    // wall time in the gradient all-reduce calls (start, wait), over those steps
 };
 
 TrainResult train(const TrainOptions& options);

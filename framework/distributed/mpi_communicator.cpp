@@ -80,7 +80,8 @@ public:
     }
     void wait(Ticket ticket) override {
         auto it = pending_.find(ticket);
-        if (it == pending_.end()) throw std::logic_error("MPI wait: no all-reduce started as ticket " + std::to_string(ticket));
+        if (it == pending_.end())  // never started, or already waited for
+            throw std::logic_error("MPI wait: no all-reduce pending as ticket " + std::to_string(ticket));
         check(MPI_Waitall((int)it->second.size(), it->second.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
         pending_.erase(it);
     }

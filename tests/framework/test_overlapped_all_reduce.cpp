@@ -121,7 +121,8 @@ TEST_CASE("overlapped all-reduce: a parameter used twice is final only after its
     // tape: node 0 shared, node 1 relu, node 2 shared again, node 3 head
     auto log = overlapped_log(params, [&](const Tensor& x) { return head(shared(relu(shared(x)))); });
     CHECK(log == std::vector<std::string>{"node 3", "start 0", "start 1", "node 2", "node 1", "node 0", "start 2",
-                                          "start 3", "backward done", "wait 0", "wait 1", "wait 2", "wait 3", "finished"});
+                                          "start 3", "backward done", "wait 0", "wait 1", "wait 2", "wait 3",
+                                          "finished"});
 }
 
 TEST_CASE("overlapped all-reduce: a parameter no node lists holds its bucket and the later ones to the end") {
@@ -135,5 +136,6 @@ TEST_CASE("overlapped all-reduce: a parameter no node lists holds its bucket and
     // buckets: second's bias, its weight, unused, first's bias, its weight
     auto log = overlapped_log(params, [&](const Tensor& x) { return second(relu(first(x))); });
     CHECK(log == std::vector<std::string>{"node 2", "start 0", "start 1", "node 1", "node 0", "backward done",
-                                          "start 2", "start 3", "start 4", "wait 0", "wait 1", "wait 2", "wait 3", "wait 4", "finished"});
+                                          "start 2", "start 3", "start 4", "wait 0", "wait 1", "wait 2", "wait 3",
+                                          "wait 4", "finished"});
 }
