@@ -1,4 +1,4 @@
-// GradientAllReduce: after backward, every rank's gradients replaced by their mean over the global batch.
+// GradientAllReduce: every rank's gradients replaced by their mean over the global batch, before the optimizer step.
 //
 // Each rank's gradient is the mean over its own samples. With n_r samples on rank r out of n in all, the
 // global batch's mean gradient is  sum_r (n_r / n) * grad_r : each rank scales by its share, then an

@@ -1,7 +1,8 @@
 // framework/distributed/overlapped_all_reduce.h without MPI: when each gradient bucket's all-reduce starts
 // during backward, and that all are waited for, each once, before finish() returns. A stand-in for two ranks
 // with identical data logs every start and wait beside the tape nodes as they finish, and doubles a bucket
-// only when it is waited for (as a real all-reduce may write it any time until then). The real thing, two
+// only when it is waited for (as a real all-reduce may write it any time until then); and that every layer
+// with weights in the builtin models lists them (TapeNode::weights()). The real thing, two
 // processes under mpirun, overlapped and not: tests/experiments/test_data_parallel.cpp.
 #include <doctest/doctest.h>
 
@@ -12,6 +13,8 @@
 #include "framework/distributed/overlapped_all_reduce.h"
 #include "framework/layers/linear.h"
 #include "framework/layers/relu.h"
+#include "framework/layers/softmax_cross_entropy.h"
+#include "framework/model_text.h"
 #include "framework/rng.h"
 
 using namespace melgrad;
@@ -138,4 +141,24 @@ TEST_CASE("overlapped all-reduce: a parameter no node lists holds its bucket and
     CHECK(log == std::vector<std::string>{"node 2", "start 0", "start 1", "node 1", "node 0", "backward done",
                                           "start 2", "start 3", "start 4", "wait 0", "wait 1", "wait 2", "wait 3",
                                           "wait 4", "finished"});
+}
+
+// Every layer with weights lists them in TapeNode::weights(): in each builtin model, every bucket (one per
+// parameter) has started by the time backward ends, none left for finish() to start late.
+TEST_CASE("overlapped all-reduce: in the builtin models every parameter's bucket starts during backward") {
+    for (const std::string& name : builtin_model_names()) {
+        INFO(name);
+        BuiltModel built = build_model(resolve_model_text(name), name);
+        Shape batch = built.input_shape;
+        batch.insert(batch.begin(), 2);
+        std::vector<std::string> log;
+        LoggedPair pair(log);
+        distributed::GradientAllReduce gradients(pair, built.model->parameters(), 1);
+        Tensor loss = softmax_cross_entropy(built.model->forward(random_tensor(batch, 3)), {1, 7});
+        distributed::OverlappedAllReduce overlap(gradients, 0.5);
+        current_tape().backward(loss, &overlap);
+        CHECK(overlap.buckets_started() == gradients.bucket_count());
+        overlap.finish();
+        CHECK(pair.waited.size() == gradients.bucket_count());
+    }
 }
