@@ -36,6 +36,7 @@ void Tape::backward(Tensor& output, const Tensor& output_grad, Observer* observe
         throw std::logic_error("backward(): output_grad " + shape_str(output_grad.shape()) + " for output " +
                                shape_str(output.shape()));
     output.grad().copy_from(output_grad);
+    if (observer) observer->before_backward(*this);
     for (size_t k = nodes_.size(); k-- > 0;) {  // the last op first
         if (observer) observer->before_node(k, *nodes_[k]);
         nodes_[k]->backward();

@@ -21,6 +21,10 @@ struct TapeNode {
     virtual ~TapeNode() = default;
     virtual const char* name() const = 0;  // the op, for error messages and debugging ("Conv2d")
     virtual void backward() = 0;           // reads output grads, accumulates input grads with +=
+    // The trained tensors whose gradients backward() adds to (a layer's weight and bias; not its data input).
+    // Whoever overlaps the gradient all-reduce with backward (framework/distributed/overlapped_all_reduce.h)
+    // learns from it when a parameter's gradient is final, so a node that adds to a parameter must list it.
+    virtual std::vector<const Tensor*> weights() const { return {}; }
 };
 
 class Tape {
@@ -29,6 +33,7 @@ public:
     // index is the node's place in recording order (0 = the first op of the forward pass).
     struct Observer {
         virtual ~Observer() = default;
+        virtual void before_backward(const Tape&) {}  // the whole tape, before its last node runs
         virtual void before_node(size_t index, const TapeNode& node) = 0;
         virtual void after_node(size_t index, const TapeNode& node) = 0;
     };
@@ -42,6 +47,7 @@ public:
     void backward(Tensor& output, const Tensor& output_grad, Observer* observer = nullptr);
     void clear() { nodes_.clear(); }
     size_t size() const { return nodes_.size(); }
+    const TapeNode& node(size_t index) const { return *nodes_[index]; }
 
 private:
     std::vector<std::unique_ptr<TapeNode>> nodes_;

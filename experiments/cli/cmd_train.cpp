@@ -24,10 +24,11 @@ gtzan::TrainResult train_or_abort(const gtzan::TrainOptions& o) {
 }
 
 // The data-parallel line of the summary: how much of the run was spent adding gradients up.
-void print_parallel_summary(const gtzan::TrainResult& r) {
+void print_parallel_summary(const gtzan::TrainResult& r, bool overlap) {
     if (r.ranks == 1 || r.steps == 0) return;
-    std::printf("data parallel: %d ranks, %ld steps, gradient all-reduce %.2f ms per step\n", r.ranks, r.steps,
-                1000 * r.allreduce_seconds / r.steps);
+    std::printf("data parallel: %d ranks, %ld steps, gradient all-reduce %.2f ms per step (%s)\n", r.ranks, r.steps,
+                1000 * r.allreduce_seconds / r.steps,
+                overlap ? "started during backward" : "--no-overlap: started after backward");
 }
 
 int cmd_train(const std::vector<std::string>& args) {
@@ -52,6 +53,7 @@ int cmd_train(const std::vector<std::string>& args) {
     o.deterministic = a.flag("--deterministic");
     o.sync_bn = a.flag("--sync-bn");
     o.bucket_mb = a.double_option("--bucket-mb", o.bucket_mb);
+    o.overlap = !a.flag("--no-overlap");
     o.log_steps = a.flag("--log-steps");
     o.verify_checksum = !a.flag("--no-checksum");
     a.finish_no_positional();
@@ -60,7 +62,7 @@ int cmd_train(const std::vector<std::string>& args) {
     gtzan::TrainResult r = train_or_abort(o);
     if (r.interrupted) return 130;
     if (!distributed::world().is_root()) return 0;  // rank 0 alone prints
-    print_parallel_summary(r);
+    print_parallel_summary(r, o.overlap);
     std::printf("trained %d epochs: best validation accuracy %.1f%% at epoch %d; run in %s\n", r.epochs_done,
                 100 * r.best_val_acc, r.best_epoch, o.out.c_str());
     return 0;
@@ -85,7 +87,9 @@ MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv
                 "Data parallel (docs/15-data-parallel.md): mpirun -np N build/melgrad train ... runs N ranks; --batch is\n"
                 "the global batch (N must divide it), each rank trains on its shard, gradients are averaged.\n"
                 "  --sync-bn         BatchNorm statistics over the global batch (N ranks train what 1 process trains)\n"
-                "  --bucket-mb 25    gradients all-reduced in buckets of about this many MB\n\n"
+                "  --bucket-mb 25    gradients all-reduced in buckets of about this many MB, last layer first;\n"
+                "                    each bucket's all-reduce starts during backward once its gradients are final\n"
+                "  --no-overlap      start every bucket's all-reduce after backward instead (to compare)\n\n"
                 "Writes runs/NAME/{settings.txt, model.txt, metrics.csv, last.ckpt, model.ckpt (best on validation)}.\n"
                 "Ctrl-C saves last.ckpt and exits; --resume continues.",
                 cmd_train);

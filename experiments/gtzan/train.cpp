@@ -26,6 +26,7 @@
 #include "framework/cuda/handoff.h"
 #include "framework/device_choice.h"
 #include "framework/distributed/gradient_buckets.h"
+#include "framework/distributed/overlapped_all_reduce.h"
 #include "framework/layers/softmax_cross_entropy.h"
 #include "framework/model_text.h"
 #include "framework/optim/adam.h"
@@ -134,7 +135,8 @@ uint64_t settings_fingerprint(const Run& run) {
     for (const auto& [key, value] : run.meta)
         if (key != "data") text += key + "=" + value + "\n";
     text += "sync_bn=" + std::to_string(run.o.sync_bn) + "\nbucket_mb=" + exact_double_str(run.o.bucket_mb) +
-            "\nmax_batches=" + std::to_string(run.o.max_batches_per_epoch) + "\n";
+            "\nmax_batches=" + std::to_string(run.o.max_batches_per_epoch) + "\noverlap=" +
+            std::to_string(run.o.overlap) + "\n";
     return fnv1a64_words(text.data(), text.size());
 }
 
@@ -195,6 +197,20 @@ SampleSums batch_sums(Run& run, const Tensor& loss, const Tensor& probs, const s
     return s;
 }
 
+// backward(), and the gradients averaged over the global batch: by default each bucket's all-reduce starts as
+// soon as backward has finished its gradients (framework/distributed/overlapped_all_reduce.h); with
+// --no-overlap all of them start after backward. Either way all are waited for before the optimizer step.
+void backward_and_average(Run& run, Tensor& loss, double share) {
+    if (!run.o.overlap || !run.gradients.needed(share)) {
+        backward(loss);
+        run.gradients.all_reduce(share);
+        return;
+    }
+    distributed::OverlappedAllReduce overlap(run.gradients, share);
+    current_tape().backward(loss, &overlap);
+    overlap.finish();
+}
+
 // One step of minibatch gradient descent (paper II-B) on the epoch's next batch; this rank takes its shard
 // of it, and the gradients are averaged over the whole batch before the step.
 void train_step(Run& run, const std::vector<int>& order, int epoch, EpochProgress& progress) {
@@ -215,8 +231,7 @@ void train_step(Run& run, const std::vector<int>& order, int epoch, EpochProgres
         throw std::runtime_error("epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
                                  ": the loss is " + fmt(step.loss_sum / step.seen, "%g") +
                                  " (non-finite weights or features); last.ckpt still holds the last good epoch");
-    backward(loss);
-    run.gradients.all_reduce((double)mine.size() / (double)(end - begin));
+    backward_and_average(run, loss, (double)mine.size() / (double)(end - begin));
     run.opt.step();
 
     progress.loss_sum += step.loss_sum;

@@ -43,6 +43,7 @@ struct TrainOptions {
     // Data parallel (mpirun -np N; docs/15-data-parallel.md). --batch stays the global batch.
     bool sync_bn = false;            // BatchNorm statistics over the global batch instead of each rank's shard
     double bucket_mb = 25;           // gradients all-reduced in buckets of about this many MB (PyTorch DDP's default)
+    bool overlap = true;             // start each bucket's all-reduce during backward (false: --no-overlap, after it)
     bool log_steps = false;          // print every step's loss and accuracy (global batch) on stdout
     bool verify_checksum = true;     // false (--no-checksum): skip the whole-file pass at start (bigger than memory)
 };
@@ -55,7 +56,7 @@ struct TrainResult {
     bool interrupted = false;
     int ranks = 1;                   // data-parallel processes
     long steps = 0;                  // optimizer steps taken by this call
-    double allreduce_seconds = 0;    // wall time in the gradient all-reduce, summed over those steps
+    double allreduce_seconds = 0;    // wall time in the gradient all-reduce calls (start, wait), over those steps
 };
 
 TrainResult train(const TrainOptions& options);

@@ -24,6 +24,16 @@ public:
     // In place, on host memory: every rank ends with the element-wise sum over all ranks.
     virtual void all_reduce_sum(float* data, size_t n) = 0;
     virtual void all_reduce_sum(double* data, size_t n) = 0;
+    // The same sum, non-blocking: starts it and returns a ticket at once; `data` must stay untouched until
+    // wait(ticket) returns. Every rank must start its all-reduces in the same order. Used to overlap the
+    // gradient all-reduce with backward (overlapped_all_reduce.h). This default sums at once (SingleProcess:
+    // nothing to sum), so wait() has nothing left to do.
+    using Ticket = size_t;
+    virtual Ticket start_all_reduce_sum(float* data, size_t n) { all_reduce_sum(data, n); return 0; }
+    virtual void wait(Ticket) {}
+    // Lets started sums move on. OpenMPI advances a non-blocking collective only inside MPI calls (it has no
+    // progress thread by default), so whoever overlaps calls this now and then.
+    virtual void progress() {}
     // Rank `root`'s bytes copied to every rank (in place).
     virtual void broadcast(void* data, size_t bytes, int root) = 0;
     // Ends every rank at once with this exit code (one rank's error must not leave the others waiting forever).

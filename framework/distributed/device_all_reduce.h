@@ -18,6 +18,11 @@ public:
     virtual ~DeviceAllReduce() = default;
     // data := sum over ranks of share * data, in place, on melgrad's CUDA stream (framework/cuda/memory.h).
     virtual void weighted_sum(float* device_data, size_t n, double share) = 0;
+    // The same sum, overlapping other GPU work: it runs on a stream of its own once melgrad's stream has done
+    // the work queued so far (the bucket's packing); the host returns at once. wait_started() makes melgrad's
+    // stream wait (on the GPU; the host does not block) for every sum started since the last wait.
+    virtual void start_weighted_sum(float* device_data, size_t n, double share) = 0;
+    virtual void wait_started() = 0;
 };
 
 bool nccl_available();

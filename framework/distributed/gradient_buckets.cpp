@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
+#include <string>
 
 namespace melgrad::distributed {
 
@@ -10,25 +12,29 @@ GradientAllReduce::GradientAllReduce(Communicator& comm, std::vector<NamedTensor
     : comm_(comm), params_(std::move(params)), device_(device) {
     std::reverse(params_.begin(), params_.end());
     const size_t cap = std::max<size_t>(1, bucket_bytes / sizeof(float));
-    size_t largest = 0;
+    size_t total = 0;
     for (size_t i = 0; i < params_.size();) {
-        Bucket b{i, i, 0};
+        Bucket b{i, i, total, 0};
         while (b.last < params_.size() && (b.floats == 0 || b.floats + params_[b.last].tensor->numel() <= cap))
             b.floats += params_[b.last++].tensor->numel();
         buckets_.push_back(b);
-        largest = std::max(largest, b.floats);
+        total += b.floats;
         i = b.last;
     }
     const bool on_gpu = !params_.empty() && params_[0].tensor->device() == Device::CUDA;
     use_device_ = device_ && on_gpu;
-    if (use_device_) device_buffer_ = Tensor({(int)largest}, Device::CUDA);
-    else buffer_.resize(largest);
+    if (use_device_) device_buffer_ = Tensor({(int)std::max<size_t>(1, total)}, Device::CUDA);
+    else buffer_.resize(total);
+}
+
+float* GradientAllReduce::buffer_of(const Bucket& b) {
+    return (use_device_ ? device_buffer_.data() : buffer_.data()) + b.offset;
 }
 
 // The bucket's gradients side by side at `to` (host memory, or the GPU buffer), scaled by this rank's share
 // on the host (NCCL scales inside its all-reduce: share 1 here).
 void GradientAllReduce::pack(const Bucket& b, float* to, float share) {
-    const Device where = to == buffer_.data() ? Device::CPU : Device::CUDA;
+    const Device where = use_device_ ? Device::CUDA : Device::CPU;
     for (size_t i = b.first; i < b.last; i++) {
         Tensor& g = params_[i].tensor->grad();
         device_memory::copy(to, where, g.data(), g.device(), g.numel());
@@ -39,7 +45,7 @@ void GradientAllReduce::pack(const Bucket& b, float* to, float share) {
 }
 
 void GradientAllReduce::unpack(const Bucket& b, const float* from) {
-    const Device where = from == buffer_.data() ? Device::CPU : Device::CUDA;
+    const Device where = use_device_ ? Device::CUDA : Device::CPU;
     for (size_t i = b.first; i < b.last; i++) {
         Tensor& g = params_[i].tensor->grad();
         device_memory::copy(g.data(), g.device(), from, where, g.numel());
@@ -47,29 +53,39 @@ void GradientAllReduce::unpack(const Bucket& b, const float* from) {
     }
 }
 
-// NCCL: GPU to GPU, the share applied inside the all-reduce. The time includes the wait for the GPU's
-// queued work (the NCCL kernel runs on melgrad's stream; the copy back to the host would wait anyway).
-void GradientAllReduce::reduce_on_device(const Bucket& b, double share) {
-    pack(b, device_buffer_.data(), 1.0f);
+void GradientAllReduce::start(size_t bucket, double share) {
+    if (bucket != next_)
+        throw std::logic_error("GradientAllReduce: bucket " + std::to_string(bucket) + " started, bucket " +
+                               std::to_string(next_) + " expected (every rank must start them in order)");
+    const Bucket& b = buckets_[bucket];
+    float* data = buffer_of(b);
+    pack(b, data, use_device_ ? 1.0f : (float)share);
     auto t0 = std::chrono::steady_clock::now();
-    device_->weighted_sum(device_buffer_.data(), b.floats, share);
+    if (use_device_) device_->start_weighted_sum(data, b.floats, share);  // NCCL scales by the share itself
+    else started_.push_back(comm_.start_all_reduce_sum(data, b.floats));
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    unpack(b, device_buffer_.data());
+    next_++;
+}
+
+// Every started bucket's sum written back to its gradients. On the GPU the copies back are queued after the
+// NCCL sums on melgrad's stream; on the host each MPI sum is waited for in the order it started.
+void GradientAllReduce::wait_all() {
+    if (next_ != buckets_.size())
+        throw std::logic_error("GradientAllReduce: waiting with " + std::to_string(buckets_.size() - next_) +
+                               " of " + std::to_string(buckets_.size()) + " buckets not started");
+    auto t0 = std::chrono::steady_clock::now();
+    if (use_device_) device_->wait_started();
+    for (Communicator::Ticket ticket : started_) comm_.wait(ticket);
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (const Bucket& b : buckets_) unpack(b, buffer_of(b));
+    started_.clear();
+    next_ = 0;
 }
 
 void GradientAllReduce::all_reduce(double share) {
-    if (comm_.size() == 1 && share == 1.0) return;  // one process: the gradient is already the batch mean
-    for (const Bucket& b : buckets_) {
-        if (use_device_) {
-            reduce_on_device(b, share);
-            continue;
-        }
-        pack(b, buffer_.data(), (float)share);
-        auto t0 = std::chrono::steady_clock::now();
-        comm_.all_reduce_sum(buffer_.data(), b.floats);
-        seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        unpack(b, buffer_.data());
-    }
+    if (!needed(share)) return;  // one process: the gradient is already the batch mean
+    for (size_t b = 0; b < buckets_.size(); b++) start(b, share);
+    wait_all();
 }
 
 }  // namespace melgrad::distributed

@@ -1,4 +1,5 @@
-// Communicator over MPI (OpenMPI here): MPI_Allreduce with MPI_SUM for the gradients and BatchNorm's sums,
+// Communicator over MPI (OpenMPI here): MPI_Allreduce with MPI_SUM for the gradients and BatchNorm's sums
+// (MPI_Iallreduce when the gradients' all-reduce overlaps backward),
 // MPI_Bcast for the buffers. Built only when the Makefile found MPI (it defines MELGRAD_MPI=1).
 #include "framework/distributed/mpi_communicator.h"
 
@@ -13,7 +14,9 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace melgrad::distributed {
 
@@ -66,6 +69,28 @@ public:
             check(MPI_Allreduce(MPI_IN_PLACE, p, k, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
         });
     }
+    Ticket start_all_reduce_sum(float* data, size_t n) override {
+        std::vector<MPI_Request>& requests = pending_[next_ticket_];
+        in_pieces(data, n, [&requests](float* p, int k) {
+            requests.emplace_back();
+            check(MPI_Iallreduce(MPI_IN_PLACE, p, k, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &requests.back()),
+                  "MPI_Iallreduce");
+        });
+        return next_ticket_++;
+    }
+    void wait(Ticket ticket) override {
+        auto it = pending_.find(ticket);
+        if (it == pending_.end())  // never started, or already waited for
+            throw std::logic_error("MPI wait: no all-reduce pending as ticket " + std::to_string(ticket));
+        check(MPI_Waitall((int)it->second.size(), it->second.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+        pending_.erase(it);
+    }
+    void progress() override {
+        for (auto& [ticket, requests] : pending_) {
+            int done = 0;  // MPI_Testall advances the requests; whether they are done is wait()'s business
+            check(MPI_Testall((int)requests.size(), requests.data(), &done, MPI_STATUSES_IGNORE), "MPI_Testall");
+        }
+    }
     void broadcast(void* data, size_t bytes, int root) override {
         in_pieces(static_cast<char*>(data), bytes, [root](char* p, int k) {
             check(MPI_Bcast(p, k, MPI_BYTE, root, MPI_COMM_WORLD), "MPI_Bcast");
@@ -76,6 +101,8 @@ private:
     void abort_other_ranks(int code) override { MPI_Abort(MPI_COMM_WORLD, code); }
 
     int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
+    std::map<Ticket, std::vector<MPI_Request>> pending_;  // started, not yet waited for
+    Ticket next_ticket_ = 0;
 };
 
 }  // namespace

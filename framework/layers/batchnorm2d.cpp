@@ -189,6 +189,7 @@ struct BatchNorm2dNode : TapeNode {
     bool training;
     distributed::Communicator* sync = nullptr;  // --sync-bn (training only)
     const char* name() const override { return "BatchNorm2d"; }
+    std::vector<const Tensor*> weights() const override { return {&weight, &bias}; }
     void backward() override {
         int N = x.dim(0), C = x.dim(1), HW = x.dim(2) * x.dim(3);
         bool accumulate = true;

@@ -113,6 +113,7 @@ struct BnReluMaxPoolNode : TapeNode {
     std::vector<int32_t> arg;  // each window's maximum, 0..3 (forward_plane)
     bool training = true;
     const char* name() const override { return "BatchNorm2d+ReLU+MaxPool2d"; }
+    std::vector<const Tensor*> weights() const override { return {&weight, &bias}; }
     void backward() override;
 };
 

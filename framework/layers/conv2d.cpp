@@ -136,6 +136,7 @@ struct Conv2dNode : TapeNode {
     Tensor x, weight, bias, y;
     Conv2dGeometry g;
     const char* name() const override { return "Conv2d"; }
+    std::vector<const Tensor*> weights() const override { return {&weight, &bias}; }
     void backward() override {
         // dx is written whole (col2im into a zeroed or existing gradient); the input image needs none (null).
         bool accumulate_dx = true;

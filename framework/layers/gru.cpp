@@ -151,6 +151,7 @@ struct GRUNode : TapeNode {
     Tensor x, w_ih, w_hh, b_ih, b_hh, hs, gates, y;
     bool sequence = false;
     const char* name() const override { return "GRU"; }
+    std::vector<const Tensor*> weights() const override { return {&w_ih, &w_hh, &b_ih, &b_hh}; }
     void backward() override {
         int N = x.dim(0), T = x.dim(1), I = x.dim(2), H = w_hh.dim(1);
         float* dx = x.requires_grad() ? x.grad().data() : nullptr;

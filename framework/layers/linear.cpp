@@ -85,6 +85,7 @@ namespace {
 struct LinearNode : TapeNode {
     Tensor x, weight, bias, y;
     const char* name() const override { return "Linear"; }
+    std::vector<const Tensor*> weights() const override { return {&weight, &bias}; }
     void backward() override {
         int N = x.dim(0), in = x.dim(1), out = y.dim(1);
         float* dx = x.requires_grad() ? x.grad().data() : nullptr;

@@ -3,6 +3,8 @@
 //   --sync-bn: 2 ranks follow the single process's per-step loss within 1e-5 (relative), same accuracies,
 //              for the tiny CNN (2 epochs) and the paper CNN (3 steps, with dropout); --resume under mpirun
 //              ends where the straight run ends; the bucket size does not change the result
+//   the gradient all-reduce overlapped with backward (the default) gives the --no-overlap run's losses and
+//              weights bit for bit, for several bucket sizes
 //   per-rank BatchNorm (the default) runs and learns
 //   a --batch that 2 ranks cannot share is refused with a clear error
 // Skipped, with the reason, when mpirun is absent or melgrad was built without MPI.
@@ -194,6 +196,38 @@ TEST_CASE("data parallel: per-rank BatchNorm learns, and the bucket size does no
     const std::vector<std::string> loss = metrics_column(dir / "big", 1), acc = metrics_column(dir / "big", 2);
     CHECK(std::stod(loss[1]) < std::stod(loss[0]));
     CHECK(std::stod(acc[1]) >= 0.2);
+    fs::remove_all(dir);
+}
+
+// The bytes of a file (a checkpoint: every weight and the optimizer's state).
+std::string file_bytes(const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+// With 2 ranks every element of a bucket is the sum of two numbers, the same whichever order or moment they
+// are added in: starting the buckets during backward must give exactly (bit for bit) the losses and the
+// weights of starting them after it. A bucket started before its gradients were final would not.
+TEST_CASE("data parallel: the all-reduce overlapped with backward = after it, bit for bit, for any bucket size" *
+          doctest::skip(!can_run_mpi()) * doctest::description(kNoMpi)) {
+    const fs::path dir = scratch(), data = write_learnable_dataset(dir);
+    const std::string flags = "--model tiny-cnn --epochs 1 --max-batches 3 --batch 16 --lr 0.003";
+    // one bucket; a few; one per parameter (with --sync-bn: BatchNorm's own all-reduces in between)
+    for (const std::string bucket : {"--bucket-mb 25", "--bucket-mb 0.002", "--bucket-mb 0.0001 --sync-bn"}) {
+        INFO(bucket);
+        RunOutput overlapped = train(mpirun(2), data, dir, "on", flags + " " + bucket);
+        RunOutput after = train(mpirun(2), data, dir, "off", flags + " " + bucket + " --no-overlap");
+        CHECK(overlapped.out.find("(started during backward)") != std::string::npos);
+        CHECK(after.out.find("(--no-overlap: started after backward)") != std::string::npos);
+        const auto on = steps_of(overlapped.out), off = steps_of(after.out);
+        check_same_steps(on, off, 0.0);
+        CHECK(on.size() == 3);
+        CHECK(file_bytes(dir / "on" / "last.ckpt") == file_bytes(dir / "off" / "last.ckpt"));
+        fs::remove_all(dir / "on");
+        fs::remove_all(dir / "off");
+    }
     fs::remove_all(dir);
 }
 
