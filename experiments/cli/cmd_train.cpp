@@ -87,7 +87,7 @@ MELGRAD_COMMAND("train", "train a model on a dataset file (progress, metrics.csv
                 "Data parallel (docs/15-data-parallel.md): mpirun -np N build/melgrad train ... runs N ranks; --batch is\n"
                 "the global batch (N must divide it), each rank trains on its shard, gradients are averaged.\n"
                 "  --sync-bn         BatchNorm statistics over the global batch (N ranks train what 1 process trains)\n"
-                "  --bucket-mb 25    gradients all-reduced in buckets of about this many MB, last layer first;\n"
+                "  --bucket-mb 1     gradients all-reduced in buckets of about this many MB, last layer first;\n"
                 "                    each bucket's all-reduce starts during backward once its gradients are final\n"
                 "  --no-overlap      start every bucket's all-reduce after backward instead (to compare)\n\n"
                 "Writes runs/NAME/{settings.txt, model.txt, metrics.csv, last.ckpt, model.ckpt (best on validation)}.\n"

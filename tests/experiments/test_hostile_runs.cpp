@@ -174,7 +174,7 @@ TEST_CASE("hostile runs: --resume checks the checkpoint's counters against the r
     fresh.resume = false;
     CHECK(contains(error_of([&] { gtzan::train(fresh); }), "already holds a run (last.ckpt): give --resume"));
     CHECK(read_file((s.dir / "run" / "last.ckpt").string()) == before);
-    CHECK(contains(read_file((s.dir / "run" / "settings.txt").string()), "ranks=1\nsync_bn=0\nbucket_mb=25\n"));
+    CHECK(contains(read_file((s.dir / "run" / "settings.txt").string()), "ranks=1\nsync_bn=0\nbucket_mb=1\n"));
 }
 
 TEST_CASE("hostile runs: stale .tmp files of a killed write are removed when train starts") {
