@@ -14,10 +14,9 @@ int gradcam_layer_index(Sequential& model) {
     for (size_t i = 0; i < model.size(); i++)
         if (model[i].type() == "Conv2d") last_conv = (int)i;
     if (last_conv < 0) return -1;
-    int end = last_conv;  // the block goes on through the BatchNorm2d and ReLU that follow the conv
-    while (end + 1 < (int)model.size() &&
-           (model[end + 1].type() == "BatchNorm2d" || model[end + 1].type() == "ReLU"))
-        end++;
+    int end = last_conv;  // the block goes on through the BatchNorm2d and the activation that follow the conv
+    auto in_block = [&](const std::string& type) { return type == "BatchNorm2d" || type == "ReLU" || type == "LeakyReLU"; };
+    while (end + 1 < (int)model.size() && in_block(model[end + 1].type())) end++;
     return end;
 }
 

@@ -144,6 +144,10 @@ TEST_CASE("explain: the paper CNN's input gradient and Grad-CAM equal PyTorch's 
 TEST_CASE("explain: Grad-CAM reads the last conv block; a model without a conv layer is refused clearly") {
     CHECK(gtzan::gradcam_layer_index(*build_model(resolve_model_text("crnn"), "crnn").model) == 10);
     CHECK(gtzan::gradcam_layer_index(*build_model(resolve_model_text("tiny-cnn"), "tiny").model) == 6);
+    // chapter 14's LeakyReLU ends a conv block as ReLU does (layer 2, not the BatchNorm before it)
+    BuiltModel leaky = build_model("input 1 8 8\nconv2d out=2 kernel=3 padding=1\nbatchnorm2d\n"
+                                   "leaky_relu negative_slope=0.1\nflatten\nlinear out=3\n", "leaky");
+    CHECK(gtzan::gradcam_layer_index(*leaky.model) == 2);
     BuiltModel dense = build_model("input 1 4 4\nflatten\nlinear out=3\n", "dense");
     dense.model->eval();
     CHECK(gtzan::gradcam_layer_index(*dense.model) == -1);
