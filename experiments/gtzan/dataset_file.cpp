@@ -121,7 +121,85 @@ void write_dataset(const std::string& path, const DatasetContents& c) {
                                  ByteSpan{c.data.data(), c.data.size() * sizeof(float)}, ByteSpan{&hash, 8}});
 }
 
-DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
+namespace {
+
+// The fixed-size header after the magic, each size checked against the file's size and a sane limit before
+// anything is allocated from it.
+struct HeaderSizes {
+    uint32_t n_clips, n_chunks, text_bytes;
+    int n_mels, chunk_frames;
+    uint64_t data_offset;
+};
+
+HeaderSizes read_sizes(Cursor& c, size_t map_bytes) {
+    const std::string& path = c.path;
+    if (c.bytes(8) != std::string(kMagic, 8)) throw std::runtime_error(path + ": not a melgrad dataset (bad magic)");
+    uint32_t version = c.get<uint32_t>();
+    if (version != kVersion)
+        throw std::runtime_error(path + ": dataset format version " + std::to_string(version) +
+                                 ", this melgrad reads version " + std::to_string(kVersion) + " (re-run preprocess)");
+    HeaderSizes h;
+    h.n_clips = c.get<uint32_t>();
+    h.n_chunks = c.get<uint32_t>();
+    h.n_mels = (int)c.get<uint32_t>();
+    h.chunk_frames = (int)c.get<uint32_t>();
+    h.text_bytes = c.get<uint32_t>();
+    h.data_offset = c.get<uint64_t>();
+    if (h.n_mels <= 0 || h.chunk_frames <= 0 || h.n_mels > 4096 || h.chunk_frames > 65536 || h.data_offset % 64 ||
+        h.data_offset > map_bytes - 8)
+        throw std::runtime_error(path + ": sizes in the header do not match the file size (truncated or corrupt)");
+    // < 2^32 * 2^12 * 2^16 * 4 bytes: no overflow. Every count is checked against the bytes that hold it
+    // before a table is allocated (a lying n_clips must not ask for 200 GB).
+    const size_t data_bytes = (size_t)h.n_chunks * (size_t)h.n_mels * (size_t)h.chunk_frames * sizeof(float);
+    if (data_bytes != map_bytes - h.data_offset - 8)
+        throw std::runtime_error(path + ": sizes in the header do not match the file size (truncated or corrupt)");
+    const size_t table_bytes = h.data_offset - c.pos;  // header text, clip table and chunk table live here
+    if ((uint64_t)h.n_clips * kMinClipEntryBytes + (uint64_t)h.n_chunks * kChunkEntryBytes + h.text_bytes > table_bytes)
+        throw std::runtime_error(path + ": the header claims " + std::to_string(h.n_clips) + " clips and " +
+                                 std::to_string(h.n_chunks) + " chunks, more than the file's tables hold (corrupt)");
+    return h;
+}
+
+// The header text: key=value lines.
+std::map<std::string, std::string> read_header_text(Cursor& c, uint32_t text_bytes) {
+    std::map<std::string, std::string> header;
+    std::istringstream text(c.bytes(text_bytes));
+    std::string line;
+    while (std::getline(text, line)) {
+        auto eq = line.find('=');
+        if (eq != std::string::npos) header[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return header;
+}
+
+std::vector<ClipEntry> read_clip_table(Cursor& c, const HeaderSizes& h, size_t n_genres) {
+    std::vector<ClipEntry> clips(h.n_clips);
+    for (auto& clip : clips) {
+        clip.genre = c.get<uint16_t>();
+        clip.name = c.bytes(c.get<uint16_t>());
+        clip.first_chunk = c.get<uint32_t>();
+        clip.n_chunks = c.get<uint32_t>();
+        if (clip.genre >= (int)n_genres || (uint64_t)clip.first_chunk + clip.n_chunks > h.n_chunks)
+            throw std::runtime_error(c.path + ": corrupt clip table");
+    }
+    return clips;
+}
+
+std::vector<ChunkEntry> read_chunk_table(Cursor& c, const HeaderSizes& h) {
+    std::vector<ChunkEntry> chunks(h.n_chunks);
+    for (auto& ch : chunks) {
+        ch.clip = c.get<uint32_t>();
+        ch.start_frame = c.get<uint32_t>();
+        if (ch.clip >= h.n_clips) throw std::runtime_error(c.path + ": corrupt chunk table");
+    }
+    return chunks;
+}
+
+}  // namespace
+
+// Refuses anything but a regular file of at least a header's size, then maps it read-only.
+void DatasetFile::map_file() {
+    const std::string& path = path_;
     regular_file_size(path);  // a FIFO or a device is refused before it is opened for mapping
     int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) throw std::runtime_error(path + ": cannot open dataset (" + std::strerror(errno) + ")");
@@ -138,60 +216,24 @@ DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
     map_ = mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
     if (map_ == MAP_FAILED) { map_ = nullptr; throw std::runtime_error(path + ": mmap failed"); }
+}
+
+// Map, read the header's sizes, (verify the checksum), read the header text and both tables, (check every value).
+DatasetFile::DatasetFile(const std::string& path, bool verify) : path_(path) {
+    map_file();
     try {
         Cursor c{static_cast<const unsigned char*>(map_), map_bytes_, 0, path};
-        if (c.bytes(8) != std::string(kMagic, 8)) throw std::runtime_error(path + ": not a melgrad dataset (bad magic)");
-        uint32_t version = c.get<uint32_t>();
-        if (version != kVersion)
-            throw std::runtime_error(path + ": dataset format version " + std::to_string(version) +
-                                     ", this melgrad reads version " + std::to_string(kVersion) + " (re-run preprocess)");
-        uint32_t n_clips = c.get<uint32_t>(), n_chunks = c.get<uint32_t>();
-        n_mels_ = (int)c.get<uint32_t>();
-        chunk_frames_ = (int)c.get<uint32_t>();
-        uint32_t text_bytes = c.get<uint32_t>();
-        uint64_t data_offset = c.get<uint64_t>();
-        if (n_mels_ <= 0 || chunk_frames_ <= 0 || n_mels_ > 4096 || chunk_frames_ > 65536 || data_offset % 64 ||
-            data_offset > map_bytes_ - 8)
-            throw std::runtime_error(path + ": sizes in the header do not match the file size (truncated or corrupt)");
-        // < 2^32 * 2^12 * 2^16 * 4 bytes: no overflow. Every count is checked against the bytes that hold it
-        // before a table is allocated (a lying n_clips must not ask for 200 GB).
-        const size_t data_bytes = (size_t)n_chunks * (size_t)n_mels_ * (size_t)chunk_frames_ * sizeof(float);
-        if (data_bytes != map_bytes_ - data_offset - 8)
-            throw std::runtime_error(path + ": sizes in the header do not match the file size (truncated or corrupt)");
-        const size_t table_bytes = data_offset - c.pos;  // header text, clip table and chunk table live here
-        if ((uint64_t)n_clips * kMinClipEntryBytes + (uint64_t)n_chunks * kChunkEntryBytes + text_bytes > table_bytes)
-            throw std::runtime_error(path + ": the header claims " + std::to_string(n_clips) + " clips and " +
-                                     std::to_string(n_chunks) + " chunks, more than the file's tables hold (corrupt)");
-        if (verify) {
-            uint64_t stored;
-            std::memcpy(&stored, static_cast<const char*>(map_) + map_bytes_ - 8, 8);
-            if (checksum_releasing_pages(map_, map_bytes_ - 8) != stored)
-                throw std::runtime_error(path + ": checksum mismatch (the file is corrupt; re-run preprocess)");
-        }
-        std::istringstream text(c.bytes(text_bytes));
-        std::string line;
-        while (std::getline(text, line)) {
-            auto eq = line.find('=');
-            if (eq != std::string::npos) header_[line.substr(0, eq)] = line.substr(eq + 1);
-        }
+        const HeaderSizes h = read_sizes(c, map_bytes_);
+        n_mels_ = h.n_mels;
+        chunk_frames_ = h.chunk_frames;
+        if (verify && checksum_releasing_pages(map_, map_bytes_ - 8) != stored_checksum())
+            throw std::runtime_error(path + ": checksum mismatch (the file is corrupt; re-run preprocess)");
+        header_ = read_header_text(c, h.text_bytes);
         genres_ = split_class_names(header_value("genres"), path);
-        clips_.resize(n_clips);
-        for (auto& clip : clips_) {
-            clip.genre = c.get<uint16_t>();
-            clip.name = c.bytes(c.get<uint16_t>());
-            clip.first_chunk = c.get<uint32_t>();
-            clip.n_chunks = c.get<uint32_t>();
-            if (clip.genre >= (int)genres_.size() || (uint64_t)clip.first_chunk + clip.n_chunks > n_chunks)
-                throw std::runtime_error(path + ": corrupt clip table");
-        }
-        chunks_.resize(n_chunks);
-        for (auto& ch : chunks_) {
-            ch.clip = c.get<uint32_t>();
-            ch.start_frame = c.get<uint32_t>();
-            if (ch.clip >= n_clips) throw std::runtime_error(path + ": corrupt chunk table");
-        }
-        if (c.pos > data_offset) throw std::runtime_error(path + ": tables overlap the data (corrupt)");
-        data_ = reinterpret_cast<const float*>(static_cast<const char*>(map_) + data_offset);
+        clips_ = read_clip_table(c, h, genres_.size());
+        chunks_ = read_chunk_table(c, h);
+        if (c.pos > h.data_offset) throw std::runtime_error(path + ": tables overlap the data (corrupt)");
+        data_ = reinterpret_cast<const float*>(static_cast<const char*>(map_) + h.data_offset);
         for (size_t i = 0; verify && i < chunks_.size(); i++) {  // every chunk read once, then its pages let go
             check_chunk_finite(i);
             release_chunk(i);

@@ -90,6 +90,7 @@ public:
     void release_chunk(size_t i) const;
 
 private:
+    void map_file();  // the constructor's first step
     std::string path_;
     std::map<std::string, std::string> header_;
     std::vector<std::string> genres_;
