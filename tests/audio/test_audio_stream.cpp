@@ -14,6 +14,7 @@
 #include "audio/mel_stream.h"
 #include "audio/wav.h"
 #include "tests/audio/audio_test_files.h"
+#include "tests/audio/sndfile_write.h"
 
 namespace au = melgrad::audio;
 using au::testing::temp_dir;
@@ -23,20 +24,13 @@ namespace {
 // A tone in noise, frames x channels interleaved, written by libsndfile in `format`.
 std::string write_song(const std::string& name, int format, int rate, int channels, double seconds) {
     const std::string path = temp_dir() + "/" + name;
-    SF_INFO info{};
-    info.samplerate = rate;
-    info.channels = channels;
-    info.format = format;
-    SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-    REQUIRE(f);
     const size_t frames = size_t(seconds * rate);
     std::mt19937 rng(7);
     std::normal_distribution<float> noise(0.0f, 0.05f);
     std::vector<float> x(frames * channels);
     for (size_t t = 0; t < frames; ++t)
         for (int c = 0; c < channels; ++c) x[t * channels + c] = float(0.4 * std::sin(0.03 * t * (c + 1))) + noise(rng);
-    sf_writef_float(f, x.data(), sf_count_t(frames));
-    sf_close(f);
+    REQUIRE(melgrad::testing::sndfile_write(path, x, rate, channels, format));
     return path;
 }
 

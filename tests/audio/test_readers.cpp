@@ -241,22 +241,15 @@ TEST_CASE("load_audio: bad inputs give an error naming the file and the problem"
 
 #include <sndfile.h>
 
+#include "tests/audio/sndfile_write.h"
+
 namespace {
 
 // Writes a stereo 44.1 kHz tone (L 440 Hz, R silent) through libsndfile in the given container/codec.
 bool write_with_sndfile(const std::string& path, int format) {
-    SF_INFO info{};
-    info.samplerate = 44100;
-    info.channels = 2;
-    info.format = format;
-    if (!sf_format_check(&info)) return false;
-    SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-    if (!f) return false;
     std::vector<float> buf(2 * 44100, 0.0f);
     for (int i = 0; i < 44100; ++i) buf[2 * i] = float(0.5 * std::sin(2 * M_PI * 440.0 * i / 44100));
-    sf_writef_float(f, buf.data(), 44100);
-    sf_close(f);
-    return true;
+    return melgrad::testing::sndfile_write(path, buf, 44100, 2, format);
 }
 
 // Writes the tone in `format`, reads it back with load_audio (libsndfile, then mono + soxr to 22050 Hz),
@@ -283,13 +276,7 @@ void check_codec_round_trip(const std::string& name, int format, double toleranc
 
 // Whether this libsndfile can write a format (MP3 needs libsndfile >= 1.1): a test it cannot write is reported
 // as skipped with the reason, never passed silently.
-bool sndfile_can_write(int format) {
-    SF_INFO info{};
-    info.samplerate = 44100;
-    info.channels = 2;
-    info.format = format;
-    return sf_format_check(&info) != 0;
-}
+bool sndfile_can_write(int format) { return melgrad::testing::sndfile_can_write(format, 44100, 2); }
 constexpr int kFlac = SF_FORMAT_FLAC | SF_FORMAT_PCM_16, kVorbis = SF_FORMAT_OGG | SF_FORMAT_VORBIS,
               kMp3 = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
 

@@ -151,16 +151,23 @@ std::vector<std::string> val_accuracies(const fs::path& run_dir) { return metric
 
 const char* const kNoMpi = no_mpi_reason();
 
+// `flags` trained by one process and by 2 ranks with --sync-bn: the steps agree within 1e-5, the validation
+// accuracies exactly. Returns the 2-rank run's steps.
+std::vector<Step> check_sync_bn_trains_one_process(const fs::path& dir, const fs::path& data, const std::string& flags) {
+    auto one = steps_of(train("", data, dir, "one", flags).out);
+    auto two = steps_of(train(mpirun(2), data, dir, "two", flags + " --sync-bn").out);
+    check_same_steps(two, one, 1e-5);
+    CHECK(val_accuracies(dir / "two") == val_accuracies(dir / "one"));
+    return two;
+}
+
 }  // namespace
 
 TEST_CASE("data parallel: 2 ranks with --sync-bn train what 1 process trains (tiny CNN, 2 epochs; --resume)" *
           doctest::skip(!can_run_mpi()) * doctest::description(kNoMpi)) {
     const fs::path dir = scratch(), data = write_learnable_dataset(dir);
     const std::string flags = "--model tiny-cnn --epochs 2 --batch 16";
-    auto one = steps_of(train("", data, dir, "one", flags).out);
-    auto two = steps_of(train(mpirun(2), data, dir, "two", flags + " --sync-bn").out);
-    check_same_steps(two, one, 1e-5);
-    CHECK(val_accuracies(dir / "two") == val_accuracies(dir / "one"));
+    const std::vector<Step> two = check_sync_bn_trains_one_process(dir, data, flags);
 
     // Stopped after epoch 1 and resumed under mpirun: epoch 2 is the straight run's epoch 2.
     train(mpirun(2), data, dir, "resumed", "--model tiny-cnn --epochs 1 --batch 16 --sync-bn");
@@ -174,11 +181,7 @@ TEST_CASE("data parallel: 2 ranks with --sync-bn train what 1 process trains (ti
 TEST_CASE("data parallel: the paper CNN with dropout, 3 steps, 2 ranks --sync-bn = 1 process" *
           doctest::skip(!can_run_mpi()) * doctest::description(kNoMpi)) {
     const fs::path dir = scratch(), data = write_learnable_dataset(dir);
-    const std::string flags = "--model paper-cnn --epochs 1 --max-batches 3 --batch 8";
-    auto one = steps_of(train("", data, dir, "one", flags).out);
-    auto two = steps_of(train(mpirun(2), data, dir, "two", flags + " --sync-bn").out);
-    check_same_steps(two, one, 1e-5);
-    CHECK(val_accuracies(dir / "two") == val_accuracies(dir / "one"));
+    check_sync_bn_trains_one_process(dir, data, "--model paper-cnn --epochs 1 --max-batches 3 --batch 8");
     fs::remove_all(dir);
 }
 

@@ -17,6 +17,7 @@
 #include "experiments/gtzan/scan.h"
 #include "experiments/gtzan/splits.h"
 #include "experiments/gtzan/train.h"
+#include "tests/experiments/tiny_run.h"
 
 using namespace melgrad;
 namespace fs = std::filesystem;
@@ -152,18 +153,8 @@ TEST_CASE("fma: a tiny FMA tree -> preprocess -> train --split fma -> predict") 
     CHECK(split.val.size() == 2 * 2);
     CHECK(split.test.size() == 2 * 2);
 
-    gtzan::TrainOptions to;
-    to.data = po.out;
-    to.out = (work / "run").string();
-    to.model = "tiny-cnn";
-    to.split = "fma";
-    to.device = "cpu";
-    to.epochs = 1;
-    to.batch = 4;
-    to.quiet = true;
-    gtzan::train(to);
-    std::ifstream settings(work / "run" / "settings.txt");
-    const std::string settings_text((std::istreambuf_iterator<char>(settings)), {});
+    melgrad::testing::train_tiny_cnn(po.out, work / "run", "fma", 4);
+    const std::string settings_text = melgrad::testing::read_text(work / "run" / "settings.txt");
     CHECK(settings_text.rfind("provenance=fma (", 0) == 0);
     CHECK(settings_text.find("data.layout=fma") != std::string::npos);
     CHECK(settings_text.find("fma_split") == std::string::npos);  // per clip: the dataset's, not the run's

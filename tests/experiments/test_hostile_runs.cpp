@@ -20,6 +20,7 @@
 #include "framework/atomic_file.h"
 #include "framework/checkpoint.h"
 #include "tests/error_message.h"
+#include "tests/experiments/tiny_run.h"
 
 using namespace melgrad;
 namespace fs = std::filesystem;
@@ -97,11 +98,6 @@ void edit_checkpoint(const fs::path& path, const std::string& key, const std::st
     save_checkpoint(path.string(), ck.metadata, tensors);
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
 }  // namespace
 
 TEST_CASE("hostile runs: eval refuses a dataset whose genres are not the model's outputs") {
@@ -169,12 +165,12 @@ TEST_CASE("hostile runs: --resume checks the checkpoint's counters against the r
     CHECK(header == "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds");
     CHECK(gtzan::train(o).epochs_done == 2);
     // Without --resume, a folder that holds a run is refused, not overwritten (last.ckpt kept byte for byte).
-    const std::string before = read_file((s.dir / "run" / "last.ckpt").string());
+    const std::string before = melgrad::testing::read_text(s.dir / "run" / "last.ckpt");
     gtzan::TrainOptions fresh = o;
     fresh.resume = false;
     CHECK(contains(error_of([&] { gtzan::train(fresh); }), "already holds a run (last.ckpt): give --resume"));
-    CHECK(read_file((s.dir / "run" / "last.ckpt").string()) == before);
-    CHECK(contains(read_file((s.dir / "run" / "settings.txt").string()), "ranks=1\nsync_bn=0\nbucket_mb=1\n"));
+    CHECK(melgrad::testing::read_text(s.dir / "run" / "last.ckpt") == before);
+    CHECK(contains(melgrad::testing::read_text(s.dir / "run" / "settings.txt"), "ranks=1\nsync_bn=0\nbucket_mb=1\n"));
 }
 
 TEST_CASE("hostile runs: stale .tmp files of a killed write are removed when train starts") {

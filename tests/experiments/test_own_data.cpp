@@ -27,6 +27,8 @@
 #include "experiments/gtzan/splits.h"
 #include "experiments/gtzan/train.h"
 #include "framework/model_text.h"
+#include "tests/audio/sndfile_write.h"
+#include "tests/experiments/tiny_run.h"
 
 using namespace melgrad;
 namespace fs = std::filesystem;
@@ -60,25 +62,13 @@ std::vector<float> class_tone(int label, int variant, double seconds) {
 constexpr int kFlac = SF_FORMAT_FLAC | SF_FORMAT_PCM_16, kVorbis = SF_FORMAT_OGG | SF_FORMAT_VORBIS,
               kMp3 = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
 
-bool sndfile_can_write(int format) {
-    SF_INFO info{};
-    info.samplerate = 22050;
-    info.channels = 1;
-    info.format = format;
-    return sf_format_check(&info) != 0;
-}
+bool sndfile_can_write(int format) { return melgrad::testing::sndfile_can_write(format); }
 
 // Writes `x` through libsndfile (FLAC, OGG/Vorbis, MP3), creating the folders on the way.
 void write_with_sndfile(const fs::path& path, const std::vector<float>& x, int format) {
     fs::create_directories(path.parent_path());
-    SF_INFO info{};
-    info.samplerate = 22050;
-    info.channels = 1;
-    info.format = format;
-    SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-    REQUIRE_MESSAGE(f, path.string() << ": " << std::string(sf_strerror(nullptr)));
-    sf_writef_float(f, x.data(), (sf_count_t)x.size());
-    sf_close(f);
+    REQUIRE_MESSAGE(melgrad::testing::sndfile_write(path.string(), x, 22050, 1, format),
+                    path.string() << ": " << std::string(sf_strerror(nullptr)));
 }
 
 void write_clip(const fs::path& path, const std::vector<float>& x) {
@@ -259,12 +249,12 @@ TEST_CASE("figures: the confusion matrix stays readable for 2 and for 60 classes
     }
 }
 
-TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess -> train -> eval -> predict") {
-    const fs::path root = make_own_collection();
-    const fs::path work = fresh_dir("work");
+namespace {
+
+// The collection of make_own_collection(), plus a 40 s FLAC kept to 3 chunks and a broken file, as a dataset.
+std::string preprocess_own_collection(const fs::path& root, const fs::path& work) {
     write_clip(root / "ambient" / "Album" / "long mix.flac", class_tone(1, 2, 40.0));  // 13 chunks, keep 3
     touch(root / "techno" / "broken.ogg", "not audio");
-
     gtzan::PreprocessOptions po;
     po.dir = root.string();
     po.out = (work / "own.mgd").string();
@@ -275,8 +265,11 @@ TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess 
     CHECK(pr.failed[0].find("broken.ogg") != std::string::npos);
     CHECK(pr.clips_used == 16);
     CHECK(pr.chunks == 15 * 2 + 3);
+    return po.out;
+}
 
-    gtzan::DatasetFile data(po.out);
+// Class names from the folders (sorted byte by byte), odd file names kept, the long song's evenly spaced chunks.
+void check_own_dataset(const gtzan::DatasetFile& data) {
     CHECK(data.genres() == std::vector<std::string>{"Rock, Pop", "ambient", "techno"});
     CHECK(data.header_value("layout") == "folders");
     CHECK(data.header_value("max_chunks_per_clip") == "3");
@@ -290,7 +283,10 @@ TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess 
             CHECK(data.chunks()[clip.first_chunk].start_frame == 2 * 128);
             CHECK(data.chunks()[clip.first_chunk + 2].start_frame == 10 * 128);
         }
-    // the clip split keeps every chunk of a song on one side
+}
+
+// The clip split keeps every chunk of a song on one side.
+void check_clip_split_keeps_songs_whole(const gtzan::DatasetFile& data) {
     gtzan::Split split = gtzan::make_split(data, "clip", 1);
     std::map<uint32_t, int> side;
     const std::vector<int>* parts[3] = {&split.train, &split.val, &split.test};
@@ -300,20 +296,12 @@ TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess 
             CHECK((side.count(clip) == 0 || side[clip] == p));
             side[clip] = p;
         }
+}
 
-    gtzan::TrainOptions to;
-    to.data = po.out;
-    to.out = (work / "run").string();
-    to.model = "tiny-cnn";
-    to.split = "clip";
-    to.device = "cpu";
-    to.epochs = 1;
-    to.batch = 8;
-    to.quiet = true;
-    gtzan::train(to);
-
+// eval, eval.json, settings.txt and confusion.csv name the classes and the layout, never GTZAN.
+void check_own_eval(const fs::path& run) {
     gtzan::EvalOptions eo;
-    eo.run = to.out;
+    eo.run = run.string();
     eo.device = "cpu";
     gtzan::EvalResults r = gtzan::evaluate_run(eo);
     REQUIRE(r.test_per_genre.size() == 3);
@@ -321,20 +309,26 @@ TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess 
     CHECK(r.layout == "folders");
     CHECK(gtzan::eval_table_text(r).find("your own classes, not GTZAN") != std::string::npos);
     CHECK(gtzan::eval_table_text(r).find("96%") == std::string::npos);  // no paper figures beside them
-    CHECK(gtzan::read_eval_json((work / "run" / "eval.json").string()).layout == "folders");
-    const std::string settings = [&] {
-        std::ifstream f(work / "run" / "settings.txt");
-        return std::string(std::istreambuf_iterator<char>(f), {});
-    }();
+    CHECK(gtzan::read_eval_json((run / "eval.json").string()).layout == "folders");
+    const std::string settings = melgrad::testing::read_text(run / "settings.txt");
     CHECK(figures::provenance_from_settings(settings) == figures::Provenance::own);  // never "real GTZAN"
-    const std::string confusion = [&] {
-        std::ifstream f(work / "run" / "confusion.csv");
-        std::string header;
-        std::getline(f, header);
-        return header;
-    }();
-    CHECK(confusion == "true\\predicted,\"Rock, Pop\",ambient,techno");  // the comma quoted
-    CHECK(figures::read_confusion_csv((work / "run" / "confusion.csv").string()).labels[0] == "Rock, Pop");
+    const std::string confusion = melgrad::testing::read_text(run / "confusion.csv");
+    CHECK(confusion.substr(0, confusion.find('\n')) == "true\\predicted,\"Rock, Pop\",ambient,techno");  // the comma quoted
+    CHECK(figures::read_confusion_csv((run / "confusion.csv").string()).labels[0] == "Rock, Pop");
+}
+
+}  // namespace
+
+TEST_CASE("own data: a folder per class in WAV, FLAC, OGG and MP3 -> preprocess -> train -> eval -> predict") {
+    const fs::path root = make_own_collection();
+    const fs::path work = fresh_dir("work");
+    const std::string dataset = preprocess_own_collection(root, work);
+    gtzan::DatasetFile data(dataset);
+    check_own_dataset(data);
+    check_clip_split_keeps_songs_whole(data);
+
+    melgrad::testing::train_tiny_cnn(dataset, work / "run", "clip", 8);
+    check_own_eval(work / "run");
 
     gtzan::GenrePredictor predictor((work / "run" / "model.ckpt").string());
     CHECK(predictor.genres() == data.genres());
