@@ -4,7 +4,8 @@
 // arithmetic: the first block's activations (32 x 16 x 128 x 128 floats, 33.5 MB) do not fit in any cache, and
 // the three layers one after another pass over tensors of that size seven times forward and about nine times
 // backward. Fused, the forward reads x three times (twice for the statistics, once to normalise, rectify and
-// pool) and writes only the pooled quarter; the backward reads x twice and writes dx once.
+// pool) and writes only the pooled quarter (the output, each window's argmax and the input there); the backward
+// reads x once and writes dx once, after a pass over the quarter-size window tensors for BatchNorm's sums.
 //
 // The math is the three layers' (framework/layers/batchnorm2d.h, relu.h, pool2d.h), in the same float operations:
 //   forward   out[w] = max over the 2x2 window w of relu(x * scale + shift)   (first maximum wins, as MaxPool2d)
