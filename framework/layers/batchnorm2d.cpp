@@ -30,7 +30,14 @@ BatchNormChannelMap batchnorm2d_train_channel_cpu(const float* x, const float* g
 #pragma omp simd reduction(+ : sq)
         for (int i = 0; i < HW; i++) { double d = xc[i] - mean; sq += d * d; }
     }
-    double var = sq / m;
+    return batchnorm2d_train_channel_map(mean, sq / m, m, gamma, beta, save_mean, save_invstd, running_mean,
+                                         running_var, c, eps, momentum);
+}
+
+BatchNormChannelMap batchnorm2d_train_channel_map(double mean, double var, double m, const float* gamma,
+                                                  const float* beta, float* save_mean, float* save_invstd,
+                                                  float* running_mean, float* running_var, int c, float eps,
+                                                  float momentum) {
     float invstd = (float)(1.0 / std::sqrt(var + eps));
     save_mean[c] = (float)mean;
     save_invstd[c] = invstd;

@@ -54,6 +54,12 @@ BatchNormChannelMap batchnorm2d_train_channel_cpu(const float* x, const float* g
                                                   float* save_mean, float* save_invstd, float* running_mean,
                                                   float* running_var, int N, int C, int HW, int c, float eps,
                                                   float momentum);
+// The second half of batchnorm2d_train_channel_cpu: channel c's map from its mean and (biased) variance over m values,
+// for a caller that has the statistics already (the fused convolution block, conv_bn_relu_maxpool.h).
+BatchNormChannelMap batchnorm2d_train_channel_map(double mean, double var, double m, const float* gamma,
+                                                  const float* beta, float* save_mean, float* save_invstd,
+                                                  float* running_mean, float* running_var, int c, float eps,
+                                                  float momentum);
 BatchNormChannelMap batchnorm2d_eval_channel_cpu(const float* gamma, const float* beta, const float* running_mean,
                                                  const float* running_var, float* save_mean, float* save_invstd, int c,
                                                  float eps);

@@ -27,6 +27,8 @@ namespace melgrad {
 // True when a, b, c are BatchNorm2d, ReLU and MaxPool2d(kernel 2, stride 2), x is a CPU tensor on the fast path,
 // 4-D with an even height and width, and (in training) has more than one value per channel.
 bool can_fuse_bn_relu_maxpool(const Module& a, const Module& b, const Module& c, const Tensor& x);
+// The same test without the tensor's place: the layers, and the shape of their input x.
+bool bn_relu_maxpool_fits(const Module& a, const Module& b, const Module& c, const Shape& x);
 
 // The three layers' output, (N, C, H/2, W/2); records one tape node for the three.
 Tensor bn_relu_maxpool_forward(BatchNorm2d& bn, const Tensor& x);  // bn.training() picks the statistics

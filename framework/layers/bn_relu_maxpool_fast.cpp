@@ -4,51 +4,31 @@
 #include "framework/backend.h"
 #include "framework/layers/batchnorm2d.h"
 #include "framework/layers/bn_relu_maxpool.h"
+#include "framework/layers/bn_relu_maxpool_kernels.h"
 #include "framework/layers/pool2d.h"
 #include "framework/tape.h"
 
 namespace melgrad {
 
-bool can_fuse_bn_relu_maxpool(const Module& a, const Module& b, const Module& c, const Tensor& x) {
+bool bn_relu_maxpool_fits(const Module& a, const Module& b, const Module& c, const Shape& x) {
     if (a.type() != "BatchNorm2d" || b.type() != "ReLU" || c.type() != "MaxPool2d") return false;
     // The fused forward takes the statistics from this process's batch alone (batchnorm2d_train_channel_cpu).
     // A BatchNorm2d whose statistics are summed over the ranks of a data-parallel run (--sync-bn) runs as a layer.
     if (static_cast<const BatchNorm2d&>(a).statistics_synced()) return false;
     const auto& pool = static_cast<const MaxPool2d&>(c);
     if (pool.kernel_size != 2 || pool.stride != 2) return false;
-    if (x.device() != Device::CPU || engine_for(x) != Engine::CpuFast || x.ndim() != 4) return false;
-    const int H = x.dim(2), W = x.dim(3);
+    if (x.size() != 4) return false;
+    const int H = x[2], W = x[3];
     // training with one value per channel: BatchNorm2d's own forward gives the error
-    const bool statistics_ok = !a.training() || (size_t)x.dim(0) * H * W >= 2;
+    const bool statistics_ok = !a.training() || (size_t)x[0] * H * W >= 2;
     return H >= 2 && W >= 2 && H % 2 == 0 && W % 2 == 0 && statistics_ok;
 }
 
-namespace {
-
-// One (n, c) plane: out[p][q] = the first maximum of relu(x * scale + shift) over the window rows 2p, 2p+1 and
-// columns 2q, 2q+1; arg[p][q] = its place in the window (0, 1 top row; 2, 3 bottom row), xmax[p][q] = the input x
-// there (the backward's BatchNorm sums need x only at the windows' maxima). The same selects as
-// maxpool2x2_plane in framework/layers/pool2d.cpp.
-void forward_plane(const float* xp, float* op, int32_t* ap, float* xmp, int H, int W, BatchNormChannelMap map) {
-    auto bn_relu = [map](float v) { v = v * map.scale + map.shift; return v > 0.0f ? v : 0.0f; };
-    const int P = H / 2, Q = W / 2;
-    for (int p = 0; p < P; p++) {
-        const float* r0 = xp + (size_t)(2 * p) * W;
-        const float* r1 = r0 + W;
-#pragma omp simd
-        for (int q = 0; q < Q; q++) {
-            const float x0 = r0[2 * q], x1 = r0[2 * q + 1], x2 = r1[2 * q], x3 = r1[2 * q + 1];
-            float a = bn_relu(x0), b = bn_relu(x1), c = bn_relu(x2), d = bn_relu(x3);
-            float top = b > a ? b : a, bottom = d > c ? d : c;
-            float x_top = b > a ? x1 : x0, x_bottom = d > c ? x3 : x2;
-            int top_i = b > a, bottom_i = 2 + (d > c);
-            int down = bottom > top;  // 1: the bottom row holds the (first) maximum
-            op[(size_t)p * Q + q] = down ? bottom : top;
-            ap[(size_t)p * Q + q] = top_i + down * (bottom_i - top_i);
-            xmp[(size_t)p * Q + q] = down ? x_bottom : x_top;
-        }
-    }
+bool can_fuse_bn_relu_maxpool(const Module& a, const Module& b, const Module& c, const Tensor& x) {
+    return x.device() == Device::CPU && engine_for(x) == Engine::CpuFast && bn_relu_maxpool_fits(a, b, c, x.shape());
 }
+
+namespace {
 
 void bn_relu_maxpool_forward_cpu(const Tensor& x, BatchNorm2d& bn, bool training, float* out, int32_t* arg,
                                  float* xmax, float* save_mean, float* save_invstd) {
@@ -64,54 +44,14 @@ void bn_relu_maxpool_forward_cpu(const Tensor& x, BatchNorm2d& bn, bool training
                                                     bn.eps);
         for (int n = 0; n < N; n++) {
             const size_t plane = (size_t)n * C + c;
-            forward_plane(xd + plane * HW, out + plane * PQ, arg + plane * PQ, xmax + plane * PQ, H, W, map);
+            bn_relu_maxpool_plane(xd + plane * HW, out + plane * PQ, arg + plane * PQ, xmax + plane * PQ, H, W, map);
         }
-    }
-}
-
-// One plane's share of BatchNorm's sums of dy and dy * xhat. dy (the gradient at BatchNorm's output) is nonzero
-// only at a window's maximum, where it is dout if the block's output there is positive (ReLU let it through), so
-// the sums need only the windows: dout, out and the input at the maximum (xmax, saved by the forward). Summed in
-// float along the plane (that vectorises), the planes then in double, as batchnorm2d_backward_cpu sums.
-void add_plane_sums(const float* xmax, const float* out, const float* dout, int PQ, float mean, float invstd,
-                    double& sum_dy, double& sum_dy_xhat) {
-    float s_dy = 0, s_dy_xhat = 0;
-#pragma omp simd reduction(+ : s_dy, s_dy_xhat)
-    for (int i = 0; i < PQ; i++) {
-        const float d = dout[i];  // read unconditionally: a conditional load keeps GCC from vectorising
-        const float dy = out[i] > 0.0f ? d : 0.0f;
-        s_dy += dy;
-        s_dy_xhat += dy * ((xmax[i] - mean) * invstd);
-    }
-    sum_dy += s_dy;
-    sum_dy_xhat += s_dy_xhat;
-}
-
-// BatchNorm's dx = k * (dy - mean_dy - xhat * mean_dy_xhat) for one row of x, written window by window: each window
-// of the row gives its two inputs' gradients, dy being the window's gradient at its maximum (place arg) and 0 at
-// the other places. `bottom` is 2 on a window's second row (its places are 2 and 3), else 0.
-struct ChannelGradient {
-    float mean, invstd, k, mean_dy, mean_dy_xhat;
-};
-template <bool Accumulate>
-void dx_row(const float* xr, const float* orow, const float* drow, const int32_t* arow, float* dxr, int Q, int bottom,
-            ChannelGradient cg) {
-#pragma omp simd
-    for (int q = 0; q < Q; q++) {
-        const float d = drow[q];  // read unconditionally (as above)
-        const float dy = orow[q] > 0.0f ? d : 0.0f;
-        const int place = arow[q] - bottom;  // 0 or 1: the maximum is in this row, at column 2q or 2q + 1
-        const float dy0 = place == 0 ? dy : 0.0f, dy1 = place == 1 ? dy : 0.0f;
-        const float g0 = cg.k * (dy0 - cg.mean_dy - (xr[2 * q] - cg.mean) * cg.invstd * cg.mean_dy_xhat);
-        const float g1 = cg.k * (dy1 - cg.mean_dy - (xr[2 * q + 1] - cg.mean) * cg.invstd * cg.mean_dy_xhat);
-        dxr[2 * q] = Accumulate ? dxr[2 * q] + g0 : g0;
-        dxr[2 * q + 1] = Accumulate ? dxr[2 * q + 1] + g1 : g1;
     }
 }
 
 struct BnReluMaxPoolNode : TapeNode {
     Tensor x, weight, bias, out, save_mean, save_invstd;
-    // per window, written by forward_plane (left uninitialised before: a pass of zeros fewer)
+    // per window, written by bn_relu_maxpool_plane (left uninitialised before: a pass of zeros fewer)
     std::unique_ptr<int32_t[]> arg;  // where its maximum is, 0..3
     std::unique_ptr<float[]> xmax;   // the input x there
     bool training = true;
@@ -136,14 +76,14 @@ void BnReluMaxPoolNode::backward() {
         double sum_dy = 0, sum_dy_xhat = 0;
         for (int n = 0; n < N; n++) {
             const size_t windows = ((size_t)n * C + c) * PQ;
-            add_plane_sums(xm + windows, od + windows, dout + windows, PQ, mean, invstd, sum_dy, sum_dy_xhat);
+            add_bn_window_sums(xm + windows, od + windows, dout + windows, PQ, mean, invstd, sum_dy, sum_dy_xhat);
         }
         dbeta[c] += (float)sum_dy;
         dgamma[c] += (float)sum_dy_xhat;
         if (!dx) continue;
-        const ChannelGradient cg{mean, invstd, gamma[c] * invstd, training ? (float)(sum_dy / m) : 0.0f,
+        const BatchNormChannelGradient cg{mean, invstd, gamma[c] * invstd, training ? (float)(sum_dy / m) : 0.0f,
                                  training ? (float)(sum_dy_xhat / m) : 0.0f};
-        auto dx_of = accumulate ? dx_row<true> : dx_row<false>;
+        auto dx_of = accumulate ? bn_dx_row<true> : bn_dx_row<false>;
         for (int n = 0; n < N; n++)
             for (int row = 0; row < H; row++) {
                 const size_t plane = (size_t)n * C + c, windows = plane * PQ + (size_t)(row / 2) * (W / 2);

@@ -17,6 +17,7 @@
 //   conv2d_forward_fast / _backward_fast            im2col + OpenBLAS SGEMM               conv2d_fast.cpp
 //   cuda::conv2d_forward / _backward                cuDNN (bias: framework/cuda/bias.cu)  conv2d.cu
 #pragma once
+#include <functional>
 #include <random>
 
 #include "framework/backend.h"
@@ -49,11 +50,20 @@ void conv2d_backward(Engine engine, const float* x, const float* w, const float*
 void conv2d_forward_reference(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
 void conv2d_backward_reference(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                                const Conv2dGeometry& g, bool accumulate_dx);
-// The fast path (framework/layers/conv2d_fast.cpp): im2col + SGEMM, same contract.
-void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);
+// The fast path (framework/layers/conv2d_fast.cpp): im2col + SGEMM, same contract. It works in bands of output
+// rows [p0, p1) of one image n; a layer fused after the convolution (conv_bn_relu_maxpool.h) can work on each band
+// while it is in cache:
+//   after_band(n, p0, p1, y_band)   forward: called once the band of y is written (K rows, P*Q floats apart)
+//   dy_band(n, p0, p1, dy_band)     backward: writes the band of dy (K rows, (p1 - p0)*Q floats apart) instead of
+//                                   reading it from `dy` (then null)
+// Each is called from the thread that computes the band, once per band, in any order across bands.
+using ConvBandHook = std::function<void(int n, int p0, int p1, float* y_band)>;
+using ConvDyBand = std::function<void(int n, int p0, int p1, float* dy_band)>;
+void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g,
+                         const ConvBandHook& after_band = nullptr);
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                          const Conv2dGeometry& g, bool accumulate_dx);
-// Output rows per im2col band on the fast path (as many as fit in 4096 output pixels, at least one).
+                          const Conv2dGeometry& g, bool accumulate_dx, const ConvDyBand& dy_band = nullptr);
+// Output rows per im2col band on the fast path (as many as fit in 512 output pixels, at least one).
 int conv2d_fast_band_rows(const Conv2dGeometry& g);
 namespace cuda {  // the GPU versions: the same signature, device pointers
 void conv2d_forward(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g);

@@ -51,7 +51,8 @@ static void ones_row(float* col, int row, int columns) {
 static constexpr int kBandColumns = 512;
 int conv2d_fast_band_rows(const Conv2dGeometry& g) { return g.Q >= kBandColumns ? 1 : kBandColumns / g.Q; }
 
-void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g) {
+void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g,
+                         const ConvBandHook& after_band) {
     const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (b ? 1 : 0), rows = conv2d_fast_band_rows(g);
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
     std::vector<float> w_ext((size_t)g.K * J);  // [W | b], K x J
@@ -69,15 +70,17 @@ void conv2d_forward_fast(const float* x, const float* w, const float* b, float* 
                 im2col(x + n * x_stride, col, g, p0, p1);
                 if (b) ones_row(col, CRS, columns);
                 // y[n][:, band] = [W | b] · [col; 1]   (K x columns, rows PQ apart in y)
+                float* y_band = y + n * y_stride + (size_t)p0 * g.Q;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.K, columns, J, 1.0f, w_ext.data(), J, col,
-                            columns, 0.0f, y + n * y_stride + (size_t)p0 * g.Q, PQ);
+                            columns, 0.0f, y_band, PQ);
+                if (after_band) after_band(n, p0, p1, y_band);
             }
         }
     }
 }
 
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
-                          const Conv2dGeometry& g, bool accumulate_dx) {
+                          const Conv2dGeometry& g, bool accumulate_dx, const ConvDyBand& dy_band) {
     const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (db ? 1 : 0), rows = conv2d_fast_band_rows(g);
     const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ, part_size = (size_t)g.K * J;
     // One [dW | db] per image, summed in image order after the parallel loop (see the top of the file).
@@ -90,6 +93,7 @@ void conv2d_backward_fast(const float* x, const float* w, const float* dy, float
         const size_t band_size = (size_t)std::min(rows, g.P) * g.Q;
         float* col = thread_scratch(0, (size_t)J * band_size);
         float* dcol = dx ? thread_scratch(1, (size_t)CRS * band_size) : nullptr;
+        float* dy_scratch = dy_band ? thread_scratch(3, (size_t)g.K * band_size) : nullptr;
 #pragma omp for schedule(dynamic, 1)
         for (int n = 0; n < g.N; n++) {
             float* part = parts.get() + n * part_size;
@@ -98,7 +102,10 @@ void conv2d_backward_fast(const float* x, const float* w, const float* dy, float
             if (dx && !accumulate_dx) std::memset(dx + n * x_stride, 0, sizeof(float) * x_stride);
             for (int p0 = 0; p0 < g.P; p0 += rows) {
                 const int p1 = std::min(g.P, p0 + rows), columns = (p1 - p0) * g.Q;
-                const float* dyn = dy + n * y_stride + (size_t)p0 * g.Q;  // dy[n][:, band], rows PQ apart
+                // dy[n][:, band]: rows PQ apart in dy, or written here by dy_band, rows `columns` apart
+                const float* dyn = dy_band ? dy_scratch : dy + n * y_stride + (size_t)p0 * g.Q;
+                const int ldy = dy_band ? columns : PQ;
+                if (dy_band) dy_band(n, p0, p1, dy_scratch);
                 const float beta = p0 == 0 ? 0.0f : 1.0f;                   // the first band writes, the others add
                 im2col(x + n * x_stride, col, g, p0, p1);
                 if (db) ones_row(col, CRS, columns);
@@ -107,12 +114,12 @@ void conv2d_backward_fast(const float* x, const float* w, const float* dy, float
                 // [col; 1] · dy^T (J x K) instead. Same numbers either way; measured 1.2-1.4x on those GEMMs.
                 if (transposed)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, J, g.K, columns, 1.0f, col, columns, dyn,
-                                PQ, beta, part, g.K);
+                                ldy, beta, part, g.K);
                 else
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.K, J, columns, 1.0f, dyn, PQ, col,
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.K, J, columns, 1.0f, dyn, ldy, col,
                                 columns, beta, part, J);
                 if (dx) {
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CRS, columns, g.K, 1.0f, w, CRS, dyn, PQ,
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CRS, columns, g.K, 1.0f, w, CRS, dyn, ldy,
                                 0.0f, dcol, columns);
                     col2im_add(dcol, dx + n * x_stride, g, p0, p1);
                 }

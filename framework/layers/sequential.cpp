@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "framework/layers/bn_relu_maxpool.h"
+#include "framework/layers/conv_bn_relu_maxpool.h"
 #include "framework/rng.h"
 
 namespace melgrad {
@@ -16,8 +17,14 @@ Sequential& Sequential::add(std::unique_ptr<Module> layer) {
 Tensor Sequential::forward(const Tensor& x) {
     Tensor h = x;
     for (size_t i = 0; i < layers_.size(); i++) {
-        // the fast CPU path runs BatchNorm2d -> ReLU -> MaxPool2d(2) as one pass (bn_relu_maxpool.h)
-        if (i + 2 < layers_.size() && can_fuse_bn_relu_maxpool(*layers_[i], *layers_[i + 1], *layers_[i + 2], h)) {
+        // the fast CPU path runs Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d(2) in training as one op
+        // (conv_bn_relu_maxpool.h), and BatchNorm2d -> ReLU -> MaxPool2d(2) otherwise as one pass (bn_relu_maxpool.h)
+        if (i + 3 < layers_.size() &&
+            can_fuse_conv_bn_relu_maxpool(*layers_[i], *layers_[i + 1], *layers_[i + 2], *layers_[i + 3], h)) {
+            h = conv_bn_relu_maxpool_forward(static_cast<Conv2d&>(*layers_[i]), static_cast<BatchNorm2d&>(*layers_[i + 1]),
+                                             h);
+            i += 3;
+        } else if (i + 2 < layers_.size() && can_fuse_bn_relu_maxpool(*layers_[i], *layers_[i + 1], *layers_[i + 2], h)) {
             h = bn_relu_maxpool_forward(static_cast<BatchNorm2d&>(*layers_[i]), h);
             i += 2;
         } else {

@@ -181,9 +181,9 @@ TEST_CASE("book, chapter 4: im2col's matrices for the paper CNN's four convoluti
     // What the table in "Why im2col" prints, per conv layer: the input (C, H, W), K, the rows J = C·3·3 + 1
     // of [col; 1] (the 1 carries the bias), the output pixels per image P·Q, and the columns of one band.
     struct Row { int C, H, K, J, PQ, band_columns, bands; };
-    const Row expected[] = {{1, 128, 16, 10, 16384, 4096, 4},
-                            {16, 64, 32, 145, 4096, 4096, 1},
-                            {32, 32, 64, 289, 1024, 1024, 1},
+    const Row expected[] = {{1, 128, 16, 10, 16384, 512, 32},
+                            {16, 64, 32, 145, 4096, 512, 8},
+                            {32, 32, 64, 289, 1024, 512, 2},
                             {64, 16, 128, 577, 256, 256, 1}};
     BuiltModel built = build_model(resolve_model_text("paper-cnn"), "paper-cnn");
     Shape s = {32, 1, 128, 128};  // batch 32

@@ -1,0 +1,164 @@
+#include "framework/layers/conv_bn_relu_maxpool.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "framework/backend.h"
+#include "framework/layers/bn_relu_maxpool.h"
+#include "framework/layers/bn_relu_maxpool_kernels.h"
+#include "framework/tape.h"
+
+namespace melgrad {
+
+bool can_fuse_conv_bn_relu_maxpool(const Module& a, const Module& b, const Module& c, const Module& d, const Tensor& x) {
+    if (a.type() != "Conv2d" || b.type() != "BatchNorm2d" || !b.training()) return false;
+    if (x.device() != Device::CPU || engine_for(x) != Engine::CpuFast) return false;
+    const auto& conv = static_cast<const Conv2d&>(a);
+    if (x.ndim() != 4 || x.dim(1) != conv.in_channels) return false;  // Conv2d's own forward gives the error
+    const Conv2dGeometry g = conv2d_geometry(x.shape(), conv.window());
+    if (g.P <= 0 || g.Q <= 0) return false;
+    return bn_relu_maxpool_fits(b, c, d, {g.N, g.K, g.P, g.Q});
+}
+
+namespace {
+
+// One band's statistics of one channel: its mean and M2 = the sum of squared deviations from that mean (the count
+// is the band's pixels). In double: a band is at most 512 values, the merge then adds hundreds of bands.
+struct BandMoments {
+    double mean, m2;
+};
+
+// The moments of `count` values in a row (one channel's part of a band: rows p0..p1 of a plane are contiguous).
+BandMoments band_moments(const float* v, int count) {
+    double sum = 0, m2 = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int i = 0; i < count; i++) sum += v[i];
+    const double mean = sum / count;
+#pragma omp simd reduction(+ : m2)
+    for (int i = 0; i < count; i++) { double d = v[i] - mean; m2 += d * d; }
+    return {mean, m2};
+}
+
+// Chan, Golub and LeVeque's merge (the header): the moments of a (count n_a) and b (count n_b) together.
+void merge_moments(double& n_a, BandMoments& a, double n_b, const BandMoments& b) {
+    const double n = n_a + n_b, delta = b.mean - a.mean;
+    a.mean += delta * n_b / n;
+    a.m2 += b.m2 + delta * delta * n_a * n_b / n;
+    n_a = n;
+}
+
+struct ConvBnReluMaxPoolNode : TapeNode {
+    Tensor x, conv_weight, conv_bias, y, bn_weight, bn_bias, out, save_mean, save_invstd;
+    Conv2dGeometry g;
+    // per window of out, written by bn_relu_maxpool_plane
+    std::unique_ptr<int32_t[]> arg;  // where its maximum is, 0..3
+    std::unique_ptr<float[]> xmax;   // y there
+    const char* name() const override { return "Conv2d+BatchNorm2d+ReLU+MaxPool2d"; }
+    std::vector<const Tensor*> weights() const override { return {&conv_weight, &conv_bias, &bn_weight, &bn_bias}; }
+    void backward() override;
+    std::vector<BatchNormChannelGradient> batchnorm_sums();
+};
+
+// BatchNorm's dbeta and dgamma, and per channel what its dx needs (bn_relu_maxpool_fast.cpp does the same).
+std::vector<BatchNormChannelGradient> ConvBnReluMaxPoolNode::batchnorm_sums() {
+    const int N = g.N, K = g.K, windows_per_plane = g.P * g.Q / 4;
+    const double m = (double)N * g.P * g.Q;
+    const float *od = out.data(), *dout = out.grad().data(), *gamma = bn_weight.data(), *xm = xmax.get();
+    float *dgamma = bn_weight.grad().data(), *dbeta = bn_bias.grad().data();
+    std::vector<BatchNormChannelGradient> cg(K);
+#pragma omp parallel for schedule(static) num_threads(num_threads()) if ((size_t)N * K * windows_per_plane > 16384)
+    for (int k = 0; k < K; k++) {
+        const float mean = save_mean.data()[k], invstd = save_invstd.data()[k];
+        double sum_dy = 0, sum_dy_xhat = 0;
+        for (int n = 0; n < N; n++) {
+            const size_t windows = ((size_t)n * K + k) * windows_per_plane;
+            add_bn_window_sums(xm + windows, od + windows, dout + windows, windows_per_plane, mean, invstd, sum_dy,
+                               sum_dy_xhat);
+        }
+        dbeta[k] += (float)sum_dy;
+        dgamma[k] += (float)sum_dy_xhat;
+        cg[k] = {mean, invstd, gamma[k] * invstd, (float)(sum_dy / m), (float)(sum_dy_xhat / m)};
+    }
+    return cg;
+}
+
+void ConvBnReluMaxPoolNode::backward() {
+    const std::vector<BatchNormChannelGradient> cg = batchnorm_sums();
+    const int K = g.K, Q = g.Q, PQ = g.P * g.Q;
+    const float *yd = y.data(), *od = out.data(), *dout = out.grad().data();
+    const int32_t* ad = arg.get();
+    // The convolution's dy for rows [p0, p1) of image n: BatchNorm's dx there, row by row (bn_dx_row).
+    auto dy_band = [&](int n, int p0, int p1, float* dy) {
+        const int columns = (p1 - p0) * Q;
+        for (int k = 0; k < K; k++)
+            for (int row = p0; row < p1; row++) {
+                const size_t plane = (size_t)n * K + k, windows = plane * (PQ / 4) + (size_t)(row / 2) * (Q / 2);
+                bn_dx_row<false>(yd + plane * PQ + (size_t)row * Q, od + windows, dout + windows, ad + windows,
+                                 dy + (size_t)k * columns + (size_t)(row - p0) * Q, Q / 2, 2 * (row % 2), cg[k]);
+            }
+    };
+    bool accumulate_dx = true;
+    float* dx = x.requires_grad() ? x.grad_to_write(accumulate_dx).data() : nullptr;
+    float* db = conv_bias.defined() ? conv_bias.grad().data() : nullptr;
+    conv2d_backward_fast(x.data(), conv_weight.data(), nullptr, dx, conv_weight.grad().data(), db, g, accumulate_dx,
+                         dy_band);
+}
+
+// The convolution, with each band's moments taken while it is in cache; moments[(n * bands + band) * K + k].
+std::vector<BandMoments> convolve_with_moments(const Conv2d& conv, const Tensor& x, Tensor& y, const Conv2dGeometry& g) {
+    const int rows = conv2d_fast_band_rows(g), bands = (g.P + rows - 1) / rows, PQ = g.P * g.Q;
+    std::vector<BandMoments> moments((size_t)g.N * bands * g.K);
+    auto after_band = [&](int n, int p0, int p1, float* y_band) {
+        BandMoments* mine = moments.data() + ((size_t)n * bands + p0 / rows) * g.K;
+        for (int k = 0; k < g.K; k++) mine[k] = band_moments(y_band + (size_t)k * PQ, (p1 - p0) * g.Q);
+    };
+    conv2d_forward_fast(x.data(), conv.weight.data(), conv.bias.defined() ? conv.bias.data() : nullptr, y.data(), g,
+                        after_band);
+    return moments;
+}
+
+}  // namespace
+
+Tensor conv_bn_relu_maxpool_forward(Conv2d& conv, BatchNorm2d& bn, const Tensor& x) {
+    const Conv2dGeometry g = conv2d_geometry(x.shape(), conv.window());
+    const int N = g.N, K = g.K, PQ = g.P * g.Q, rows = conv2d_fast_band_rows(g), bands = (g.P + rows - 1) / rows;
+    Tensor y({N, K, g.P, g.Q}), out({N, K, g.P / 2, g.Q / 2}), save_mean({K}), save_invstd({K});
+    const std::vector<BandMoments> moments = convolve_with_moments(conv, x, y, g);
+    std::unique_ptr<int32_t[]> arg(new int32_t[out.numel()]);
+    std::unique_ptr<float[]> xmax(new float[out.numel()]);
+    const float *gamma = bn.weight.data(), *beta = bn.bias.data(), *yd = y.data();
+    float *running_mean = bn.running_mean.data(), *running_var = bn.running_var.data();
+#pragma omp parallel for schedule(static) num_threads(num_threads()) if ((size_t)N * K * PQ > 65536)
+    for (int k = 0; k < K; k++) {
+        double count = 0;
+        BandMoments channel{0, 0};
+        for (int n = 0; n < N; n++)
+            for (int band = 0; band < bands; band++) {
+                const int band_rows = std::min(rows, g.P - band * rows);
+                merge_moments(count, channel, (double)band_rows * g.Q, moments[((size_t)n * bands + band) * K + k]);
+            }
+        const BatchNormChannelMap map =
+            batchnorm2d_train_channel_map(channel.mean, channel.m2 / count, count, gamma, beta, save_mean.data(),
+                                          save_invstd.data(), running_mean, running_var, k, bn.eps, bn.momentum);
+        for (int n = 0; n < N; n++) {
+            const size_t plane = (size_t)n * K + k;
+            bn_relu_maxpool_plane(yd + plane * PQ, out.data() + plane * (PQ / 4), arg.get() + plane * (PQ / 4),
+                                  xmax.get() + plane * (PQ / 4), g.P, g.Q, map);
+        }
+    }
+    if (should_record({&x, &conv.weight, &conv.bias, &bn.weight, &bn.bias})) {
+        auto node = std::make_unique<ConvBnReluMaxPoolNode>();
+        node->x = x; node->conv_weight = conv.weight; node->conv_bias = conv.bias; node->y = y;
+        node->bn_weight = bn.weight; node->bn_bias = bn.bias; node->out = out;
+        node->save_mean = save_mean; node->save_invstd = save_invstd; node->g = g;
+        node->arg = std::move(arg);
+        node->xmax = std::move(xmax);
+        out.set_requires_grad(true);
+        current_tape().record(std::move(node));
+    }
+    return out;
+}
+
+}  // namespace melgrad
