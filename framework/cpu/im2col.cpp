@@ -15,7 +15,67 @@ static inline void valid_columns(const Conv2dGeometry& g, int s, int& lo, int& h
     if (lo > hi) lo = hi;
 }
 
+// "Same" convolutions with stride 1 (the output as wide as the input, Q == W: 3x3 with padding 1, as in the paper
+// CNN): then output pixel i = (p - p0) * Q + q of the band reads input element (p0 + r - pad_h) * W + (s - pad_w) + i
+// of the plane for tap (r, s): one row of col is a contiguous run of the plane, shifted. It is copied (or added)
+// in one piece instead of one short piece per output row, and the entries that the shift wrapped into the
+// neighbouring image row (columns q outside [lo, hi), valid_columns) are set to zero afterwards. Rows above and
+// below the image fall outside the plane ([first, last) below), except where they are such wrapped columns.
+static bool rows_are_contiguous(const Conv2dGeometry& g) { return g.stride_h == 1 && g.stride_w == 1 && g.Q == g.W; }
+
+// For tap (r, s) of a contiguous band: the plane offset of the band's first pixel, and the band's pixels
+// [first, last) whose offset lies inside the plane.
+static inline void contiguous_run(const Conv2dGeometry& g, int p0, int r, int s, int columns, long& offset, int& first,
+                                  int& last) {
+    offset = (long)(p0 + r - g.pad_h) * g.W + (s - g.pad_w);
+    first = (int)std::min<long>(columns, std::max<long>(0, -offset));
+    last = (int)std::max<long>(first, std::min<long>(columns, (long)g.H * g.W - offset));
+}
+
+static void im2col_contiguous(const float* x, float* col, const Conv2dGeometry& g, int p0, int p1) {
+    const int columns = (p1 - p0) * g.Q;
+    for (int c = 0; c < g.C; c++)
+        for (int r = 0; r < g.R; r++)
+            for (int s = 0; s < g.S; s++) {
+                float* row = col + (size_t)((c * g.R + r) * g.S + s) * columns;
+                const float* xc = x + (size_t)c * g.H * g.W;
+                long offset;
+                int first, last, lo, hi;
+                contiguous_run(g, p0, r, s, columns, offset, first, last);
+                std::fill(row, row + first, 0.0f);
+                std::memcpy(row + first, xc + offset + first, sizeof(float) * (last - first));
+                std::fill(row + last, row + columns, 0.0f);
+                valid_columns(g, s, lo, hi);
+                for (int p = 0; p < p1 - p0; p++) {
+                    for (int q = 0; q < lo; q++) row[p * g.Q + q] = 0.0f;
+                    for (int q = hi; q < g.Q; q++) row[p * g.Q + q] = 0.0f;
+                }
+            }
+}
+
+static void col2im_add_contiguous(float* col, float* dx, const Conv2dGeometry& g, int p0, int p1) {
+    const int columns = (p1 - p0) * g.Q;
+    for (int c = 0; c < g.C; c++)
+        for (int r = 0; r < g.R; r++)
+            for (int s = 0; s < g.S; s++) {
+                float* row = col + (size_t)((c * g.R + r) * g.S + s) * columns;
+                float* dxc = dx + (size_t)c * g.H * g.W;
+                long offset;
+                int first, last, lo, hi;
+                contiguous_run(g, p0, r, s, columns, offset, first, last);
+                valid_columns(g, s, lo, hi);
+                for (int p = 0; p < p1 - p0; p++) {  // the wrapped entries add nothing
+                    for (int q = 0; q < lo; q++) row[p * g.Q + q] = 0.0f;
+                    for (int q = hi; q < g.Q; q++) row[p * g.Q + q] = 0.0f;
+                }
+                float* target = dxc + offset;
+#pragma omp simd
+                for (int i = first; i < last; i++) target[i] += row[i];
+            }
+}
+
 void im2col(const float* x, float* col, const Conv2dGeometry& g, int p0, int p1) {
+    if (rows_are_contiguous(g)) return im2col_contiguous(x, col, g, p0, p1);
     const int PQ = (p1 - p0) * g.Q;  // columns in this band
     for (int c = 0; c < g.C; c++)
         for (int r = 0; r < g.R; r++)
@@ -38,7 +98,8 @@ void im2col(const float* x, float* col, const Conv2dGeometry& g, int p0, int p1)
             }
 }
 
-void col2im_add(const float* col, float* dx, const Conv2dGeometry& g, int p0, int p1) {
+void col2im_add(float* col, float* dx, const Conv2dGeometry& g, int p0, int p1) {
+    if (rows_are_contiguous(g)) return col2im_add_contiguous(col, dx, g, p0, p1);
     const int PQ = (p1 - p0) * g.Q;  // columns in this band
     for (int c = 0; c < g.C; c++)
         for (int r = 0; r < g.R; r++)

@@ -15,5 +15,6 @@ namespace melgrad {
 // columns, those of the band's output pixels. The fast path cuts big images into bands (see
 // framework/layers/conv2d_fast.cpp).
 void im2col(const float* x_image, float* col, const Conv2dGeometry& g, int p0, int p1);
-void col2im_add(const float* col, float* dx_image, const Conv2dGeometry& g, int p0, int p1);
+// col2im_add may overwrite entries of col that belong to no input pixel (padding) with zeros.
+void col2im_add(float* col, float* dx_image, const Conv2dGeometry& g, int p0, int p1);
 }  // namespace melgrad

@@ -122,3 +122,18 @@ TEST_CASE("fast vs reference: Conv2d edge geometries (padding wider than the ima
         compare_paths(conv, x, conv.describe() + " on " + shape_str(x.shape()));
     }
 }
+
+TEST_CASE("fast vs reference: 'same' convolutions, whose im2col rows are one contiguous run of the image") {
+    // stride 1 and the output as wide as the input (framework/cpu/im2col.cpp copies and adds whole runs): kernels
+    // 1, 3 and 5, padding wider than a 1-pixel image, and 40 columns, whose bands of 12 rows leave a last band of 4
+    struct Case { int N, C, H, W, K, k, pad; };
+    for (Case c : {Case{2, 3, 7, 5, 4, 3, 1}, Case{1, 2, 1, 1, 3, 3, 1}, Case{2, 2, 3, 1, 2, 5, 2},
+                   Case{2, 2, 6, 9, 3, 5, 2}, Case{3, 4, 5, 6, 2, 1, 0}, Case{2, 3, 40, 40, 5, 3, 1}}) {
+        Conv2d conv(c.C, c.K, c.k, 1, c.pad);
+        Rng rng(c.H * 17 + c.W + c.k);
+        conv.reset_parameters(rng);
+        Tensor x({c.N, c.C, c.H, c.W});
+        fill_normal(x, rng);
+        compare_paths(conv, x, conv.describe() + " on " + shape_str(x.shape()));
+    }
+}
