@@ -51,16 +51,29 @@ std::vector<float> radix4_twiddles(int n) {
     return tw;
 }
 
+// The batched arrays (L > 1) leave one spare vector after every 64 elements: element j of lane l sits at
+// [slot(j) * L + l]. Without the gap, elements 64 apart are 4 KiB apart, and the L1 cache (64 sets of 64 bytes)
+// puts everything 4 KiB apart into the same set: the four inputs of a late butterfly, or the bit-reversed
+// positions the pack writes one after another, then evict each other (the pack ran twice as slow).
+template <int L>
+constexpr int slot(int j) {
+    return L > 1 ? j + (j >> 6) : j;
+}
+template <int L>
+constexpr size_t slots(int n) {  // the floats of one array of n elements
+    return size_t(slot<L>(n - 1) + 1) * L;
+}
+
 // The butterflies of an n-point FFT whose input is already in bit-reversed order, in place, on split
-// arrays re/im where element j of lane l sits at [j * L + l]. With L > 1 every lane is an independent
+// arrays re/im where element j of lane l sits at [slot(j) * L + l]. With L > 1 every lane is an independent
 // transform, and the innermost loop over lanes becomes SIMD.
 //
 // Radix-2 stage (only when log2 n is odd, first): (a, b) -> (a + b, a - b) on pairs in [begin, end).
 template <int L>
 void radix2_stage(float* __restrict re, float* __restrict im, int begin, int end) {
     for (int j = begin; j < end; j += 2) {
-        float* r0 = re + j * L;
-        float* i0 = im + j * L;
+        float* r0 = re + slot<L>(j) * L;  // j even: j + 1 is the next slot
+        float* i0 = im + slot<L>(j) * L;
 #pragma omp simd
         for (int l = 0; l < L; ++l) {
             float ar = r0[l], ai = i0[l], br = r0[L + l], bi = i0[L + l];
@@ -82,8 +95,8 @@ template <int L>
 void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end, int m, const float* tw) {
     if (m == 1) {  // the first stage: all twiddles are 1, so no multiplications at all
         for (int base = begin; base < end; base += 4) {
-            float* r = re + base * L;
-            float* i = im + base * L;
+            float* r = re + slot<L>(base) * L;  // base .. base + 3 are consecutive slots
+            float* i = im + slot<L>(base) * L;
 #pragma omp simd
             for (int l = 0; l < L; ++l) {
                 // blocks in bit-reversed order: x0 = r[0], x2 = r[L], x1 = r[2L], x3 = r[3L]
@@ -102,7 +115,8 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
         for (int k = 0; k < m; ++k) {
             const float* w = tw + 6 * k;
             const float w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
-            const int o0 = (base + k) * L, o1 = o0 + m * L, o2 = o1 + m * L, o3 = o2 + m * L;
+            const int j = base + k;
+            const int o0 = slot<L>(j) * L, o1 = slot<L>(j + m) * L, o2 = slot<L>(j + 2 * m) * L, o3 = slot<L>(j + 3 * m) * L;
 #pragma omp simd
             for (int l = 0; l < L; ++l) {
                 float b0r = re[o0 + l], b0i = im[o0 + l];
@@ -159,8 +173,8 @@ void pack_plain(const float* const* frames, const float* window, const int* bitr
         const int src = 2 * bitrev[j];
         const float w0 = window[src], w1 = window[src + 1];
         for (int l = 0; l < L; ++l) {
-            re[j * L + l] = frames[l][src] * w0;
-            im[j * L + l] = frames[l][src + 1] * w1;
+            re[slot<L>(j) * L + l] = frames[l][src] * w0;
+            im[slot<L>(j) * L + l] = frames[l][src + 1] * w1;
         }
     }
 }
@@ -192,12 +206,12 @@ void post_pass_power(const float* __restrict re, const float* __restrict im, int
 #pragma omp simd
     for (int l = 0; l < L; ++l) {  // X[0] = Re Z[0] + Im Z[0], X[m] = Re Z[0] - Im Z[0]
         power[l] = (re[l] + im[l]) * (re[l] + im[l]);
-        power[size_t(m) * L + l] = (re[l] - im[l]) * (re[l] - im[l]);
+        power[size_t(m) * L + l] = (re[l] - im[l]) * (re[l] - im[l]);  // slot(0) = 0
     }
     for (int j = 1; j <= m / 2; ++j) {
         const Cpx w = {post_re[j], post_im[j]};
-        const float *ar = re + size_t(j) * L, *ai = im + size_t(j) * L;
-        const float *br = re + size_t(m - j) * L, *bi = im + size_t(m - j) * L;
+        const float *ar = re + size_t(slot<L>(j)) * L, *ai = im + size_t(slot<L>(j)) * L;
+        const float *br = re + size_t(slot<L>(m - j)) * L, *bi = im + size_t(slot<L>(m - j)) * L;
         float* pj = power + size_t(j) * L;
         float* pmj = power + size_t(m - j) * L;
         if (j < m / 2) {
@@ -322,10 +336,13 @@ void RealFft::forward(const float* x, Cpx* out) const {
 }
 
 // ---------------------------------------------------------------------------------------------------
+size_t RealFftPowerBatch::work_floats() const { return 2 * slots<kLanes>(m_); }
+
 RealFftPowerBatch::RealFftPowerBatch(int n) : n_(n), m_(n / 2) {
     if (!is_pow2(n) || n < 16)
         throw std::invalid_argument("RealFftPowerBatch: size must be a power of two >= 16, got " + std::to_string(n));
     bitrev_ = bit_reversal(m_);
+    for (int j = 0; j < m_; ++j) pack_slot_.push_back(slot<kLanes>(bitrev_[j]));
     tw_ = radix4_twiddles(m_);
     post_re_.resize(m_);
     post_im_.resize(m_);
@@ -339,11 +356,11 @@ RealFftPowerBatch::RealFftPowerBatch(int n) : n_(n), m_(n / 2) {
 void RealFftPowerBatch::power(const float* const* frames, const float* window, float* power, float* work) const {
     constexpr int L = kLanes;
     float* __restrict re = work;
-    float* __restrict im = work + size_t(m_) * L;
+    float* __restrict im = work + slots<L>(m_);
     // 1. window, pack z[j] = x[2j] + i x[2j+1] in bit-reversed order: with the SIMD pack where this build has
     //    one (audio/fft_simd.cpp; it runs the first radix-4 stage too where it can), else with plain loops
     bool first_stage_done = false;
-    if (simd_pack_available()) first_stage_done = simd_pack(frames, window, bitrev_.data(), m_, re, im);
+    if (simd_pack_available()) first_stage_done = simd_pack(frames, window, pack_slot_.data(), m_, re, im);
     else pack_plain<L>(frames, window, bitrev_.data(), m_, re, im);
     // 2. the complex FFT of size m, all lanes at once
     fft_passes<L>(re, im, m_, tw_.data(), first_stage_done);

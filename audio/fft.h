@@ -67,11 +67,12 @@ public:
     // power[k * kLanes + l] = |DFT(window * frame_l)[k]|^2 for k = 0..n/2.
     // work must hold work_floats() floats.
     void power(const float* const* frames, const float* window, float* power, float* work) const;
-    size_t work_floats() const { return size_t(n_) * kLanes; }
+    size_t work_floats() const;
 
 private:
     int n_ = 0, m_ = 0;            // m = n/2, the complex FFT size
     std::vector<int> bitrev_;      // bit reversal of log2(m) bits
+    std::vector<int> pack_slot_;   // where the pack puts z[j]: slot(bitrev[j]) (see fft.cpp)
     std::vector<float> tw_;        // like ComplexFft
     std::vector<float> post_re_, post_im_;  // e^{-2 pi i k / n}, k < m
 };
