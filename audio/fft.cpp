@@ -119,28 +119,36 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
         }
         return;
     }
+    // k runs in pieces of up to 64 in which each quarter's slots are consecutive: a block smaller than 64
+    // lies in one run of 64 slots; a larger one has quarters that each start a run.
+    const int piece = std::min(m, 64);
     for (int base = begin; base < end; base += 4 * m) {
-        for (int k = 0; k < m; ++k) {
-            const float* w = tw + 6 * k;
-            const float w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
-            const int j = base + k;
+        for (int k0 = 0; k0 < m; k0 += piece) {
+            const int j = base + k0;
             const int o0 = slot<L>(j) * L, o1 = slot<L>(j + m) * L, o2 = slot<L>(j + 2 * m) * L, o3 = slot<L>(j + 3 * m) * L;
+            for (int k = k0; k < k0 + piece; ++k) {
+                const float* w = tw + 6 * k;
+                const float w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
+                float* __restrict r = re + (k - k0) * L;
+                float* __restrict i = im + (k - k0) * L;
 #pragma omp simd
-            for (int l = 0; l < L; ++l) {
-                float b0r = re[o0 + l], b0i = im[o0 + l];
-                // B1 = W^k * (block at 2m), B2 = W^2k * (block at m), B3 = W^3k * (block at 3m)
-                float xr = re[o2 + l], xi = im[o2 + l];
-                float b1r = std::fma(xr, w1r, -xi * w1i), b1i = std::fma(xr, w1i, xi * w1r);
-                xr = re[o1 + l], xi = im[o1 + l];
-                float b2r = std::fma(xr, w2r, -xi * w2i), b2i = std::fma(xr, w2i, xi * w2r);
-                xr = re[o3 + l], xi = im[o3 + l];
-                float b3r = std::fma(xr, w3r, -xi * w3i), b3i = std::fma(xr, w3i, xi * w3r);
-                float t0r = b0r + b2r, t0i = b0i + b2i, t1r = b0r - b2r, t1i = b0i - b2i;
-                float t2r = b1r + b3r, t2i = b1i + b3i, t3r = b1r - b3r, t3i = b1i - b3i;
-                re[o0 + l] = t0r + t2r;  im[o0 + l] = t0i + t2i;   // q = 0
-                re[o1 + l] = t1r + t3i;  im[o1 + l] = t1i - t3r;   // q = 1: t1 - i t3
-                re[o2 + l] = t0r - t2r;  im[o2 + l] = t0i - t2i;   // q = 2
-                re[o3 + l] = t1r - t3i;  im[o3 + l] = t1i + t3r;   // q = 3: t1 + i t3
+                for (int l = 0; l < L; ++l) {
+                    float b0r = r[o0 + l], b0i = i[o0 + l];
+                    // B1 = W^k * (block at 2m), B2 = W^2k * (block at m), B3 = W^3k * (block at 3m);
+                    // -(xi * w1i), not -xi * w1i: the same bits, and one fused multiply-subtract
+                    float xr = r[o2 + l], xi = i[o2 + l];
+                    float b1r = std::fma(xr, w1r, -(xi * w1i)), b1i = std::fma(xr, w1i, xi * w1r);
+                    xr = r[o1 + l], xi = i[o1 + l];
+                    float b2r = std::fma(xr, w2r, -(xi * w2i)), b2i = std::fma(xr, w2i, xi * w2r);
+                    xr = r[o3 + l], xi = i[o3 + l];
+                    float b3r = std::fma(xr, w3r, -(xi * w3i)), b3i = std::fma(xr, w3i, xi * w3r);
+                    float t0r = b0r + b2r, t0i = b0i + b2i, t1r = b0r - b2r, t1i = b0i - b2i;
+                    float t2r = b1r + b3r, t2i = b1i + b3i, t3r = b1r - b3r, t3i = b1i - b3i;
+                    r[o0 + l] = t0r + t2r;  i[o0 + l] = t0i + t2i;   // q = 0
+                    r[o1 + l] = t1r + t3i;  i[o1 + l] = t1i - t3r;   // q = 1: t1 - i t3
+                    r[o2 + l] = t0r - t2r;  i[o2 + l] = t0i - t2i;   // q = 2
+                    r[o3 + l] = t1r - t3i;  i[o3 + l] = t1i + t3r;   // q = 3: t1 + i t3
+                }
             }
         }
     }
