@@ -65,7 +65,7 @@ std::vector<float> radix4_twiddles(int n) {
 // positions the pack writes one after another, then evict each other (the pack ran twice as slow).
 template <int L>
 constexpr int slot(int j) {
-    return L > 1 ? j + (j >> 6) : j;
+    return L > 1 ? RealFftPowerBatch::slot(j) : j;
 }
 template <int L>
 constexpr size_t slots(int n) {  // the floats of one array of n elements
@@ -352,13 +352,13 @@ void RealFft::forward(const float* x, Cpx* out) const {
 }
 
 // ---------------------------------------------------------------------------------------------------
-size_t RealFftPowerBatch::work_floats() const { return 2 * slots<kLanes>(m_); }
+size_t RealFftPowerBatch::work_floats() const { return 2 * slots<kLanes>(m_) + 15; }  // 15: see power()
 
 RealFftPowerBatch::RealFftPowerBatch(int n) : n_(n), m_(n / 2) {
     if (!is_pow2(n) || n < 16)
         throw std::invalid_argument("RealFftPowerBatch: size must be a power of two >= 16, got " + std::to_string(n));
     bitrev_ = bit_reversal(m_);
-    for (int j = 0; j < m_; ++j) pack_slot_.push_back(slot<kLanes>(bitrev_[j]));
+    for (int j = 0; j < m_; ++j) pack_slot_.push_back(slot(bitrev_[j]));
     tw_ = radix4_twiddles(m_);
     post_re_.resize(m_);
     post_im_.resize(m_);
@@ -371,8 +371,8 @@ RealFftPowerBatch::RealFftPowerBatch(int n) : n_(n), m_(n / 2) {
 
 void RealFftPowerBatch::power(const float* const* frames, const float* window, float* power, float* work) const {
     constexpr int L = kLanes;
-    float* __restrict re = work;
-    float* __restrict im = work + slots<L>(m_);
+    float* __restrict re = cache_line_aligned(work);
+    float* __restrict im = re + slots<L>(m_);
     // 1. window, pack z[j] = x[2j] + i x[2j+1] in bit-reversed order: with the SIMD pack where this build has
     //    one (audio/fft_simd.cpp; it runs the first radix-4 stage too where it can), else with plain loops
     bool first_stage_done = false;
