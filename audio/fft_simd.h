@@ -6,6 +6,15 @@
 
 namespace melgrad::audio {
 
+// Floats in one vector register of this build: 16 (AVX-512), 8 (AVX, AVX2) or 4 (SSE).
+#if defined(__AVX512F__)
+constexpr int kVectorFloats = 16;
+#elif defined(__AVX__)
+constexpr int kVectorFloats = 8;
+#else
+constexpr int kVectorFloats = 4;
+#endif
+
 // True when this build has a SIMD pack (compiled for AVX-512 or AVX2); otherwise RealFftPowerBatch packs
 // with plain loops.
 bool simd_pack_available();
