@@ -1,6 +1,6 @@
 // Our own FFT: see fft.h for the plan. The math of each step sits next to its loop, in plain C++ that the
-// compiler vectorizes: radix-2/radix-4 stages, their cache-blocked passes, the real-FFT post-pass, then the
-// three classes (ComplexFft with Bluestein for other sizes, RealFft, RealFftPowerBatch). The one part written
+// compiler vectorizes: radix-2/radix-4 stages, their cache-blocked passes, the real-FFT post-pass fused with
+// the last radix-4 stage, then the three classes (ComplexFft with Bluestein for other sizes, RealFft, RealFftPowerBatch). The one part written
 // with intrinsics, the SIMD pack of RealFftPowerBatch, is in audio/fft_simd.cpp; power() calls it by name.
 #include "audio/fft.h"
 

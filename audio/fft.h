@@ -9,7 +9,9 @@
 //   RealFftPowerBatch  the fast path of the STFT: |X[k]|^2 of kLanes frames at once. Every float in
 //               the radix-4 loops is a vector of kLanes frames ("lanes"), so the compiler turns each
 //               scalar-looking line into one SIMD instruction and no shuffles are needed. Only bringing
-//               the frames into that layout uses intrinsics: audio/fft_simd.cpp (AVX-512, AVX2).
+//               the frames into that layout uses intrinsics: audio/fft_simd.cpp (AVX-512, AVX2). Its
+//               arrays start at a cache line and skip one line every 64 elements (slot()), and its last
+//               radix-4 stage runs fused with the RealFft post-pass and the powers.
 //
 // Complex arithmetic is written by hand on split re/im arrays (std::complex multiplication checks for
 // NaN/inf and is slow without -fcx-limited-range).
