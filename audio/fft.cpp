@@ -148,7 +148,8 @@ void radix4_stage(float* __restrict re, float* __restrict im, int begin, int end
     for (int base = begin; base < end; base += 4 * m) {
         for (int k0 = 0; k0 < m; k0 += piece) {
             const int j = base + k0;
-            const int o0 = slot<L>(j) * L, o1 = slot<L>(j + m) * L, o2 = slot<L>(j + 2 * m) * L, o3 = slot<L>(j + 3 * m) * L;
+            const int o0 = slot<L>(j) * L, o1 = slot<L>(j + m) * L;
+            const int o2 = slot<L>(j + 2 * m) * L, o3 = slot<L>(j + 3 * m) * L;
             for (int k = k0; k < k0 + piece; ++k) {
                 const float* w = tw + 6 * k;
                 float* __restrict r = re + (k - k0) * L;
@@ -232,7 +233,8 @@ struct PowerPair {
 // The outputs X[k + s q], s = 0..3, of butterfly k of the radix-4 stage with m = q that merges the whole
 // array (its one block starts at 0), for lane l.
 template <int L>
-[[gnu::always_inline]] inline Quad last_butterfly(const float* re, const float* im, int q, int k, const float* tw, int l) {
+[[gnu::always_inline]] inline Quad last_butterfly(const float* re, const float* im, int q, int k, const float* tw,
+                                                  int l) {
     const int o0 = slot<L>(k) * L + l, o1 = slot<L>(k + q) * L + l, o2 = slot<L>(k + 2 * q) * L + l,
               o3 = slot<L>(k + 3 * q) * L + l;
     return butterfly4({re[o0], im[o0], re[o1], im[o1], re[o2], im[o2], re[o3], im[o3]}, tw + 6 * k);
@@ -280,7 +282,8 @@ void last_stage_power(const float* __restrict re, const float* __restrict im, in
 #pragma omp simd
         for (int l = l0; l < l0 + kVectorFloats; ++l) {
             const Quad x = last_butterfly<L>(re, im, q, k, tw, l), y = last_butterfly<L>(re, im, q, q - k, tw, l);
-            store_power_pair<L>(power, m, k, x.r0, x.i0, y.r3, y.i3, post_re, post_im, l);          // m - k = (q-k) + 3q
+            // bin j from Z[j] and its mirror m - j (the comment) from Z[m - j]
+            store_power_pair<L>(power, m, k, x.r0, x.i0, y.r3, y.i3, post_re, post_im, l);          // (q-k) + 3q
             store_power_pair<L>(power, m, k + q, x.r1, x.i1, y.r2, y.i2, post_re, post_im, l);      // (q-k) + 2q
             store_power_pair<L>(power, m, q - k, y.r0, y.i0, x.r3, x.i3, post_re, post_im, l);      // k + 3q
             store_power_pair<L>(power, m, 2 * q - k, y.r1, y.i1, x.r2, x.i2, post_re, post_im, l);  // k + 2q

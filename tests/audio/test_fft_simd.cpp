@@ -87,7 +87,8 @@ TEST_CASE("fft simd: the SIMD pack writes the windowed samples in bit-reversed o
             for (bool pad : {false, true}) {
                 CAPTURE(pad);
                 const std::vector<int>& slots = pad ? padded_slots : bitrev;
-                std::vector<float> re(size_t(padded(m - 1) + 1) * L), im(re.size()), want_re(re.size()), want_im(re.size());
+                std::vector<float> re(size_t(padded(m - 1) + 1) * L), im(re.size());
+                std::vector<float> want_re(re.size()), want_im(re.size());
                 const bool first_stage = simd_pack(frames, b.window.data(), slots.data(), m, re.data(), im.data());
                 CHECK(first_stage == (log2_int(m) % 2 == 0 && m >= 16));
                 if (pad) expected_pack(frames, b.window.data(), bitrev, padded, first_stage, want_re, want_im);
