@@ -112,10 +112,10 @@ template <class FramePtr>
 #endif
 
 // Window, pack z[j] = x[2j] + i x[2j+1] and put it in bit-reversed order: sample s of every frame goes to
-// re (s even) or im (s odd) at index bitrev[s / 2], as one vector of L frames. 8 samples x kVecFrames
+// re (s even) or im (s odd) at slot[s / 2], as one vector of L frames. 8 samples x kVecFrames
 // frames at a time, transposed in registers.
 template <int L>
-void pack_simd(const float* const* frames, const float* window, const int* bitrev, int n, float* re, float* im) {
+void pack_simd(const float* const* frames, const float* window, const int* slot, int n, float* re, float* im) {
     static_assert(L % kVecFrames == 0, "a batch is a whole number of vectors");
     for (int s0 = 0; s0 < n; s0 += 8) {
         for (int h = 0; h < L; h += kVecFrames) {
@@ -124,7 +124,7 @@ void pack_simd(const float* const* frames, const float* window, const int* bitre
 #pragma GCC unroll 8
             for (int s = 0; s < 8; ++s) {
                 const int idx = s0 + s;
-                store(((idx & 1) ? im : re) + size_t(bitrev[idx >> 1]) * L + h, x[s] * window[idx]);
+                store(((idx & 1) ? im : re) + size_t(slot[idx >> 1]) * L + h, x[s] * window[idx]);
             }
         }
     }
@@ -171,13 +171,13 @@ void pack_simd(const float* const* frames, const float* window, const int* bitre
 }
 
 // The pack and the first radix-4 stage in one go (log2 m even, m >= 16). In bit-reversed order, position
-// p = bitrev(r) (r < q = m/4) starts a block of four that holds z[r], z[r + 2q], z[r + q], z[r + 3q]; the
+// bitrev(r) (r < q = m/4, at slot[r]) starts a block of four that holds z[r], z[r + 2q], z[r + q], z[r + 3q]; the
 // first stage combines exactly these four (all twiddles 1). So for kPackSamples / 2 consecutive r we load the
 // samples 2r, 2r + 1 at the four offsets 0, 2q, 4q, 6q, transpose them in registers, window them, do the
 // butterflies and store consecutive positions: contiguous stores instead of one scattered store per
 // sample, and one pass over the array less.
 template <int L>
-void pack_and_first_stage_simd(const float* const* frames, const float* window, const int* bitrev, int m, float* re,
+void pack_and_first_stage_simd(const float* const* frames, const float* window, const int* slot, int m, float* re,
                                float* im) {
     const int q = m / 4;
     // frames[l] = frames[0] + l * 2q (hop = n/4) and all in one vector (AVX-512): overlapping_quarters
@@ -199,7 +199,7 @@ void pack_and_first_stage_simd(const float* const* frames, const float* window, 
                 const Vec x2r = x[2][2 * t], x2i = x[2][2 * t + 1], x3r = x[3][2 * t], x3i = x[3][2 * t + 1];
                 const Vec t0r = x0r + x2r, t0i = x0i + x2i, t1r = x0r - x2r, t1i = x0i - x2i;
                 const Vec t2r = x1r + x3r, t2i = x1i + x3i, t3r = x1r - x3r, t3i = x1i - x3i;
-                const size_t p = size_t(bitrev[s0 / 2 + t]) * L + h;
+                const size_t p = size_t(slot[s0 / 2 + t]) * L + h;  // the block's four slots are consecutive
                 store(re + p, t0r + t2r);
                 store(im + p, t0i + t2i);
                 store(re + p + L, t1r + t3i);  // t1 - i t3
@@ -217,14 +217,14 @@ void pack_and_first_stage_simd(const float* const* frames, const float* window, 
 
 bool simd_pack_available() { return true; }
 
-bool simd_pack(const float* const* frames, const float* window, const int* bitrev, int m, float* re, float* im) {
+bool simd_pack(const float* const* frames, const float* window, const int* slot, int m, float* re, float* im) {
     constexpr int L = RealFftPowerBatch::kLanes;
     const bool log2_m_even = (__builtin_ctz(unsigned(m)) % 2) == 0;  // m is a power of two
     if (log2_m_even && m >= 16) {
-        pack_and_first_stage_simd<L>(frames, window, bitrev, m, re, im);
+        pack_and_first_stage_simd<L>(frames, window, slot, m, re, im);
         return true;
     }
-    pack_simd<L>(frames, window, bitrev, 2 * m, re, im);
+    pack_simd<L>(frames, window, slot, 2 * m, re, im);
     return false;
 }
 

@@ -1,3 +1,8 @@
+// 512-bit vectors for the loops over the 16 lanes (frames) of the filterbank sum, as in audio/fft.cpp; before the
+// includes, so that the batch loop of audio/stft_batch.h, which the sum is inlined into, gets them too
+#if defined(__AVX512F__)
+#pragma GCC target("prefer-vector-width=512")
+#endif
 #include "audio/mel.h"
 
 #include <algorithm>

@@ -27,15 +27,16 @@ void for_each_power_batch(const float* y, size_t n, const StftParams& p, int thr
 #pragma omp parallel num_threads(std::max(1, threads)) if (threads > 1)
     {
         std::vector<float> work(fft.work_floats());
-        std::vector<float> power(size_t(fft.bins()) * L);
+        std::vector<float> power_floats(size_t(fft.bins()) * L + 15);
+        float* power = cache_line_aligned(power_floats.data());
         const float* ptrs[L];
 #pragma omp for schedule(dynamic, 2)
         for (int b = 0; b < batches; ++b) {
             const int f0 = b * L, count = std::min(L, frames - f0);
             for (int l = 0; l < L; ++l)
                 ptrs[l] = l < count ? src.frame(f0 + l) : zeros.data();
-            fft.power(ptrs, window.data(), power.data(), work.data());
-            fn(f0, count, power.data());
+            fft.power(ptrs, window.data(), power, work.data());
+            fn(f0, count, power);
         }
     }
 }

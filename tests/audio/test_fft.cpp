@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "audio/fft.h"
@@ -138,6 +139,52 @@ TEST_CASE("fft: batched power spectra of overlapping frames (hop n/4) equal thos
         fft.power(b.overlapping, b.window.data(), p1.data(), work.data());
         fft.power(b.apart, b.window.data(), p2.data(), work.data());
         CHECK(p1 == p2);
+    }
+}
+
+// Sizes where the batched FFT's padded layout (RealFftPowerBatch::slot) matters most: stages of m >= 64 whose
+// four quarters each start a run of 64 slots, and stages past the cache-blocked ones. The reference is the
+// plain RealFft (one frame, no padding), a naive DFT being too slow here; the work buffer starts off a cache
+// line on purpose, and every offset must give the same bits.
+TEST_CASE("fft: batched power spectra of large sizes equal |RealFft|^2, at any alignment of the work buffer") {
+    melgrad::Rng rng(14);
+    constexpr int L = RealFftPowerBatch::kLanes;
+    for (int n : {4096, 8192, 32768}) {
+        CAPTURE(n);
+        const BatchFrames b(n, rng);
+        const RealFftPowerBatch fft(n);
+        const RealFft reference(n);
+        std::vector<float> power(size_t(fft.bins()) * L), work(fft.work_floats() + 15);
+        fft.power(b.apart, b.window.data(), power.data(), work.data() + 1);
+        std::vector<float> x(n);
+        std::vector<Cpx> X(n / 2 + 1);
+        for (int l = 0; l < L; ++l) {
+            for (int j = 0; j < n; ++j) x[j] = b.apart[l][j] * b.window[j];
+            reference.forward(x.data(), X.data());
+            double err = 0, scale = 0;
+            for (int k = 0; k <= n / 2; ++k) {
+                const double p = double(X[k].re) * X[k].re + double(X[k].im) * X[k].im;
+                err = std::max(err, std::abs(power[k * L + l] - p));
+                scale = std::max(scale, p);
+            }
+            CHECK(err / scale < 4e-6);
+        }
+        for (int offset = 0; offset < 16; ++offset) {
+            std::vector<float> again(power.size());
+            fft.power(b.apart, b.window.data(), again.data(), work.data() + offset);
+            CHECK(again == power);
+        }
+    }
+}
+
+TEST_CASE("fft: cache_line_aligned rounds up to the next 64-byte boundary, at most 15 floats on") {
+    std::vector<float> buffer(64);
+    for (int offset = 0; offset < 32; ++offset) {
+        float* p = buffer.data() + offset;
+        float* a = melgrad::audio::cache_line_aligned(p);
+        CHECK(reinterpret_cast<std::uintptr_t>(a) % 64 == 0);
+        CHECK(a >= p);
+        CHECK(a - p <= 15);
     }
 }
 

@@ -31,21 +31,23 @@ std::vector<int> bit_reversal(int m) {
     return rev;
 }
 
-// z[j] = window * (x[2j] + i x[2j+1]) of frame l at position bitrev[j] * L + l; then, when first_stage, the
+// z[j] = window * (x[2j] + i x[2j+1]) of frame l at position slot[j] * L + l; then, when first_stage, the
 // butterfly of radix4_stage with m = 1 on every block of four positions (in audio/fft.cpp's float order).
-void expected_pack(const float* const* frames, const float* window, const std::vector<int>& bitrev, bool first_stage,
-                   std::vector<float>& re, std::vector<float>& im) {
+// slot[j] = to_slot(bitrev[j]).
+template <class ToSlot>
+void expected_pack(const float* const* frames, const float* window, const std::vector<int>& bitrev, ToSlot to_slot,
+                   bool first_stage, std::vector<float>& re, std::vector<float>& im) {
     const int m = int(bitrev.size());
     for (int j = 0; j < m; ++j)
         for (int l = 0; l < L; ++l) {
-            re[size_t(bitrev[j]) * L + l] = frames[l][2 * j] * window[2 * j];
-            im[size_t(bitrev[j]) * L + l] = frames[l][2 * j + 1] * window[2 * j + 1];
+            re[size_t(to_slot(bitrev[j])) * L + l] = frames[l][2 * j] * window[2 * j];
+            im[size_t(to_slot(bitrev[j])) * L + l] = frames[l][2 * j + 1] * window[2 * j + 1];
         }
     if (!first_stage) return;
     for (int base = 0; base < m; base += 4)
         for (int l = 0; l < L; ++l) {
-            float* r = re.data() + size_t(base) * L + l;
-            float* i = im.data() + size_t(base) * L + l;
+            float* r = re.data() + size_t(to_slot(base)) * L + l;
+            float* i = im.data() + size_t(to_slot(base)) * L + l;
             const float t0r = r[0] + r[L], t0i = i[0] + i[L], t1r = r[0] - r[L], t1i = i[0] - i[L];
             const float t2r = r[2 * L] + r[3 * L], t2i = i[2 * L] + i[3 * L];
             const float t3r = r[2 * L] - r[3 * L], t3i = i[2 * L] - i[3 * L];
@@ -67,21 +69,33 @@ TEST_CASE("fft simd: the build has a SIMD pack exactly when it targets AVX-512 o
 #endif
 }
 
+// Both layouts: the plain bit-reversed positions, and the padded one of RealFftPowerBatch (a spare vector after
+// every 64 elements, RealFftPowerBatch::slot), where positions past 64 move.
 TEST_CASE("fft simd: the SIMD pack writes the windowed samples in bit-reversed order, plus the first stage when it says so" *
           doctest::skip(!simd_pack_available()) * doctest::description("this build has no SIMD pack")) {
     melgrad::Rng rng(13);
+    const auto dense = [](int p) { return p; };
+    const auto padded = [](int p) { return RealFftPowerBatch::slot(p); };
     for (int n : {16, 32, 64, 128, 512, 2048, 8192}) {  // log2(n/2) odd (pack only) and even (pack + first stage)
         CAPTURE(n);
         const int m = n / 2;
         const BatchFrames b(n, rng);
         const std::vector<int> bitrev = bit_reversal(m);
+        std::vector<int> padded_slots;
+        for (int p : bitrev) padded_slots.push_back(padded(p));
         for (const float* const* frames : {b.overlapping, b.apart}) {
-            std::vector<float> re(size_t(m) * L), im(re.size()), want_re(re.size()), want_im(re.size());
-            const bool first_stage = simd_pack(frames, b.window.data(), bitrev.data(), m, re.data(), im.data());
-            CHECK(first_stage == (log2_int(m) % 2 == 0 && m >= 16));
-            expected_pack(frames, b.window.data(), bitrev, first_stage, want_re, want_im);
-            CHECK(re == want_re);
-            CHECK(im == want_im);
+            for (bool pad : {false, true}) {
+                CAPTURE(pad);
+                const std::vector<int>& slots = pad ? padded_slots : bitrev;
+                std::vector<float> re(size_t(padded(m - 1) + 1) * L), im(re.size());
+                std::vector<float> want_re(re.size()), want_im(re.size());
+                const bool first_stage = simd_pack(frames, b.window.data(), slots.data(), m, re.data(), im.data());
+                CHECK(first_stage == (log2_int(m) % 2 == 0 && m >= 16));
+                if (pad) expected_pack(frames, b.window.data(), bitrev, padded, first_stage, want_re, want_im);
+                else expected_pack(frames, b.window.data(), bitrev, dense, first_stage, want_re, want_im);
+                CHECK(re == want_re);
+                CHECK(im == want_im);
+            }
         }
     }
 }

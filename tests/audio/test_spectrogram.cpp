@@ -69,42 +69,47 @@ TEST_CASE("stft: the batched power path equals |reference STFT|^2, any length an
 }
 
 TEST_CASE("mel: melspectrogram = dense filterbank x reference power spectrogram, any n_mels, 1 or 2 threads") {
-    // n_mels 1, 7 and 130 leave bands over after the groups of four that the filterbank sums side by side
+    // n_mels 1, 7 and 130 leave bands over after the groups of four that the filterbank sums side by side;
+    // n_fft 1024 (log2 of the complex size odd: a radix-2 stage, the plain pack) and the paper's 2048 (the
+    // pack fused with the first radix-4 stage, and 16 consecutive frames at hop n_fft/4: the overlapping pack)
     melgrad::Rng rng(5);
     const size_t n = 20000;
     std::vector<float> y(n);
     for (auto& v : y) v = rng.normal();
-    au::StftParams sp;
-    sp.n_fft = 1024;
-    sp.hop_length = 256;
-    const std::vector<au::Cpx> s = au::stft(y.data(), n, sp);  // the plain reference path
-    const int frames = au::stft_frames(n, sp), bins = sp.n_fft / 2 + 1;
-    for (int n_mels : {1, 7, 64, 130}) {
-        CAPTURE(n_mels);
-        au::MelParams mp;
-        mp.n_fft = sp.n_fft;
-        mp.n_mels = n_mels;
-        const au::MelFilterbank fb = au::mel_filterbank(mp);
-        const std::vector<float> dense = fb.dense();
-        std::vector<double> ref(size_t(n_mels) * frames, 0.0);
-        double mx = 0;
-        for (int i = 0; i < n_mels; ++i)
-            for (int t = 0; t < frames; ++t) {
-                double acc = 0;
-                for (int k = 0; k < bins; ++k) {
-                    const au::Cpx c = s[size_t(k) * frames + t];
-                    acc += double(dense[size_t(i) * bins + k]) * (double(c.re) * c.re + double(c.im) * c.im);
+    for (int n_fft : {1024, 2048}) {
+        CAPTURE(n_fft);
+        au::StftParams sp;
+        sp.n_fft = n_fft;
+        sp.hop_length = n_fft / 4;
+        const std::vector<au::Cpx> s = au::stft(y.data(), n, sp);  // the plain reference path
+        const int frames = au::stft_frames(n, sp), bins = sp.n_fft / 2 + 1;
+        for (int n_mels : {1, 7, 64, 130}) {
+            CAPTURE(n_mels);
+            au::MelParams mp;
+            mp.n_fft = sp.n_fft;
+            mp.n_mels = n_mels;
+            const au::MelFilterbank fb = au::mel_filterbank(mp);
+            const std::vector<float> dense = fb.dense();
+            std::vector<double> ref(size_t(n_mels) * frames, 0.0);
+            double mx = 0;
+            for (int i = 0; i < n_mels; ++i)
+                for (int t = 0; t < frames; ++t) {
+                    double acc = 0;
+                    for (int k = 0; k < bins; ++k) {
+                        const au::Cpx c = s[size_t(k) * frames + t];
+                        acc += double(dense[size_t(i) * bins + k]) * (double(c.re) * c.re + double(c.im) * c.im);
+                    }
+                    ref[size_t(i) * frames + t] = acc;
+                    mx = std::max(mx, acc);
                 }
-                ref[size_t(i) * frames + t] = acc;
-                mx = std::max(mx, acc);
-            }
-        const std::vector<float> one = au::melspectrogram(y.data(), n, sp, fb, 1);
-        const std::vector<float> two = au::melspectrogram(y.data(), n, sp, fb, 2);
-        REQUIRE(one.size() == ref.size());
-        double worst = 0;
-        for (size_t i = 0; i < ref.size(); ++i) worst = std::max(worst, std::abs(one[i] - ref[i]));
-        CHECK(worst <= 1e-5 * mx);
-        CHECK(one == two);
+            const std::vector<float> one = au::melspectrogram(y.data(), n, sp, fb, 1);
+            const std::vector<float> two = au::melspectrogram(y.data(), n, sp, fb, 2);
+            REQUIRE(one.size() == ref.size());
+            double worst = 0;
+            for (size_t i = 0; i < ref.size(); ++i) worst = std::max(worst, std::abs(one[i] - ref[i]));
+            CHECK(worst <= 1e-5 * mx);
+            CHECK(one == two);
+        }
     }
 }
 
