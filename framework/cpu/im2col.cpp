@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <cstring>
 
+// 512-bit vectors where the CPU has them (GCC prefers 256 bits): see audio/fft.cpp
+#if defined(__AVX512F__)
+#pragma GCC target("prefer-vector-width=512")
+#endif
+
 namespace melgrad {
 
 // The output columns q whose input column w = q*stride_w - pad_w + s lies inside the image: [lo, hi).

@@ -1,3 +1,7 @@
+// 512-bit vectors where the CPU has them: see conv_bn_relu_maxpool_fast.cpp
+#if defined(__AVX512F__)
+#pragma GCC target("prefer-vector-width=512")
+#endif
 #include <cstdint>
 #include <memory>
 

@@ -31,6 +31,11 @@
 #include "framework/cpu/scratch.h"
 #include "framework/layers/conv2d.h"
 
+// 512-bit vectors where the CPU has them: see conv_bn_relu_maxpool_fast.cpp
+#if defined(__AVX512F__)
+#pragma GCC target("prefer-vector-width=512")
+#endif
+
 namespace melgrad {
 
 // Below this much work (multiply-adds) one thread is faster than starting a parallel region.
