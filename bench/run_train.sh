@@ -73,6 +73,8 @@ for T in $THREADS; do
     done
     printf '%-7s   SGEMM 2048^3 on %s thread(s): %s GFLOP/s; used by melgrad: %s %%\n' "$T" "$T" \
         "$(median_of "$T" 0 "OpenBLAS SGEMM 2048^3, $T thread(s), GFLOP/s")" "$(median_of "$T" 0 "fraction of SGEMM peak" | tr -d ' %')"
+    printf '%-7s   memory bandwidth (y = ax + b, read + write) on %s thread(s): %s GB/s\n' "$T" "$T" \
+        "$(median_of "$T" 0 "memory bandwidth (y = ax + b over 2 x 256 MB, read + write), $T thread(s), GB/s")"
     [ -n "$best_label" ] && printf '%-7s   best peer: %s; melgrad / best: %s\n' "$T" "$best_label" \
         "$(awk -v a="$ours" -v b="$best" 'BEGIN {printf "%.2fx", a / b}')"
 done

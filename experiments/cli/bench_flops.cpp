@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
+#include "framework/backend.h"
 #include "framework/rng.h"
 
 namespace melgrad::cli {
@@ -50,6 +52,23 @@ double measure_sgemm_gflops(int n, int reps) {
         if (r > 0) best_s = std::min(best_s, s);
     }
     return 2.0 * n * n * (double)n / best_s / 1e9;
+}
+
+double measure_memory_gbps(int megabytes, int reps) {
+    const size_t count = (size_t)megabytes * 1000000 / sizeof(float);
+    std::unique_ptr<float[]> x(new float[count]), y(new float[count]);
+    const int threads = num_threads();
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (size_t i = 0; i < count; i++) x[i] = (float)(i % 1000), y[i] = 0.0f;  // each thread's pages its own
+    double best_s = 1e30;
+    for (int r = 0; r <= reps; r++) {
+        auto t0 = std::chrono::steady_clock::now();
+#pragma omp parallel for schedule(static) num_threads(threads)
+        for (size_t i = 0; i < count; i++) y[i] = 1.5f * x[i] + 0.5f;
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (r > 0) best_s = std::min(best_s, s);
+    }
+    return 2.0 * count * sizeof(float) / best_s / 1e9;
 }
 
 }  // namespace melgrad::cli

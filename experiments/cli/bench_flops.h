@@ -24,4 +24,10 @@ TrainingFlops training_flops_per_sample(Sequential& model, const Shape& input_sh
 // calls after one warm-up, on the threads set by set_num_threads(): the machine's practical peak.
 double measure_sgemm_gflops(int n, int reps);
 
+// The machine's other limit, for the steps that are bound by memory rather than arithmetic: GB/s of one pass
+// y[i] = a * x[i] + b over two arrays of `megabytes` MB each (far larger than the caches), counted as the bytes
+// read plus the bytes written (as the STREAM benchmark counts), best of `reps` after one warm-up, on the threads
+// set by set_num_threads().
+double measure_memory_gbps(int megabytes, int reps);
+
 }  // namespace melgrad::cli

@@ -169,6 +169,8 @@ void print_utilisation(const TrainingFlops& flops, double samples_per_s, int pea
     const double peak = measure_sgemm_gflops(peak_size, 3);
     std::printf("OpenBLAS SGEMM %d^3, %d thread(s), GFLOP/s: %.1f\n", peak_size, num_threads(), peak);
     std::printf("fraction of SGEMM peak: %.0f %%\n", 100 * achieved / peak);
+    std::printf("memory bandwidth (y = ax + b over 2 x 256 MB, read + write), %d thread(s), GB/s: %.1f\n", num_threads(),
+                measure_memory_gbps(256, 3));
 }
 
 int cmd_bench_train(const std::vector<std::string>& args) {
@@ -229,7 +231,8 @@ MELGRAD_COMMAND("bench-train", "training speed (samples/s) on random data; MELGR
                 "average forward and backward milliseconds. bench/run_train.sh compares it with PyTorch.\n"
                 "It also prints the achieved GFLOP/s (the Conv2d and Linear layers' FLOPs, counted from their shapes)\n"
                 "and their fraction of OpenBLAS's SGEMM speed on n x n x n (--peak-size n; 0 skips), measured\n"
-                "after the training steps on the same threads.",
+                "after the training steps on the same threads, and then the memory bandwidth of one pass\n"
+                "y = ax + b over 2 x 256 MB (the limit of the steps that wait on memory, not arithmetic).",
                 cmd_bench_train);
 
 }  // namespace
