@@ -31,20 +31,21 @@ bool can_fuse_conv_bn_relu_maxpool(const Module& a, const Module& b, const Modul
 namespace {
 
 // One band's statistics of one channel: its mean and M2 = the sum of squared deviations from that mean (the count
-// is the band's pixels). In double: a band is at most 512 values, the merge then adds hundreds of bands.
+// is the band's pixels). Taken in float over a band (at most 512 values), kept and merged in double.
 struct BandMoments {
     double mean, m2;
 };
 
 // The moments of `count` values in a row (one channel's part of a band: rows p0..p1 of a plane are contiguous).
 BandMoments band_moments(const float* v, int count) {
-    double sum = 0, m2 = 0;
-#pragma omp simd reduction(+ : sum)
-    for (int i = 0; i < count; i++) sum += v[i];
-    const double mean = sum / count;
-#pragma omp simd reduction(+ : m2)
-    for (int i = 0; i < count; i++) { double d = v[i] - mean; m2 += d * d; }
-    return {mean, m2};
+    // One pass in float (16 lanes, each adding count / 16 values), about the band's first value so that a channel
+    // far from 0 does not cancel its digits away: sum (v - v0) and sum (v - v0)^2, then in double
+    // mean = v0 + s / count and M2 = sum (v - v0)^2 - s^2 / count.
+    const float v0 = v[0];
+    float s = 0, sq = 0;
+#pragma omp simd reduction(+ : s, sq)
+    for (int i = 0; i < count; i++) { const float d = v[i] - v0; s += d; sq += d * d; }
+    return {v0 + (double)s / count, std::max(0.0, (double)sq - (double)s * s / count)};
 }
 
 // Chan, Golub and LeVeque's merge (the header): the moments of a (count n_a) and b (count n_b) together.
