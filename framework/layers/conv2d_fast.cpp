@@ -7,12 +7,14 @@
 //              db  += row sums of dy[n]
 //              dcol = W^T · dy[n];  dx[n] += col2im(dcol)
 // Images are cut into bands of output rows, at most kBandColumns = 512 output pixels each, and each band is
-// one im2col and one set of GEMMs (dW adds up the bands). A band's col then stays in the core's L2 cache
-// (1.25 MB on Ice Lake-SP, 1 MB on Zen 4) from im2col writing it to the GEMMs reading it: 20 KB for the paper
-// CNN's first layer, 0.3-0.6 MB for the others, where a whole 64x64 image's col is 2.4 MB. Measured on the
-// paper CNN, batch 32, one thread of a Xeon (Ice Lake-SP), cpu ms per step: 4096 columns 202, 768 191,
-// 512 190, 384 194-201. (With its AVX-512 kernels OpenBLAS is also 2-4x slower on the first layer, 16 x 16384
-// outputs from 10 rows of col, as one GEMM than cut into bands.)
+// one im2col and one set of GEMMs (dW adds up the bands). A band's col then stays in the core's L2 cache (2 MB on
+// the Xeon measured below, 1 MB on Zen 4) from im2col writing it to the GEMMs reading it: 20 KB for the paper
+// CNN's first layer, 0.3-0.6 MB for the others, where a whole 64x64 image's col is 2.4 MB. Measured on the paper
+// CNN, batch 32, one thread of a 2-core Xeon VM (AVX-512, family 6 model 167), cpu ms per step: 4096 columns 202,
+// 768 191, 512 190, 384 194-201. (With its AVX-512 kernels OpenBLAS is also 2-4x slower on the first layer,
+// 16 x 16384 outputs from 10 rows of col, as one GEMM than cut into bands.)
+// A layer fused after the convolution can work on each band while it is in cache: the after_band and dy_band
+// hooks (conv2d.h; framework/layers/conv_bn_relu_maxpool.h uses them).
 // Images are handed to threads dynamically (a thread slowed down by another program on the machine does not
 // hold the others up). dW and db are not summed per thread, whose share of images varies, but per image
 // into their own buffers, and then added in image order: the result has the same bits for any thread
