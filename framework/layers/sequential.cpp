@@ -17,15 +17,16 @@ Sequential& Sequential::add(std::unique_ptr<Module> layer) {
 Tensor Sequential::forward(const Tensor& x) {
     Tensor h = x;
     for (size_t i = 0; i < layers_.size(); i++) {
-        // the fast CPU path runs Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d(2) in training as one op
-        // (conv_bn_relu_maxpool.h), and BatchNorm2d -> ReLU -> MaxPool2d(2) otherwise as one pass (bn_relu_maxpool.h)
-        if (i + 3 < layers_.size() &&
-            can_fuse_conv_bn_relu_maxpool(*layers_[i], *layers_[i + 1], *layers_[i + 2], *layers_[i + 3], h)) {
-            h = conv_bn_relu_maxpool_forward(static_cast<Conv2d&>(*layers_[i]), static_cast<BatchNorm2d&>(*layers_[i + 1]),
-                                             h);
+        // The fast CPU path runs a whole conv block in training, Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d(2), as
+        // one op (conv_bn_relu_maxpool.h), and otherwise BatchNorm2d -> ReLU -> MaxPool2d(2) as one pass
+        // (bn_relu_maxpool.h).
+        Module* at[4] = {nullptr, nullptr, nullptr, nullptr};  // this layer and the three after it, where they exist
+        for (size_t j = 0; j < 4 && i + j < layers_.size(); j++) at[j] = layers_[i + j].get();
+        if (at[3] && can_fuse_conv_bn_relu_maxpool(*at[0], *at[1], *at[2], *at[3], h)) {
+            h = conv_bn_relu_maxpool_forward(static_cast<Conv2d&>(*at[0]), static_cast<BatchNorm2d&>(*at[1]), h);
             i += 3;
-        } else if (i + 2 < layers_.size() && can_fuse_bn_relu_maxpool(*layers_[i], *layers_[i + 1], *layers_[i + 2], h)) {
-            h = bn_relu_maxpool_forward(static_cast<BatchNorm2d&>(*layers_[i]), h);
+        } else if (at[2] && can_fuse_bn_relu_maxpool(*at[0], *at[1], *at[2], h)) {
+            h = bn_relu_maxpool_forward(static_cast<BatchNorm2d&>(*at[0]), h);
             i += 2;
         } else {
             h = layers_[i]->forward(h);
