@@ -19,6 +19,7 @@
 #pragma once
 #include <functional>
 #include <random>
+#include <vector>
 
 #include "framework/backend.h"
 #include "framework/module.h"
@@ -53,16 +54,25 @@ void conv2d_backward_reference(const float* x, const float* w, const float* dy, 
 // The fast path (framework/layers/conv2d_fast.cpp): im2col + SGEMM, same contract. It works in bands of output
 // rows [p0, p1) of one image n; a layer fused after the convolution (conv_bn_relu_maxpool.h) can work on each band
 // while it is in cache:
-//   after_band(n, p0, p1, y_band)   forward: called once the band of y is written (K rows, P*Q floats apart)
-//   dy_band(n, p0, p1, dy_band)     backward: writes the band of dy (K rows, (p1 - p0)*Q floats apart) instead of
-//                                   reading it from `dy` (then null)
+//   after_band(n, p0, p1, y_band, ldy)   forward: called once the band of y is written (K rows, ldy floats apart:
+//                                        P*Q in y; with y null, y is not kept and the band is in a scratch buffer,
+//                                        (p1 - p0)*Q apart, valid until the hook returns)
+//   dy_band(n, p0, p1, dy_band)          backward: writes the band of dy (K rows, (p1 - p0)*Q floats apart) instead
+//                                        of reading it from `dy` (then null)
 // Each is called from the thread that computes the band, once per band, in any order across bands.
-using ConvBandHook = std::function<void(int n, int p0, int p1, float* y_band)>;
+using ConvBandHook = std::function<void(int n, int p0, int p1, const float* y_band, int ldy)>;
 using ConvDyBand = std::function<void(int n, int p0, int p1, float* dy_band)>;
 void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g,
                          const ConvBandHook& after_band = nullptr);
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                           const Conv2dGeometry& g, bool accumulate_dx, const ConvDyBand& dy_band = nullptr);
+// The pieces of conv2d_forward_fast, for a caller that computes a band of y again instead of keeping y:
+// [W | b] as one K x J matrix (J = C*R*S, + 1 with a bias), and one band of one image, y_band (K rows, ldy apart)
+// = [W | b] · [col; 1], with col the caller's scratch of J x (p1 - p0)*Q floats. The same operations as
+// conv2d_forward_fast, so the same bits.
+std::vector<float> conv2d_extended_weights(const float* w, const float* b, const Conv2dGeometry& g);
+void conv2d_forward_band(const float* x_image, const float* w_ext, bool bias, float* y_band, int ldy,
+                         const Conv2dGeometry& g, int p0, int p1, float* col);
 // Output rows per im2col band on the fast path (as many as fit in 512 output pixels, at least one).
 int conv2d_fast_band_rows(const Conv2dGeometry& g);
 namespace cuda {  // the GPU versions: the same signature, device pointers

@@ -58,29 +58,44 @@ static void ones_row(float* col, int row, int columns) {
 static constexpr int kBandColumns = 512;
 int conv2d_fast_band_rows(const Conv2dGeometry& g) { return g.Q >= kBandColumns ? 1 : kBandColumns / g.Q; }
 
-void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g,
-                         const ConvBandHook& after_band) {
-    const int CRS = g.C * g.R * g.S, PQ = g.P * g.Q, J = CRS + (b ? 1 : 0), rows = conv2d_fast_band_rows(g);
-    const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
+std::vector<float> conv2d_extended_weights(const float* w, const float* b, const Conv2dGeometry& g) {
+    const int CRS = g.C * g.R * g.S, J = CRS + (b ? 1 : 0);
     std::vector<float> w_ext((size_t)g.K * J);  // [W | b], K x J
     for (int k = 0; k < g.K; k++) {
         for (int j = 0; j < CRS; j++) w_ext[(size_t)k * J + j] = w[(size_t)k * CRS + j];
         if (b) w_ext[(size_t)k * J + CRS] = b[k];
     }
+    return w_ext;
+}
+
+void conv2d_forward_band(const float* x_image, const float* w_ext, bool bias, float* y_band, int ldy,
+                         const Conv2dGeometry& g, int p0, int p1, float* col) {
+    const int CRS = g.C * g.R * g.S, J = CRS + (bias ? 1 : 0), columns = (p1 - p0) * g.Q;
+    im2col(x_image, col, g, p0, p1);
+    if (bias) ones_row(col, CRS, columns);
+    // y_band = [W | b] · [col; 1]   (K x columns, rows ldy apart)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.K, columns, J, 1.0f, w_ext, J, col, columns, 0.0f, y_band,
+                ldy);
+}
+
+void conv2d_forward_fast(const float* x, const float* w, const float* b, float* y, const Conv2dGeometry& g,
+                         const ConvBandHook& after_band) {
+    const int PQ = g.P * g.Q, J = g.C * g.R * g.S + (b ? 1 : 0), rows = conv2d_fast_band_rows(g);
+    const size_t x_stride = (size_t)g.C * g.H * g.W, y_stride = (size_t)g.K * PQ;
+    const std::vector<float> w_ext = conv2d_extended_weights(w, b, g);
 #pragma omp parallel num_threads(num_threads()) if (big_enough_for_threads(g))
     {
-        float* col = thread_scratch(0, (size_t)J * std::min(rows, g.P) * g.Q);
+        const size_t band_size = (size_t)std::min(rows, g.P) * g.Q;
+        float* col = thread_scratch(0, (size_t)J * band_size);
+        float* y_scratch = y ? nullptr : thread_scratch(1, (size_t)g.K * band_size);  // y not kept: one band here
 #pragma omp for schedule(dynamic, 1)
         for (int n = 0; n < g.N; n++) {
             for (int p0 = 0; p0 < g.P; p0 += rows) {
                 const int p1 = std::min(g.P, p0 + rows), columns = (p1 - p0) * g.Q;
-                im2col(x + n * x_stride, col, g, p0, p1);
-                if (b) ones_row(col, CRS, columns);
-                // y[n][:, band] = [W | b] · [col; 1]   (K x columns, rows PQ apart in y)
-                float* y_band = y + n * y_stride + (size_t)p0 * g.Q;
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.K, columns, J, 1.0f, w_ext.data(), J, col,
-                            columns, 0.0f, y_band, PQ);
-                if (after_band) after_band(n, p0, p1, y_band);
+                float* y_band = y ? y + n * y_stride + (size_t)p0 * g.Q : y_scratch;
+                const int ldy = y ? PQ : columns;
+                conv2d_forward_band(x + n * x_stride, w_ext.data(), b != nullptr, y_band, ldy, g, p0, p1, col);
+                if (after_band) after_band(n, p0, p1, y_band, ldy);
             }
         }
     }

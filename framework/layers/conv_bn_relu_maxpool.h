@@ -34,6 +34,11 @@ namespace melgrad {
 // convolution's output fits bn_relu_maxpool (4-D, even height and width).
 bool can_fuse_conv_bn_relu_maxpool(const Module& a, const Module& b, const Module& c, const Module& d, const Tensor& x);
 
+// Whether the op computes the convolution's output again, band by band, in the pooling pass and in the backward,
+// instead of keeping it: for convolutions of at most 9 multiply-adds per output value (one input channel, 3x3),
+// where that costs less than writing the output to memory and reading it back twice.
+bool conv_bn_relu_maxpool_recomputes_y(const Conv2dGeometry& g);
+
 // The four layers' output, (N, K, P/2, Q/2); records one tape node for the four.
 Tensor conv_bn_relu_maxpool_forward(Conv2d& conv, BatchNorm2d& bn, const Tensor& x);
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "framework/backend.h"
+#include "framework/cpu/scratch.h"
 #include "framework/layers/bn_relu_maxpool.h"
 #include "framework/layers/bn_relu_maxpool_kernels.h"
 #include "framework/tape.h"
@@ -26,6 +27,15 @@ bool can_fuse_conv_bn_relu_maxpool(const Module& a, const Module& b, const Modul
     const Conv2dGeometry g = conv2d_geometry(x.shape(), conv.window());
     if (g.P <= 0 || g.Q <= 0) return false;
     return bn_relu_maxpool_fits(b, c, d, {g.N, g.K, g.P, g.Q});
+}
+
+// Whether to compute the convolution's output y twice more (forward, then backward) instead of keeping it. A
+// convolution costs C*R*S multiply-adds per value of y; at 9 or fewer (the paper CNN's first layer: one channel,
+// 3x3) that is cheaper than writing y to memory and reading it back twice, 33.5 MB each time in the first layer.
+// The bands must hold whole rows of windows (an even number of rows), since the pooling pass works band by band.
+bool conv_bn_relu_maxpool_recomputes_y(const Conv2dGeometry& g) {
+    const int rows = conv2d_fast_band_rows(g);
+    return g.C * g.R * g.S <= 9 && (rows >= g.P || rows % 2 == 0);
 }
 
 namespace {
@@ -57,7 +67,7 @@ void merge_moments(double& n_a, BandMoments& a, double n_b, const BandMoments& b
 }
 
 struct ConvBnReluMaxPoolNode : TapeNode {
-    Tensor x, conv_weight, conv_bias, y, bn_weight, bn_bias, out, save_mean, save_invstd;
+    Tensor x, conv_weight, conv_bias, y, bn_weight, bn_bias, out, save_mean, save_invstd;  // y: undefined if recomputed
     Conv2dGeometry g;
     // per window of out, written by bn_relu_maxpool_plane
     std::unique_ptr<int32_t[]> arg;  // where its maximum is, 0..3
@@ -94,16 +104,31 @@ std::vector<BatchNormChannelGradient> ConvBnReluMaxPoolNode::batchnorm_sums() {
 void ConvBnReluMaxPoolNode::backward() {
     const std::vector<BatchNormChannelGradient> cg = batchnorm_sums();
     const int K = g.K, Q = g.Q, PQ = g.P * g.Q;
-    const float *yd = y.data(), *od = out.data(), *dout = out.grad().data();
+    const float *od = out.data(), *dout = out.grad().data();
     const int32_t* ad = arg.get();
-    // The convolution's dy for rows [p0, p1) of image n: BatchNorm's dx there, row by row (bn_dx_row).
+    const bool recompute = !y.defined();
+    const float* b = conv_bias.defined() ? conv_bias.data() : nullptr;
+    const std::vector<float> w_ext = recompute ? conv2d_extended_weights(conv_weight.data(), b, g) : std::vector<float>();
+    const size_t x_stride = (size_t)g.C * g.H * g.W, band_size = (size_t)std::min(conv2d_fast_band_rows(g), g.P) * Q;
+    // The convolution's dy for rows [p0, p1) of image n: BatchNorm's dx there, row by row (bn_dx_row), from y's band
+    // (kept, or computed again into this thread's scratch; the convolution's im2col of this band comes after the
+    // hook, so its col buffer, slot 0, is free to use).
     auto dy_band = [&](int n, int p0, int p1, float* dy) {
         const int columns = (p1 - p0) * Q;
+        const float* y_band = y.defined() ? y.data() + (size_t)n * K * PQ + (size_t)p0 * Q : nullptr;
+        int ldy = PQ;
+        if (recompute) {
+            float* band = thread_scratch(5, (size_t)K * band_size);
+            conv2d_forward_band(x.data() + n * x_stride, w_ext.data(), b != nullptr, band, columns, g, p0, p1,
+                                thread_scratch(0, w_ext.size() / K * band_size));
+            y_band = band, ldy = columns;
+        }
         for (int k = 0; k < K; k++)
             for (int row = p0; row < p1; row++) {
                 const size_t plane = (size_t)n * K + k, windows = plane * (PQ / 4) + (size_t)(row / 2) * (Q / 2);
-                bn_dx_row<false>(yd + plane * PQ + (size_t)row * Q, od + windows, dout + windows, ad + windows,
-                                 dy + (size_t)k * columns + (size_t)(row - p0) * Q, Q / 2, 2 * (row % 2), cg[k]);
+                bn_dx_row<false>(y_band + (size_t)k * ldy + (size_t)(row - p0) * Q, od + windows, dout + windows,
+                                 ad + windows, dy + (size_t)k * columns + (size_t)(row - p0) * Q, Q / 2, 2 * (row % 2),
+                                 cg[k]);
             }
     };
     bool accumulate_dx = true;
@@ -114,47 +139,79 @@ void ConvBnReluMaxPoolNode::backward() {
 }
 
 // The convolution, with each band's moments taken while it is in cache; moments[(n * bands + band) * K + k].
-std::vector<BandMoments> convolve_with_moments(const Conv2d& conv, const Tensor& x, Tensor& y, const Conv2dGeometry& g) {
-    const int rows = conv2d_fast_band_rows(g), bands = (g.P + rows - 1) / rows, PQ = g.P * g.Q;
+// y null: y is not kept (conv_bn_relu_maxpool_recomputes_y).
+std::vector<BandMoments> convolve_with_moments(const Conv2d& conv, const Tensor& x, float* y, const Conv2dGeometry& g) {
+    const int rows = conv2d_fast_band_rows(g), bands = (g.P + rows - 1) / rows;
     std::vector<BandMoments> moments((size_t)g.N * bands * g.K);
-    auto after_band = [&](int n, int p0, int p1, float* y_band) {
+    auto after_band = [&](int n, int p0, int p1, const float* y_band, int ldy) {
         BandMoments* mine = moments.data() + ((size_t)n * bands + p0 / rows) * g.K;
-        for (int k = 0; k < g.K; k++) mine[k] = band_moments(y_band + (size_t)k * PQ, (p1 - p0) * g.Q);
+        for (int k = 0; k < g.K; k++) mine[k] = band_moments(y_band + (size_t)k * ldy, (p1 - p0) * g.Q);
     };
-    conv2d_forward_fast(x.data(), conv.weight.data(), conv.bias.defined() ? conv.bias.data() : nullptr, y.data(), g,
+    conv2d_forward_fast(x.data(), conv.weight.data(), conv.bias.defined() ? conv.bias.data() : nullptr, y, g,
                         after_band);
     return moments;
+}
+
+// Per channel: the bands' moments merged in image and band order (merge_moments), then BatchNorm's map, saved
+// statistics and running averages (batchnorm2d_train_channel_map).
+std::vector<BatchNormChannelMap> batchnorm_statistics(const std::vector<BandMoments>& moments, BatchNorm2d& bn,
+                                                      const Conv2dGeometry& g, Tensor& save_mean, Tensor& save_invstd) {
+    const int K = g.K, rows = conv2d_fast_band_rows(g), bands = (g.P + rows - 1) / rows;
+    std::vector<BatchNormChannelMap> maps(K);
+    for (int k = 0; k < K; k++) {
+        double count = 0;
+        BandMoments channel{0, 0};
+        for (int n = 0; n < g.N; n++)
+            for (int band = 0; band < bands; band++) {
+                const int band_rows = std::min(rows, g.P - band * rows);
+                merge_moments(count, channel, (double)band_rows * g.Q, moments[((size_t)n * bands + band) * K + k]);
+            }
+        maps[k] = batchnorm2d_train_channel_map(channel.mean, channel.m2 / count, count, bn.weight.data(),
+                                                bn.bias.data(), save_mean.data(), save_invstd.data(),
+                                                bn.running_mean.data(), bn.running_var.data(), k, bn.eps, bn.momentum);
+    }
+    return maps;
+}
+
+// Normalise, rectify and pool: out, arg and xmax for every window, from y kept or (y null) computed again band by
+// band, each band's rows of windows as soon as the band is there.
+void normalise_and_pool(const Conv2d& conv, const Tensor& x, const float* y, const Conv2dGeometry& g,
+                        const std::vector<BatchNormChannelMap>& maps, float* out, int32_t* arg, float* xmax) {
+    const int K = g.K, PQ = g.P * g.Q, Q = g.Q;
+    if (y) {
+#pragma omp parallel for schedule(static) num_threads(num_threads()) if ((size_t)g.N * K * PQ > 65536)
+        for (int k = 0; k < K; k++)
+            for (int n = 0; n < g.N; n++) {
+                const size_t plane = (size_t)n * K + k;
+                bn_relu_maxpool_plane(y + plane * PQ, out + plane * (PQ / 4), arg + plane * (PQ / 4),
+                                      xmax + plane * (PQ / 4), g.P, Q, maps[k]);
+            }
+        return;
+    }
+    auto pool_band = [&](int n, int p0, int p1, const float* y_band, int ldy) {
+        for (int k = 0; k < K; k++) {
+            const size_t windows = ((size_t)n * K + k) * (PQ / 4) + (size_t)(p0 / 2) * (Q / 2);
+            bn_relu_maxpool_plane(y_band + (size_t)k * ldy, out + windows, arg + windows, xmax + windows, p1 - p0, Q,
+                                  maps[k]);
+        }
+    };
+    conv2d_forward_fast(x.data(), conv.weight.data(), conv.bias.defined() ? conv.bias.data() : nullptr, nullptr, g,
+                        pool_band);
 }
 
 }  // namespace
 
 Tensor conv_bn_relu_maxpool_forward(Conv2d& conv, BatchNorm2d& bn, const Tensor& x) {
     const Conv2dGeometry g = conv2d_geometry(x.shape(), conv.window());
-    const int N = g.N, K = g.K, PQ = g.P * g.Q, rows = conv2d_fast_band_rows(g), bands = (g.P + rows - 1) / rows;
-    Tensor y({N, K, g.P, g.Q}), out({N, K, g.P / 2, g.Q / 2}), save_mean({K}), save_invstd({K});
-    const std::vector<BandMoments> moments = convolve_with_moments(conv, x, y, g);
+    const int N = g.N, K = g.K;
+    Tensor y, out({N, K, g.P / 2, g.Q / 2}), save_mean({K}), save_invstd({K});
+    if (!conv_bn_relu_maxpool_recomputes_y(g)) y = Tensor({N, K, g.P, g.Q});
+    float* yd = y.defined() ? y.data() : nullptr;
+    const std::vector<BandMoments> moments = convolve_with_moments(conv, x, yd, g);
+    const std::vector<BatchNormChannelMap> maps = batchnorm_statistics(moments, bn, g, save_mean, save_invstd);
     std::unique_ptr<int32_t[]> arg(new int32_t[out.numel()]);
     std::unique_ptr<float[]> xmax(new float[out.numel()]);
-    const float *gamma = bn.weight.data(), *beta = bn.bias.data(), *yd = y.data();
-    float *running_mean = bn.running_mean.data(), *running_var = bn.running_var.data();
-#pragma omp parallel for schedule(static) num_threads(num_threads()) if ((size_t)N * K * PQ > 65536)
-    for (int k = 0; k < K; k++) {
-        double count = 0;
-        BandMoments channel{0, 0};
-        for (int n = 0; n < N; n++)
-            for (int band = 0; band < bands; band++) {
-                const int band_rows = std::min(rows, g.P - band * rows);
-                merge_moments(count, channel, (double)band_rows * g.Q, moments[((size_t)n * bands + band) * K + k]);
-            }
-        const BatchNormChannelMap map =
-            batchnorm2d_train_channel_map(channel.mean, channel.m2 / count, count, gamma, beta, save_mean.data(),
-                                          save_invstd.data(), running_mean, running_var, k, bn.eps, bn.momentum);
-        for (int n = 0; n < N; n++) {
-            const size_t plane = (size_t)n * K + k;
-            bn_relu_maxpool_plane(yd + plane * PQ, out.data() + plane * (PQ / 4), arg.get() + plane * (PQ / 4),
-                                  xmax.get() + plane * (PQ / 4), g.P, g.Q, map);
-        }
-    }
+    normalise_and_pool(conv, x, yd, g, maps, out.data(), arg.get(), xmax.get());
     if (should_record({&x, &conv.weight, &conv.bias, &bn.weight, &bn.bias})) {
         auto node = std::make_unique<ConvBnReluMaxPoolNode>();
         node->x = x; node->conv_weight = conv.weight; node->conv_bias = conv.bias; node->y = y;

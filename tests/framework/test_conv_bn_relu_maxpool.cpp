@@ -13,6 +13,7 @@
 #include "framework/backend.h"
 #include "framework/layers/batchnorm2d.h"
 #include "framework/layers/conv2d.h"
+#include "framework/layers/conv_bn_relu_maxpool.h"
 #include "framework/layers/pool2d.h"
 #include "framework/layers/relu.h"
 #include "framework/layers/sequential.h"
@@ -107,6 +108,8 @@ Tensor random_image(const Shape& shape, uint64_t seed) {
 }
 
 void compare_with_reference(const Tensor& x, const ConvBlockSetup& s, size_t fused_nodes) {
+    const Conv2dGeometry g = conv2d_geometry(x.shape(), Conv2d(x.dim(1), s.out_channels, 3, 1, 1).window());
+    INFO("the fused op computes y again: " << conv_bn_relu_maxpool_recomputes_y(g));
     const ConvBlockRun ref = run_conv_block(x, s, CpuPath::Reference, 1);
     CHECK(ref.tape_nodes == 4);  // the reference path runs the four layers
     const ConvBlockRun one = run_conv_block(x, s, CpuPath::Fast, 1), two = run_conv_block(x, s, CpuPath::Fast, 2);
@@ -146,6 +149,18 @@ TEST_CASE("fused Conv2d + BatchNorm2d + ReLU + MaxPool2d: the fast path matches 
     s.bias = false;
     s.x_needs_grad = false;  // the first layer of a network
     compare_with_reference(random_image({2, 1, 8, 128}, 4), s, 1);
+}
+
+TEST_CASE("fused Conv2d + BatchNorm2d + ReLU + MaxPool2d: one input channel, y computed again instead of kept") {
+    // C*R*S = 9: the fused op does not keep the convolution's output, it computes each band again (recompute_y)
+    for (const Shape& shape : {Shape{3, 1, 6, 10}, Shape{2, 1, 16, 64}})
+        CHECK(conv_bn_relu_maxpool_recomputes_y(conv2d_geometry(shape, Conv2d(1, 4, 3, 1, 1).window())));
+    CHECK_FALSE(conv_bn_relu_maxpool_recomputes_y(conv2d_geometry({2, 3, 40, 40}, Conv2d(3, 4, 3, 1, 1).window())));
+    ConvBlockSetup s;
+    compare_with_reference(random_image({3, 1, 6, 10}, 9), s, 1);
+    compare_with_reference(random_image({2, 1, 16, 64}, 10), s, 1);  // bands of 8 rows
+    s.twice = true;
+    compare_with_reference(random_image({3, 1, 6, 10}, 11), s, 1);
 }
 
 TEST_CASE("fused Conv2d + BatchNorm2d + ReLU + MaxPool2d: a constant convolution output (variance 0, ties everywhere)") {
