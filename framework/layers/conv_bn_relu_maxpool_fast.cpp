@@ -1,6 +1,6 @@
-// 512-bit vectors where the CPU has them (GCC prefers 256 bits; see audio/fft.cpp): 169 -> 165 cpu ms a step
-// (paper CNN, 1 thread, with framework/cpu/im2col.cpp). First, so that the inline loops of the headers below
-// (bn_relu_maxpool_kernels.h) are compiled with it too.
+// 512-bit vectors where the CPU has them (GCC prefers 256 bits; see audio/fft.cpp): 0.977x the time of a whole
+// bench-train process (paper CNN, 1 thread, with framework/cpu/im2col.cpp and conv2d_fast.cpp; chapter 12).
+// First, so that the inline loops of the headers below (bn_relu_maxpool_kernels.h) are compiled with it too.
 #if defined(__AVX512F__)
 #pragma GCC target("prefer-vector-width=512")
 #endif
@@ -111,8 +111,9 @@ void ConvBnReluMaxPoolNode::backward() {
     const std::vector<float> w_ext = recompute ? conv2d_extended_weights(conv_weight.data(), b, g) : std::vector<float>();
     const size_t x_stride = (size_t)g.C * g.H * g.W, band_size = (size_t)std::min(conv2d_fast_band_rows(g), g.P) * Q;
     // The convolution's dy for rows [p0, p1) of image n: BatchNorm's dx there, row by row (bn_dx_row), from y's band
-    // (kept, or computed again into this thread's scratch; the convolution's im2col of this band comes after the
-    // hook, so its col buffer, slot 0, is free to use).
+    // (kept, or computed again into this thread's scratch). The recomputation's im2col uses the convolution's own
+    // col buffer (slot 0, the same size: J x band): conv2d_backward_fast calls this hook before it does the very
+    // same im2col for its GEMMs, so the buffer is free, and the repeat is cheap for a one-channel input.
     auto dy_band = [&](int n, int p0, int p1, float* dy) {
         const int columns = (p1 - p0) * Q;
         const float* y_band = y.defined() ? y.data() + (size_t)n * K * PQ + (size_t)p0 * Q : nullptr;

@@ -18,8 +18,8 @@ Tensor Sequential::forward(const Tensor& x) {
     Tensor h = x;
     for (size_t i = 0; i < layers_.size(); i++) {
         // The fast CPU path runs a whole conv block in training, Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d(2), as
-        // one op (conv_bn_relu_maxpool.h), and otherwise BatchNorm2d -> ReLU -> MaxPool2d(2) as one pass
-        // (bn_relu_maxpool.h).
+        // one op (conv_bn_relu_maxpool.h), and otherwise BatchNorm2d -> ReLU -> MaxPool2d(2) as one op
+        // (bn_relu_maxpool.h). The reference path never fuses (chapter 4, "Two CPU paths").
         Module* at[4] = {nullptr, nullptr, nullptr, nullptr};  // this layer and the three after it, where they exist
         for (size_t j = 0; j < 4 && i + j < layers_.size(); j++) at[j] = layers_[i + j].get();
         if (at[3] && can_fuse_conv_bn_relu_maxpool(*at[0], *at[1], *at[2], *at[3], h)) {

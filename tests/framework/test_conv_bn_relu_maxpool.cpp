@@ -133,6 +133,10 @@ void compare_with_reference(const Tensor& x, const ConvBlockSetup& s, size_t fus
     CHECK(one.out == two.out);
     CHECK(one.dx == two.dx);
     CHECK(one.dw == two.dw);
+    CHECK(one.db == two.db);
+    CHECK(one.dgamma == two.dgamma);
+    CHECK(one.dbeta == two.dbeta);
+    CHECK(one.running_mean == two.running_mean);
     CHECK(one.running_var == two.running_var);
 }
 
