@@ -67,11 +67,18 @@ void conv2d_forward_fast(const float* x, const float* w, const float* b, float* 
 void conv2d_backward_fast(const float* x, const float* w, const float* dy, float* dx, float* dw, float* db,
                           const Conv2dGeometry& g, bool accumulate_dx, const ConvDyBand& dy_band = nullptr);
 // The pieces of conv2d_forward_fast, for a caller that computes a band of y again instead of keeping y:
-// [W | b] as one K x J matrix (J = C*R*S, + 1 with a bias), and one band of one image, y_band (K rows, ldy apart)
-// = [W | b] · [col; 1], with col the caller's scratch of J x (p1 - p0)*Q floats. The same operations as
-// conv2d_forward_fast, so the same bits.
-std::vector<float> conv2d_extended_weights(const float* w, const float* b, const Conv2dGeometry& g);
-void conv2d_forward_band(const float* x_image, const float* w_ext, bool bias, float* y_band, int ldy,
+// the weights as the band GEMMs take them (conv2d_band_weights: [W | b] as one K x J matrix, J = C*R*S, + 1 with
+// a bias, and packed for framework/cpu/panel_gemm.h where that runs), and one band of one image, y_band (K rows,
+// ldy apart) = [W | b] · [col; 1], with col the caller's scratch of J x (p1 - p0)*Q floats. The same operations
+// as conv2d_forward_fast, so the same bits.
+struct ConvBandWeights {
+    std::vector<float> w_ext;   // [W | b], K x J, row-major
+    std::vector<float> panels;  // w_ext packed for panel_gemm, or empty where OpenBLAS does the products
+    int J = 0;
+    bool bias = false;
+};
+ConvBandWeights conv2d_band_weights(const float* w, const float* b, const Conv2dGeometry& g);
+void conv2d_forward_band(const float* x_image, const ConvBandWeights& weights, float* y_band, int ldy,
                          const Conv2dGeometry& g, int p0, int p1, float* col);
 // Output rows per im2col band on the fast path (as many as fit in 512 output pixels, at least one).
 int conv2d_fast_band_rows(const Conv2dGeometry& g);

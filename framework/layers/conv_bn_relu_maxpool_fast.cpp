@@ -108,7 +108,7 @@ void ConvBnReluMaxPoolNode::backward() {
     const int32_t* ad = arg.get();
     const bool recompute = !y.defined();
     const float* b = conv_bias.defined() ? conv_bias.data() : nullptr;
-    const std::vector<float> w_ext = recompute ? conv2d_extended_weights(conv_weight.data(), b, g) : std::vector<float>();
+    const ConvBandWeights weights = recompute ? conv2d_band_weights(conv_weight.data(), b, g) : ConvBandWeights();
     const size_t x_stride = (size_t)g.C * g.H * g.W, band_size = (size_t)std::min(conv2d_fast_band_rows(g), g.P) * Q;
     // The convolution's dy for rows [p0, p1) of image n: BatchNorm's dx there, row by row (bn_dx_row), from y's band
     // (kept, or computed again into this thread's scratch). The recomputation's im2col uses the convolution's own
@@ -120,8 +120,8 @@ void ConvBnReluMaxPoolNode::backward() {
         int ldy = PQ;
         if (recompute) {
             float* band = thread_scratch(5, (size_t)K * band_size);
-            conv2d_forward_band(x.data() + n * x_stride, w_ext.data(), b != nullptr, band, columns, g, p0, p1,
-                                thread_scratch(0, w_ext.size() / K * band_size));
+            conv2d_forward_band(x.data() + n * x_stride, weights, band, columns, g, p0, p1,
+                                thread_scratch(0, (size_t)weights.J * band_size));
             y_band = band, ldy = columns;
         }
         for (int k = 0; k < K; k++)
