@@ -35,7 +35,8 @@ std::vector<float> pack_panels(const float* a, int M, int K, int row_stride, int
 #if defined(__AVX512F__)
 // C[0..8)[0..32) = panel (8 x K) · B[0..K)[0..32): 16 accumulators, one pass over k.
 static inline void tile_8x32(const float* panel, int K, const float* b, int ldb, float* c, int ldc) {
-    // "unroll" so that the 16 accumulators live in registers (GCC's -O2 keeps a loop over an array in memory)
+    // All three loops over the 8 rows are unrolled ("#pragma GCC unroll 8"), so that the 16 accumulators live in
+    // registers: GCC's -O2 keeps an array indexed by a loop in memory, and the kernel then ran at 60 GFLOP/s.
     __m512 acc[kRows][2];
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();

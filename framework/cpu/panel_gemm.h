@@ -8,10 +8,13 @@
 // training step (chapter 12).
 //
 // The kernel computes an 8 x 32 tile of C in 16 vector registers (8 rows x two 16-float AVX-512 vectors): for each
-// k it loads 32 floats of B's row k and broadcasts the 8 values of A's column k, 16 fused multiply-adds. A is
-// packed as panels of 8 rows, column by column (panel[k * 8 + r] = A[m0 + r][k]), so those 8 values are adjacent.
-// Only where the CPU has AVX-512 and the shape fits (M a multiple of 8, N of 32); otherwise, and on other CPUs,
-// panel_gemm_fits() says no and the caller uses cblas_sgemm. The sums are in another order than OpenBLAS's: the
+// k it loads 32 floats of B's row k and broadcasts the 8 values of A's column k, 16 fused multiply-adds. A (M x K,
+// K the inner size) is packed as panels of 8 rows, each column by column:
+//   packed[m0 * K + k * 8 + r] = A[m0 + r][k]      (m0 = 0, 8, 16, ...: the panel's first row)
+// so those 8 values are adjacent. The tiles go strip by strip: for each 32 columns of B (K x 32 floats, read from
+// L1/L2 by every panel in turn), every panel of A. Only in a build for AVX-512 (-march=native on such a CPU) and
+// where the shape fits (M a multiple of 8, N of 32); otherwise panel_gemm_fits() says no and the caller uses
+// cblas_sgemm. The sums are in another order than OpenBLAS's: the
 // same numbers up to float rounding (tests/framework/test_panel_gemm.cpp).
 #pragma once
 #include <vector>

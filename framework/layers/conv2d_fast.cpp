@@ -59,12 +59,14 @@ static void ones_row(float* col, int row, int columns) {
 static constexpr int kBandColumns = 512;
 int conv2d_fast_band_rows(const Conv2dGeometry& g) { return g.Q >= kBandColumns ? 1 : kBandColumns / g.Q; }
 
-// panel_gemm (framework/cpu/panel_gemm.h) instead of cblas_sgemm for an M x N product with inner size K: where it
-// runs (AVX-512; M a multiple of 8, N of 32) and the inner size is not tiny (the first layer's K = 10: OpenBLAS's
-// small-matrix kernel is faster there). Measured per product on the paper CNN's shapes, one core, GFLOP/s
+// panel_gemm (framework/cpu/panel_gemm.h) instead of cblas_sgemm for an M x N product with inner size `inner`
+// (J for the forward product, the output channels K for dcol): where it runs (a build for AVX-512; M a multiple of
+// 8, N of 32) and the inner size is not tiny (the first layer's forward has J = 10: OpenBLAS's small-matrix kernel
+// is faster there). Measured per product on the paper CNN's shapes, one core, each product 2000 times on the same
+// operands (a small harness, not in the repository; OpenBLAS's figure includes its packing and zeroing), GFLOP/s
 // OpenBLAS -> panel_gemm: forward 104 -> 141, 132 -> 133, 134 -> 163; dcol 105 -> 137, 135 -> 134, 142 -> 141;
 // first layer 118 -> 94.
-static bool use_panel_gemm(int M, int N, int K) { return K >= 16 && panel_gemm_fits(M, N); }
+static bool use_panel_gemm(int M, int N, int inner) { return inner >= 16 && panel_gemm_fits(M, N); }
 
 ConvBandWeights conv2d_band_weights(const float* w, const float* b, const Conv2dGeometry& g) {
     ConvBandWeights weights;

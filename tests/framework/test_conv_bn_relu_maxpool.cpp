@@ -167,6 +167,14 @@ TEST_CASE("fused Conv2d + BatchNorm2d + ReLU + MaxPool2d: one input channel, y c
     compare_with_reference(random_image({3, 1, 6, 10}, 11), s, 1);
 }
 
+TEST_CASE("fused Conv2d + BatchNorm2d + ReLU + MaxPool2d: 16 -> 16 channels, the products in panel_gemm") {
+    // J = 145, 16 output channels, bands of 512 pixels: the forward and dcol products run in panel_gemm (AVX-512
+    // builds), and dcol reads the dy_band hook's band
+    ConvBlockSetup s;
+    s.out_channels = 16;
+    compare_with_reference(random_image({2, 16, 16, 64}, 12), s, 1);
+}
+
 TEST_CASE("fused Conv2d + BatchNorm2d + ReLU + MaxPool2d: a constant convolution output (variance 0, ties everywhere)") {
     ConvBlockSetup s;
     s.constant_conv = true;

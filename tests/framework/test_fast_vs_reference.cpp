@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "framework/backend.h"
+#include "framework/cpu/panel_gemm.h"
 #include "framework/layers/conv2d.h"
 #include "framework/layers/linear.h"
 #include "tests/framework/gradcheck.h"
@@ -136,4 +137,18 @@ TEST_CASE("fast vs reference: 'same' convolutions, whose im2col rows are one con
         fill_normal(x, rng);
         compare_paths(conv, x, conv.describe() + " on " + shape_str(x.shape()));
     }
+}
+
+TEST_CASE("fast vs reference: Conv2d whose products run in panel_gemm (16 -> 32 channels, bands of 512 pixels)") {
+    // J = 145 and 32 output channels (forward), 144 rows and 32 inner (dcol): both products of the paper CNN's second
+    // layer go through framework/cpu/panel_gemm.h where the build has AVX-512
+    Conv2d conv(16, 32, 3, 1, 1);
+    Rng rng(21);
+    conv.reset_parameters(rng);
+    Tensor x({2, 16, 16, 64});
+    fill_normal(x, rng);
+    const Conv2dGeometry g = conv2d_geometry(x.shape(), conv.window());
+    const ConvBandWeights weights = conv2d_band_weights(conv.weight.data(), conv.bias.data(), g);
+    CHECK(weights.panels.empty() == !panel_gemm_fits(8, 32));  // packed for panel_gemm exactly where it runs
+    compare_paths(conv, x, "panel_gemm " + conv.describe() + " on " + shape_str(x.shape()));
 }
