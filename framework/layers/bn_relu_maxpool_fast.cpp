@@ -70,23 +70,16 @@ void BnReluMaxPoolNode::backward() {
     const double m = (double)N * HW;
     bool accumulate = true;
     float* dx = x.requires_grad() ? x.grad_to_write(accumulate).data() : nullptr;  // every element written
-    const float *xd = x.data(), *od = out.data(), *dout = out.grad().data(), *gamma = weight.data();
-    float *dgamma = weight.grad().data(), *dbeta = bias.grad().data();
+    const float *xd = x.data(), *od = out.data(), *dout = out.grad().data();
     const int32_t* ad = arg.get();
-    const float* xm = xmax.get();
+    const BnWindows windows_of{xmax.get(), od, dout, N, C, PQ};
+    // the gradients' pointers taken here, once: grad() may create the tensor, which threads must not race to do
+    float *dgamma = weight.grad().data(), *dbeta = bias.grad().data();
 #pragma omp parallel for schedule(static) if ((size_t)N * C * HW > 65536)
     for (int c = 0; c < C; c++) {
-        const float mean = save_mean.data()[c], invstd = save_invstd.data()[c];
-        double sum_dy = 0, sum_dy_xhat = 0;
-        for (int n = 0; n < N; n++) {
-            const size_t windows = ((size_t)n * C + c) * PQ;
-            add_bn_window_sums(xm + windows, od + windows, dout + windows, PQ, mean, invstd, sum_dy, sum_dy_xhat);
-        }
-        dbeta[c] += (float)sum_dy;
-        dgamma[c] += (float)sum_dy_xhat;
+        const BatchNormChannelGradient cg = bn_channel_gradient(windows_of, c, save_mean.data(), save_invstd.data(),
+                                                                weight.data(), dgamma, dbeta, m, training);
         if (!dx) continue;
-        const BatchNormChannelGradient cg{mean, invstd, gamma[c] * invstd, training ? (float)(sum_dy / m) : 0.0f,
-                                 training ? (float)(sum_dy_xhat / m) : 0.0f};
         auto dx_of = accumulate ? bn_dx_row<true> : bn_dx_row<false>;
         for (int n = 0; n < N; n++)
             for (int row = 0; row < H; row++) {

@@ -55,12 +55,38 @@ inline void add_bn_window_sums(const float* xmax, const float* out, const float*
     sum_dy_xhat += s_dy_xhat;
 }
 
-// BatchNorm's dx = k * (dy - mean_dy - xhat * mean_dy_xhat) for one row of x, written window by window: each window
-// of the row gives its two inputs' gradients, dy being the window's gradient at its maximum (place arg) and 0 at
-// the other places. `bottom` is 2 on a window's second row (its places are 2 and 3), else 0.
 struct BatchNormChannelGradient {
     float mean, invstd, k, mean_dy, mean_dy_xhat;
 };
+
+// The per-window tensors of one fused block's output (N x C planes of windows_per_plane windows each).
+struct BnWindows {
+    const float *xmax, *out, *dout;
+    int N, C, windows_per_plane;
+};
+
+// Channel c's share of BatchNorm's backward, from its windows (add_bn_window_sums over the N planes): adds sum(dy)
+// to dbeta[c] and sum(dy * xhat) to dgamma[c], and returns what bn_dx_row needs for the channel. In training the
+// means divide by m, the channel's count before pooling; in evaluation mean and variance are constants (0).
+inline BatchNormChannelGradient bn_channel_gradient(const BnWindows& w, int c, const float* save_mean,
+                                                    const float* save_invstd, const float* gamma, float* dgamma,
+                                                    float* dbeta, double m, bool training) {
+    const float mean = save_mean[c], invstd = save_invstd[c];
+    double sum_dy = 0, sum_dy_xhat = 0;
+    for (int n = 0; n < w.N; n++) {
+        const size_t windows = ((size_t)n * w.C + c) * w.windows_per_plane;
+        add_bn_window_sums(w.xmax + windows, w.out + windows, w.dout + windows, w.windows_per_plane, mean, invstd,
+                           sum_dy, sum_dy_xhat);
+    }
+    dbeta[c] += (float)sum_dy;
+    dgamma[c] += (float)sum_dy_xhat;
+    return {mean, invstd, gamma[c] * invstd, training ? (float)(sum_dy / m) : 0.0f,
+            training ? (float)(sum_dy_xhat / m) : 0.0f};
+}
+
+// BatchNorm's dx = k * (dy - mean_dy - xhat * mean_dy_xhat) for one row of x, written window by window: each window
+// of the row gives its two inputs' gradients, dy being the window's gradient at its maximum (place arg) and 0 at
+// the other places. `bottom` is 2 on a window's second row (its places are 2 and 3), else 0.
 template <bool Accumulate>
 inline void bn_dx_row(const float* xr, const float* orow, const float* drow, const int32_t* arow, float* dxr, int Q, int bottom,
             BatchNormChannelGradient cg) {

@@ -78,26 +78,17 @@ struct ConvBnReluMaxPoolNode : TapeNode {
     std::vector<BatchNormChannelGradient> batchnorm_sums();
 };
 
-// BatchNorm's dbeta and dgamma, and per channel what its dx needs (bn_relu_maxpool_fast.cpp does the same).
+// BatchNorm's dbeta and dgamma, and per channel what its dx needs (bn_channel_gradient, as bn_relu_maxpool).
 std::vector<BatchNormChannelGradient> ConvBnReluMaxPoolNode::batchnorm_sums() {
     const int N = g.N, K = g.K, windows_per_plane = g.P * g.Q / 4;
-    const double m = (double)N * g.P * g.Q;
-    const float *od = out.data(), *dout = out.grad().data(), *gamma = bn_weight.data(), *xm = xmax.get();
+    const BnWindows windows_of{xmax.get(), out.data(), out.grad().data(), N, K, windows_per_plane};
+    // the gradients' pointers taken here, once: grad() may create the tensor, which threads must not race to do
     float *dgamma = bn_weight.grad().data(), *dbeta = bn_bias.grad().data();
     std::vector<BatchNormChannelGradient> cg(K);
 #pragma omp parallel for schedule(static) num_threads(num_threads()) if ((size_t)N * K * windows_per_plane > 16384)
-    for (int k = 0; k < K; k++) {
-        const float mean = save_mean.data()[k], invstd = save_invstd.data()[k];
-        double sum_dy = 0, sum_dy_xhat = 0;
-        for (int n = 0; n < N; n++) {
-            const size_t windows = ((size_t)n * K + k) * windows_per_plane;
-            add_bn_window_sums(xm + windows, od + windows, dout + windows, windows_per_plane, mean, invstd, sum_dy,
-                               sum_dy_xhat);
-        }
-        dbeta[k] += (float)sum_dy;
-        dgamma[k] += (float)sum_dy_xhat;
-        cg[k] = {mean, invstd, gamma[k] * invstd, (float)(sum_dy / m), (float)(sum_dy_xhat / m)};
-    }
+    for (int k = 0; k < K; k++)
+        cg[k] = bn_channel_gradient(windows_of, k, save_mean.data(), save_invstd.data(), bn_weight.data(), dgamma,
+                                    dbeta, (double)N * g.P * g.Q, true);
     return cg;
 }
 

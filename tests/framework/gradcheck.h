@@ -130,6 +130,13 @@ inline void fill_normal(Tensor& t, Rng& rng, float stddev = 1.0f) {
 }
 
 // Values with |v| in [margin, 1] and a random sign: no ReLU kink within a step smaller than margin.
+// A fresh tensor of normal values, N(0, stddev^2), from Rng(seed).
+inline Tensor normal_tensor(const Shape& shape, uint64_t seed, float stddev = 1.0f) {
+    Tensor t(shape);
+    Rng rng(seed);
+    fill_normal(t, rng, stddev);
+    return t;
+}
 inline void fill_away_from_zero(Tensor& t, Rng& rng, float margin = 0.1f) {
     for (size_t i = 0; i < t.numel(); i++) {
         float v = margin + (1.0f - margin) * rng.uniform();

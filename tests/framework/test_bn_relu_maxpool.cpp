@@ -68,12 +68,7 @@ BlockRun run_block(const Tensor& x_in, bool training, bool twice, CpuPath path, 
     return r;
 }
 
-Tensor random_input(const Shape& shape, uint64_t seed) {
-    Tensor x(shape);
-    Rng rng(seed);
-    fill_normal(x, rng, 2.0f);
-    return x;
-}
+Tensor random_input(const Shape& shape, uint64_t seed) { return normal_tensor(shape, seed, 2.0f); }
 
 void compare_with_reference(const Tensor& x, bool training, bool twice) {
     const BlockRun ref = run_block(x, training, twice, CpuPath::Reference, 1);

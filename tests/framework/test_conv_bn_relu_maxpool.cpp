@@ -100,12 +100,7 @@ double max_abs_difference(const std::vector<float>& a, const std::vector<float>&
     return m;
 }
 
-Tensor random_image(const Shape& shape, uint64_t seed) {
-    Tensor x(shape);
-    Rng rng(seed);
-    fill_normal(x, rng, 2.0f);
-    return x;
-}
+Tensor random_image(const Shape& shape, uint64_t seed) { return normal_tensor(shape, seed, 2.0f); }
 
 void compare_with_reference(const Tensor& x, const ConvBlockSetup& s, size_t fused_nodes) {
     const Conv2dGeometry g = conv2d_geometry(x.shape(), Conv2d(x.dim(1), s.out_channels, 3, 1, 1).window());

@@ -56,6 +56,15 @@ void compare_paths(Layer& layer, const Tensor& x, const std::string& what) {
     }
 }
 
+// The convolution's weights and then its input x (shape), both drawn from Rng(seed), as the cases below do.
+Tensor randomise(Conv2d& conv, const Shape& shape, uint64_t seed) {
+    Rng rng(seed);
+    conv.reset_parameters(rng);
+    Tensor x(shape);
+    fill_normal(x, rng);
+    return x;
+}
+
 }  // namespace
 
 TEST_CASE("fast vs reference: Conv2d on random shapes (odd sizes, strides, paddings, batch not a multiple of threads)") {
@@ -66,10 +75,7 @@ TEST_CASE("fast vs reference: Conv2d on random shapes (odd sizes, strides, paddi
         int H = k + (int)shapes.below(12), W = k + (int)shapes.below(12);
         bool bias = shapes.below(2) == 0;
         Conv2d conv(C, K, k, stride, pad, bias);
-        Rng rng(trial);
-        conv.reset_parameters(rng);
-        Tensor x({N, C, H, W});
-        fill_normal(x, rng);
+        const Tensor x = randomise(conv, {N, C, H, W}, trial);
         compare_paths(conv, x, conv.describe() + " on " + shape_str(x.shape()));
     }
 }
@@ -99,10 +105,7 @@ TEST_CASE("fast vs reference: Linear on random shapes") {
 TEST_CASE("fast path: Conv2d gives the same bits at 1 and 2 threads (per-image sums added in image order)") {
     // Large enough (7.7 million multiply-adds) for the fast path to use threads; odd sizes, 9 images.
     Conv2d conv(7, 10, 3, 1, 0);
-    Rng rng(8);
-    conv.reset_parameters(rng);
-    Tensor x({9, 7, 41, 37});
-    fill_normal(x, rng);
+    const Tensor x = randomise(conv, {9, 7, 41, 37}, 8);
     compare_paths(conv, x, "threaded " + conv.describe() + " on " + shape_str(x.shape()));
     Result one = run_layer(conv, x, CpuPath::Fast, 1, 4), two = run_layer(conv, x, CpuPath::Fast, 2, 4);
     CHECK(one.y == two.y);
@@ -116,10 +119,7 @@ TEST_CASE("fast vs reference: Conv2d edge geometries (padding wider than the ima
     for (Case c : {Case{2, 2, 1, 1, 3, 3, 1, 2}, Case{1, 1, 2, 5, 2, 3, 1, 2}, Case{3, 2, 9, 9, 2, 2, 3, 1},
                    Case{2, 3, 4, 1, 4, 1, 2, 0}}) {
         Conv2d conv(c.C, c.K, c.k, c.stride, c.pad);
-        Rng rng(c.H * 31 + c.W);
-        conv.reset_parameters(rng);
-        Tensor x({c.N, c.C, c.H, c.W});
-        fill_normal(x, rng);
+        const Tensor x = randomise(conv, {c.N, c.C, c.H, c.W}, c.H * 31 + c.W);
         compare_paths(conv, x, conv.describe() + " on " + shape_str(x.shape()));
     }
 }
@@ -131,10 +131,7 @@ TEST_CASE("fast vs reference: 'same' convolutions, whose im2col rows are one con
     for (Case c : {Case{2, 3, 7, 5, 4, 3, 1}, Case{1, 2, 1, 1, 3, 3, 1}, Case{2, 2, 3, 1, 2, 5, 2},
                    Case{2, 2, 6, 9, 3, 5, 2}, Case{3, 4, 5, 6, 2, 1, 0}, Case{2, 3, 40, 40, 5, 3, 1}}) {
         Conv2d conv(c.C, c.K, c.k, 1, c.pad);
-        Rng rng(c.H * 17 + c.W + c.k);
-        conv.reset_parameters(rng);
-        Tensor x({c.N, c.C, c.H, c.W});
-        fill_normal(x, rng);
+        const Tensor x = randomise(conv, {c.N, c.C, c.H, c.W}, c.H * 17 + c.W + c.k);
         compare_paths(conv, x, conv.describe() + " on " + shape_str(x.shape()));
     }
 }
@@ -143,10 +140,7 @@ TEST_CASE("fast vs reference: Conv2d whose products run in panel_gemm (16 -> 32 
     // J = 145 and 32 output channels (forward), 144 rows and 32 inner (dcol): both products of the paper CNN's second
     // layer go through framework/cpu/panel_gemm.h where the build has AVX-512
     Conv2d conv(16, 32, 3, 1, 1);
-    Rng rng(21);
-    conv.reset_parameters(rng);
-    Tensor x({2, 16, 16, 64});
-    fill_normal(x, rng);
+    const Tensor x = randomise(conv, {2, 16, 16, 64}, 21);
     const Conv2dGeometry g = conv2d_geometry(x.shape(), conv.window());
     const ConvBandWeights weights = conv2d_band_weights(conv.weight.data(), conv.bias.data(), g);
     CHECK(weights.panels.empty() == !panel_gemm_fits(8, 32));  // packed for panel_gemm exactly where it runs
